@@ -1,0 +1,135 @@
+"""Split a cleaned document along its structure into paragraph chunks with heading paths.
+
+Headings in these reports come as 一、 / (一) / 1、 / 一是, standalone or at the start of a
+paragraph (the heading then runs to the first 。); news articles use short standalone lines.
+Paragraphs are the unit; a long paragraph is split at sentence ends with a one-sentence overlap.
+Each chunk's text is exactly the slice text[start:end] of the cleaned document.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from rag.types import Chunk, Document, Span
+
+_NUM = "一二三四五六七八九十"
+HEADING_LEVELS = [
+    (1, re.compile(rf"^[{_NUM}]+、")),
+    (2, re.compile(rf"^[((][{_NUM}]+[))]")),
+    (3, re.compile(r"^\d{1,2}[、.．](?!\d)")),
+]
+_POINT = re.compile(rf"[{_NUM}]+是")  # 一是… 二是… points inside a paragraph
+_SENTENCE_END = re.compile(r"[。!?;!?;](?![”’\"」』)])|[”’\"」』)](?<=[。!?!?][”’\"」』)])")
+_MAX_HEADING = 40
+
+
+def heading_of(line: str) -> tuple[int, str] | None:
+    """(level, heading text) if the paragraph is or starts with a heading."""
+    for level, pattern in HEADING_LEVELS:
+        if pattern.match(line):
+            first = re.split(r"[。::]", line, maxsplit=1)[0]
+            if len(first) <= _MAX_HEADING or (first == line and len(line) <= 2 * _MAX_HEADING):
+                return level, first
+            return None
+    if len(line) <= 25 and not re.search(r"[。;;!?!?::,,]$", line) and not re.match(r"^\d{4}年", line):
+        return 1, line  # a short standalone line: a section title (news style) or a signature
+    return None
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence boundaries inside text[start:end] as absolute offsets."""
+    spans, cursor = [], start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+    if cursor < end:
+        spans.append((cursor, end))
+    return spans
+
+
+def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Sentence-aligned pieces of at most ~max_chars, each starting with the previous piece's last
+    sentence when that sentence is short (the overlap)."""
+    if end - start <= max_chars:
+        return [(start, end)]
+    sentences: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text, start, end):
+        while e - s > max_chars:  # a run-on sentence: cut at a comma, else hard
+            cut = max((m.end() for m in re.finditer(r"[,,、]", text[s: s + max_chars])), default=max_chars)
+            sentences.append((s, s + cut))
+            s += cut
+        sentences.append((s, e))
+    pieces: list[tuple[int, int]] = []
+    current: list[tuple[int, int]] = []
+    for sentence in sentences:
+        if current and sentence[1] - current[0][0] > max_chars:
+            pieces.append((current[0][0], current[-1][1]))
+            last = current[-1]
+            current = [last] if last[1] - last[0] <= max_chars // 3 else []
+        current.append(sentence)
+    pieces.append((current[0][0], current[-1][1]))
+    return pieces
+
+
+def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
+    text = doc.text
+    lines = text.split("\n")
+    signature_from = _signature_start(lines)
+    path: dict[int, str] = {}
+    chunks: list[Chunk] = []
+    offset = 0
+    for number, line in enumerate(lines):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if number == signature_from:  # issuer lines and date: one closing chunk under 落款
+            _emit(doc, chunks, start, len(text), ["落款"])
+            break
+        if number == 0 and len(line) <= 80 and not line.endswith("。"):
+            continue  # the title: shown with every passage, not a chunk or a heading of its own
+        heading = heading_of(line)
+        if heading:
+            level, title = heading
+            path = {k: v for k, v in path.items() if k < level}
+            path[level] = title
+            if len(line) <= len(title) + 1:
+                continue  # a heading-only line lives on in the heading paths that follow
+        for piece_start, piece_end in _pieces(text, start, end, max_chars):
+            trail = [path[k] for k in sorted(path)]
+            point = _point_title(text, start, piece_start)
+            if point and point not in trail[-1:]:
+                trail.append(point)
+            _emit(doc, chunks, piece_start, piece_end, trail)
+    return chunks
+
+
+def _emit(doc: Document, chunks: list[Chunk], start: int, end: int, trail: list[str]) -> None:
+    """Append a chunk whose id hashes source, text and occurrence: stable across re-ingests."""
+    piece = doc.text[start:end]
+    occurrence = sum(1 for c in chunks if c.text == piece)
+    digest = hashlib.sha1(f"{doc.source}\x00{piece}\x00{occurrence}".encode()).hexdigest()[:16]
+    chunks.append(Chunk(digest, doc.doc_id, piece, start, end, " > ".join(trail), len(chunks),
+                        _flags_in(doc.flags, start, end)))
+
+
+def _signature_start(lines: list[str]) -> int:
+    """Index of the first line of the closing signature block (issuers + date), or -1."""
+    if not lines or not re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", lines[-1]):
+        return -1
+    first = len(lines) - 1
+    while first - 1 > 0 and len(lines[first - 1]) <= 30 and not lines[first - 1].endswith(("。", ";", ";")):
+        first -= 1
+    return first
+
+
+def _point_title(text: str, para_start: int, piece_start: int) -> str:
+    """The last 一是/二是 point that starts at or before this piece (its first clause)."""
+    window = text[para_start: piece_start + 40]
+    found = list(_POINT.finditer(window))
+    if not found:
+        return ""
+    tail = window[found[-1].start():] + text[piece_start + 40: piece_start + 80]
+    return re.split(r"[。;;,,]", tail, maxsplit=1)[0][:_MAX_HEADING]
+
+
+def _flags_in(flags: list[Span], start: int, end: int) -> list[Span]:
+    return [f for f in flags if f.start < end and f.end > start]

@@ -1,0 +1,103 @@
+"""Chinese administrative divisions, from the gazetteer data shipped in the `cpca` package.
+
+We read cpca's adcodes table directly (code -> name; the hierarchy is in the code) rather than
+importing cpca, whose import needs pkg_resources and pandas. A region's normalised name is the
+name analysts use: cities and counties by their own name (本溪市, 平遥县), districts with their
+city (长沙市芙蓉区), since district names repeat across cities.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+import importlib.util
+from pathlib import Path
+
+_SUFFIXES = ("自治县", "自治州", "自治旗", "地区", "新区", "市", "县", "区", "盟", "旗", "省")
+_MUNICIPALITIES = {"11", "12", "31", "50"}
+_SKIP = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str  # the division's own name, e.g. 芙蓉区
+    full: str  # normalised name, e.g. 长沙市芙蓉区
+    level: str  # 省 | 地级市 | 县区
+    province: str
+    city: str  # the prefecture-level city ('' for provinces)
+
+    @property
+    def short(self) -> str:
+        """The name without its administrative suffix (本溪市 -> 本溪), if at least two chars remain."""
+        for suffix in _SUFFIXES:
+            if self.name.endswith(suffix) and len(self.name) - len(suffix) >= 2:
+                return self.name[: -len(suffix)]
+        return self.name
+
+
+@lru_cache(maxsize=1)
+def regions() -> tuple[Region, ...]:
+    spec = importlib.util.find_spec("cpca")  # locate the data without running cpca's __init__
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the cpca package (gazetteer data) is not installed")
+    table = (Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv").read_text("utf-8")
+    names = {row["adcode"]: row["name"] for row in csv.DictReader(table.splitlines())}
+    out = []
+    for code, name in names.items():
+        if name in _SKIP:
+            continue
+        province = names.get(code[:2] + "0" * 10, "")
+        if code[2:] == "0" * 10:
+            level, city = "省", ""
+        elif code[4:] == "0" * 8:
+            level, city = "地级市", name
+        else:
+            level = "县区"
+            city = names.get(code[:4] + "0" * 8, "")
+            if city in _SKIP or code[:2] in _MUNICIPALITIES:
+                city = province
+        full = city + name if level == "县区" and name.endswith("区") and city != name else name
+        out.append(Region(code, name, full, level, province, city))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def by_full_name() -> dict[str, Region]:
+    return {r.full: r for r in regions()}
+
+
+def lookup(name: str) -> Region | None:
+    """Find a region by normalised name, own name or short form (prefers the higher level)."""
+    name = name.strip()
+    if name in by_full_name():
+        return by_full_name()[name]
+    rank = {"省": 0, "地级市": 1, "县区": 2}
+    hits = [r for r in regions() if name in (r.name, r.short)]
+    return min(hits, key=lambda r: rank[r.level]) if hits else None
+
+
+def mentions(text: str, min_len: int = 3) -> dict[Region, int]:
+    """Count how often each region is named in `text` by its own (suffixed) name.
+
+    Names shorter than `min_len` (城区, 郊区 ...) are too ambiguous for free text. An ambiguous
+    name (朝阳区) counts only for the regions whose city or province is also named.
+    """
+    counts: dict[str, int] = {}
+    for region in regions():
+        if len(region.name) >= min_len and region.name not in counts:
+            n = text.count(region.name)
+            if n:
+                counts[region.name] = n
+    found: dict[Region, int] = {}
+    for name, n in counts.items():
+        candidates = [r for r in regions() if r.name == name]
+        if len(candidates) > 1:
+            candidates = [r for r in candidates if r.city in counts or r.province in counts] or []
+        for region in candidates:
+            found[region] = n
+    return found
+
+
+CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")

@@ -1,0 +1,84 @@
+"""Flag text injected into hacked pages (e.g. a casino slogan standing where 人民政府 belongs).
+
+Two detectors, both generic:
+- known patterns, kept as data in rag/data/spam_patterns.txt;
+- a positional heuristic: text right after a region name in an institution-name position (the
+  signature block, or before 官方网站/重大行政决策/年度 ...) must look like an institution name
+  (…人民政府, …委员会, …局 ...). Odd text there is flagged, and so is every other occurrence of it.
+Flagged text is never removed, so offsets and quotes stay true to the page.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from rag.ingest import gazetteer
+from rag.types import Span
+
+PATTERNS_FILE = Path(__file__).resolve().parent.parent / "data" / "spam_patterns.txt"
+INSTITUTION = re.compile(
+    r"(人民政府|政府|委员会|委|办公室|办|人大常委会|常委会|人大|政协|法院|检察院|院|局|厅|部|署|中心|"
+    r"所|会|处|室|科|队|站|组|公司|学校|报社|日报|党委|党组)$"
+)
+_ANCHORS = r"(?:官方网站|门户网站|网站|重大行政决策|关于|[12]\d{3}年度?)"
+_REPLACEMENT = "人民政府"  # what a bare region name is followed by in an institution position
+
+
+@lru_cache(maxsize=1)
+def known_patterns() -> re.Pattern[str]:
+    lines = PATTERNS_FILE.read_text(encoding="utf-8").splitlines()
+    rules = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return re.compile("|".join(f"(?:{rule})" for rule in rules))
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> re.Pattern[str]:
+    names = {r.name for r in gazetteer.regions() if len(r.name) >= 2}
+    return re.compile("(?:中共)?(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")+")
+
+
+def _odd_after_region(text: str) -> set[str]:
+    """Odd tokens in institution positions: signature lines and region+X+anchor phrases."""
+    odd: set[str] = set()
+    lines = text.split("\n")
+    for line in lines[-6:]:  # the signature block
+        match = _region_names().match(line)
+        rest = line[match.end():] if match else ""
+        if match and 2 <= len(rest) <= 12 and not INSTITUTION.search(rest) and not re.search(r"\d", rest):
+            odd.add(rest)
+    for match in re.finditer(_region_names().pattern + r"([\u4e00-\u9fff]{2,8}?)" + _ANCHORS, text):
+        token = match.group(2)
+        if not INSTITUTION.search(token) and not any(w in token for w in ("法治", "建设", "工作", "政府")):
+            odd.add(token)
+    return odd
+
+
+def find_spam(text: str) -> list[Span]:
+    """All flagged spans in a cleaned document, sorted by position, not overlapping."""
+    spans: list[Span] = []
+    for match in known_patterns().finditer(text):
+        spans.append(Span(match.start(), match.end(), match.group(), "已知垃圾信息模式"))
+    for token in _odd_after_region(text):
+        for match in re.finditer(re.escape(token), text):
+            spans.append(Span(match.start(), match.end(), token, "机构名位置出现异常文字"))
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            continue
+        merged.append(_with_replacement(text, span))
+    return merged
+
+
+def _with_replacement(text: str, span: Span) -> Span:
+    """Suggest 人民政府 where the spam directly follows a region name (长沙市凯发… -> 长沙市人民政府)."""
+    before = text[max(0, span.start - 12): span.start]
+    match = re.search(_region_names().pattern + "$", before)
+    return Span(span.start, span.end, span.text, span.reason, _REPLACEMENT if match else None)
+
+
+def repair(text: str, spans: list[Span]) -> str:
+    """Text with flagged spans replaced by their suggestion (or removed), for metadata and display."""
+    for span in sorted(spans, key=lambda s: s.start, reverse=True):
+        text = text[: span.start] + (span.replacement or "") + text[span.end:]
+    return text
