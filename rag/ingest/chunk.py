@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from rag.ingest.clean import is_header_line
 from rag.types import Chunk, Document, Span
 
 _NUM = "一二三四五六七八九十"
@@ -85,7 +86,13 @@ def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
             _emit(doc, chunks, start, len(text), ["落款"])
             break
         if number == 0 and len(line) <= 80 and not line.endswith("。"):
-            continue  # the title: shown with every passage, not a chunk or a heading of its own
+            # title (and the page's header fields, if any): one chunk about the document itself
+            if len(lines) > 1 and is_header_line(lines[1]):
+                end += 1 + len(lines[1])
+            _emit(doc, chunks, start, end, ["文档信息"])
+            continue
+        if chunks and chunks[-1].end >= end:
+            continue  # already inside the document-information chunk
         heading = heading_of(line)
         if heading:
             level, title = heading

@@ -11,7 +11,7 @@ import re
 HEADER_KEYS = [
     "索引号", "发布机构", "发布单位", "信息名称", "主题分类", "所属主题", "主题词", "发布日期", "成文日期",
     "生效日期", "废止日期", "文号", "文 号", "关键词", "作者", "来源", "发布时间", "时间", "浏览量",
-    "浏览次数", "点击次数", "阅读次数", "访问量", "信息来源", "责任编辑", "编辑",
+    "浏览次数", "点击次数", "阅读次数", "访问量", "信息来源", "责任编辑", "编辑", "网站",
 ]
 _KEY_ALT = "|".join(sorted((re.escape(k) for k in HEADER_KEYS), key=len, reverse=True))
 _FIELD = re.compile(rf"(?P<key>{_KEY_ALT})\s*[::]\s*(?P<value>.*?)(?=\s*(?:{_KEY_ALT})\s*[::]|【|$)")
@@ -56,7 +56,17 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
         if line:
             kept.append(line)
     kept = _drop_duplicate_title(kept, header)
+    if header and kept:  # the page's own metadata, once, in canonical form under the title
+        kept.insert(1, render_header(header))
     return "\n".join(kept), header
+
+
+def render_header(header: dict[str, str]) -> str:
+    return "  ".join(f"{key}: {value}" for key, value in header.items() if key != "标题")
+
+
+def is_header_line(line: str) -> bool:
+    return bool(_HEADER_LINE.match(line)) or line.startswith("网站: ")
 
 
 def _drop_duplicate_title(lines: list[str], header: dict[str, str]) -> list[str]:

@@ -1,0 +1,145 @@
+"""`rag` command line: ingest, search, docs, eval. User errors print one line, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from rag.errors import RagError
+
+_FLAG_NAMES = {"已知垃圾信息模式": "垃圾信息", "机构名位置出现异常文字": "机构名异常"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except RagError as err:
+        print(f"错误: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="法治政府建设报告问答助手")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("ingest", help="导入报告文件或目录 (默认 seeds/)")
+    p.add_argument("paths", nargs="*", type=Path)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="检索相关段落")
+    p.add_argument("question")
+    _filters(p)
+    p.add_argument("-k", type=int, default=5, help="返回段落数")
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("docs", help="列出已导入的报告 (含质量标记)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("eval", help="在问题集上评测")
+    p.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--retrieval-only", action="store_true")
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid", help="检索方式")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--region", action="append", help="地区 (可多次)")
+    p.add_argument("--year", action="append", type=int, help="年份 (可多次)")
+
+
+def _pipeline():
+    from rag.pipeline import Pipeline
+
+    return Pipeline()
+
+
+def cmd_ingest(args) -> int:
+    from tqdm import tqdm
+
+    paths = args.paths or [Path("seeds")]
+    pipeline = _pipeline()
+    started = time.perf_counter()
+    bar = None
+
+    def progress(number: int, total: int, name: str) -> None:
+        nonlocal bar
+        if bar is None and total > 1:
+            bar = tqdm(total=total, unit="文件", file=sys.stderr)
+        if bar:
+            bar.set_postfix_str(name[:30])
+            bar.update(1)
+
+    report = pipeline.ingest(paths, progress)
+    if bar:
+        bar.close()
+    seconds = time.perf_counter() - started
+    print(f"新增 {len(report.added)} · 更新 {len(report.updated)} · 未变 {len(report.unchanged)} · "
+          f"失败 {len(report.failed)} · 切块 {report.chunks} · 用时 {seconds:.1f}s")
+    for path, message in report.failed:
+        print(f"错误: {message}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_search(args) -> int:
+    result = _pipeline().search(args.question, args.k, args.region, args.year, args.mode)
+    if args.json:
+        print(json.dumps({"regions": result.plan.regions, "years": result.plan.years,
+                          "notices": result.plan.notices,
+                          "passages": [p.to_json() for p in result.passages]}, ensure_ascii=False, indent=1))
+        return 0
+    for notice in result.plan.notices:
+        print(f"注意: {notice}")
+    if not result.passages:
+        print("没有找到相关段落。")
+    for n, p in enumerate(result.passages, 1):
+        year = f"{p.year}年" if p.year else "年份不详"
+        flag = " [含可疑文字]" if p.flags else ""
+        print(f"[{n}] {p.region} {year} · {p.heading or p.title} · {p.source} · {p.score:.4f}{flag}")
+        print(f"    {p.text}\n")
+    return 0
+
+
+def cmd_docs(args) -> int:
+    docs = _pipeline().documents()
+    if args.json:
+        print(json.dumps([{**d.meta(), "chunks": n} for d, n in docs], ensure_ascii=False, indent=1))
+        return 0
+    if not docs:
+        print("还没有导入报告: 运行 `rag ingest`")
+    for doc, chunks in docs:
+        year = doc.year or "?"
+        print(f"{doc.region or '地区不详'} {year} · {doc.title} · {doc.source}")
+        print(f"    类型 {doc.doc_type} · 省份 {doc.province} · 发布/签发 {doc.issuer or doc.publisher or '-'} · "
+              f"签发 {doc.signed or '-'} · 发布 {doc.published or '-'} · {chunks} 块 · 编码 {doc.encoding}")
+        for span in doc.flags:
+            note = f" (应为“{span.replacement}”)" if span.replacement else ""
+            print(f"    ⚠ {_FLAG_NAMES.get(span.reason, span.reason)}: “{span.text}” @{span.start}{note}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from rag.evaluate import run_eval
+
+    report = run_eval(_pipeline(), args.questions, args.out, retrieval_only=args.retrieval_only,
+                      mode=args.mode)
+    print((args.out / "report.md").read_text(encoding="utf-8"))
+    return 0 if report else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

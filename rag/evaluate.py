@@ -1,0 +1,132 @@
+"""Eval harness: run a question set through the pipeline, write results.jsonl, report.json, report.md.
+
+Metrics are plain functions of (item, result); reports are files you can diff between runs.
+"""
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from rag.errors import InputError
+
+TYPES = ("fact", "list", "multi", "compare", "meta", "unanswerable", "brief")
+_SPACE = re.compile(r"\s+")
+
+
+def load_questions(path: Path) -> list[dict]:
+    if not path.exists():
+        raise InputError(f"找不到问题集: {path}")
+    items, seen = [], set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as err:
+            raise InputError(f"{path}:{number}: 不是合法的 JSON ({err.msg})") from err
+        missing = [k for k in ("id", "question", "type") if k not in item]
+        if missing or item["type"] not in TYPES or item["id"] in seen:
+            why = f"缺少字段 {missing}" if missing else f"类型 {item['type']!r} 无效或 id 重复"
+            raise InputError(f"{path}:{number}: {why}")
+        seen.add(item["id"])
+        items.append(item)
+    if not items:
+        raise InputError(f"问题集是空的: {path}")
+    return items
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def is_relevant(item: dict, retrieved: dict) -> bool:
+    """A retrieved chunk is relevant if it holds an evidence string, or (no evidence) a listed source."""
+    evidence = item.get("evidence") or []
+    if evidence:
+        text = _squash(retrieved["text"])
+        return any(_squash(e) in text for e in evidence)
+    return retrieved["source"] in (item.get("sources") or [])
+
+
+def first_hit_rank(item: dict, result: dict) -> int | None:
+    for rank, retrieved in enumerate(result["retrieved"], 1):
+        if is_relevant(item, retrieved):
+            return rank
+    return None
+
+
+def retrieval_metrics(pairs: list[tuple[dict, dict]]) -> dict:
+    """hit@1/5/10 and MRR over questions that have evidence or sources."""
+    scored = [(i, r) for i, r in pairs if i.get("evidence") or i.get("sources")]
+    if not scored:
+        return {"n": 0}
+    ranks = [first_hit_rank(i, r) for i, r in scored]
+    out = {"n": len(scored)}
+    for k in (1, 5, 10):
+        out[f"hit@{k}"] = round(sum(1 for x in ranks if x and x <= k) / len(ranks), 4)
+    out["mrr"] = round(sum(1 / x for x in ranks if x) / len(ranks), 4)
+    return out
+
+
+def run_eval(pipeline, questions: Path, out: Path, retrieval_only: bool = True, mode: str = "hybrid",
+             answer=None) -> dict:
+    """Run every question; `answer(question) -> dict` adds answer fields when given."""
+    items = load_questions(questions)
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    with (out / "results.jsonl").open("w", encoding="utf-8") as sink:
+        for item in items:
+            started = time.perf_counter()
+            found = pipeline.search(item["question"], k=10, mode=mode)
+            result = {
+                "id": item["id"], "question": item["question"], "type": item["type"],
+                "retrieved": [{"chunk_id": p.chunk_id, "source": p.source, "region": p.region, "year": p.year,
+                               "text": p.text, "score": p.score} for p in found.passages],
+                "notices": found.plan.notices,
+            }
+            if answer is not None and not retrieval_only:
+                result.update(answer(item["question"]))
+            result.setdefault("latency_ms", round((time.perf_counter() - started) * 1000, 1))
+            sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+            results.append(result)
+    report = build_report(items, results, mode)
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    return report
+
+
+def build_report(items: list[dict], results: list[dict], mode: str) -> dict:
+    pairs = list(zip(items, results))
+    by_type: dict[str, list] = defaultdict(list)
+    for item, result in pairs:
+        by_type[item["type"]].append((item, result))
+    latencies = [r["latency_ms"] for r in results]
+    return {
+        "mode": mode,
+        "questions": len(items),
+        "retrieval": retrieval_metrics(pairs),
+        "retrieval_by_type": {t: retrieval_metrics(by_type[t]) for t in TYPES if t in by_type},
+        "latency_ms": {"p50": round(statistics.median(latencies), 1),
+                       "p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 1)},
+        "misses": [{"id": i["id"], "question": i["question"],
+                    "top": [r["source"] for r in res["retrieved"][:3]]}
+                   for i, res in pairs if (i.get("evidence") or i.get("sources")) and first_hit_rank(i, res) is None],
+    }
+
+
+def render_markdown(report: dict) -> str:
+    lines = [f"# 评测报告 ({report['mode']}, {report['questions']} 题)", "",
+             "## 检索", "", "| 类型 | n | hit@1 | hit@5 | hit@10 | MRR |", "|---|---|---|---|---|---|"]
+    rows = [("全部", report["retrieval"])] + list(report["retrieval_by_type"].items())
+    for name, m in rows:
+        if m.get("n"):
+            lines.append(f"| {name} | {m['n']} | {m['hit@1']:.3f} | {m['hit@5']:.3f} | {m['hit@10']:.3f} | {m['mrr']:.3f} |")
+    lines += ["", f"延迟 p50 {report['latency_ms']['p50']} ms · p95 {report['latency_ms']['p95']} ms", ""]
+    if report["misses"]:
+        lines += ["## 前10未命中", ""] + [f"- {m['id']}: {m['question']} (前3: {', '.join(m['top'])})"
+                                        for m in report["misses"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,72 @@
+"""The document catalog: one SQLite row per ingested report (metadata, cleaned text, flags).
+
+Chroma holds chunks and vectors; the catalog holds what belongs to a whole document, so the UI
+can list and show reports and briefs can read a report in order.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import fields
+from pathlib import Path
+
+from rag.types import Document, Span
+
+_COLUMNS = [f.name for f in fields(Document)]
+_JSON = {"header", "flags"}
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, check_same_thread=False)
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, fingerprint TEXT, chunks INTEGER, "
+            + ", ".join(f"{c} TEXT" for c in _COLUMNS if c != "doc_id") + ")"
+        )
+        self.db.commit()
+
+    def get(self, doc_id: str) -> tuple[Document, str, int] | None:
+        """(document, index fingerprint, chunk count) or None."""
+        row = self.db.execute(
+            f"SELECT {', '.join(_COLUMNS)}, fingerprint, chunks FROM documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        return (self._document(row[: len(_COLUMNS)]), row[-2], int(row[-1])) if row else None
+
+    def put(self, doc: Document, fingerprint: str, chunks: int) -> None:
+        values = [self._encode(c, getattr(doc, c)) for c in _COLUMNS]
+        self.db.execute(
+            f"INSERT OR REPLACE INTO documents ({', '.join(_COLUMNS)}, fingerprint, chunks) "
+            f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})",
+            [*values, fingerprint, chunks],
+        )
+        self.db.commit()
+
+    def delete(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        self.db.commit()
+
+    def documents(self, fingerprint: str | None = None) -> list[tuple[Document, int]]:
+        """All documents (with chunk counts) indexed under `fingerprint` (all if None), by region/year."""
+        query = f"SELECT {', '.join(_COLUMNS)}, chunks FROM documents"
+        args: tuple = ()
+        if fingerprint:
+            query, args = query + " WHERE fingerprint = ?", (fingerprint,)
+        rows = self.db.execute(query + " ORDER BY region, year, source", args).fetchall()
+        return [(self._document(row[:-1]), int(row[-1])) for row in rows]
+
+    @staticmethod
+    def _encode(column: str, value):
+        if column == "flags":
+            return json.dumps([vars(s) for s in value], ensure_ascii=False)
+        if column == "header":
+            return json.dumps(value, ensure_ascii=False)
+        return None if value is None else str(value)
+
+    @staticmethod
+    def _document(row) -> Document:
+        data = dict(zip(_COLUMNS, row))
+        data["header"] = json.loads(data["header"] or "{}")
+        data["flags"] = [Span(**s) for s in json.loads(data["flags"] or "[]")]
+        data["year"] = int(data["year"]) if data["year"] not in (None, "", "None") else None
+        return Document(**data)

@@ -1,0 +1,70 @@
+"""Lexical index: BM25 (bm25s) over CJK characters plus bigrams and ASCII words/numbers.
+
+Character unigrams+bigrams need no word segmenter and survive paraphrase better than jieba words
+on these reports. The index is persisted beside Chroma and rebuilt from it when missing.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+_TOKEN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?")
+_STOP = set("的了和与及在是对等为中将把被年月日以")
+
+
+def tokenize(text: str) -> list[str]:
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(text):
+        run = match.group()
+        if not "\u4e00" <= run[0] <= "\u9fff":
+            tokens.append(run.lower())
+            continue
+        tokens += [c for c in run if c not in _STOP]
+        tokens += [run[i: i + 2] for i in range(len(run) - 1)]
+    return tokens
+
+
+class LexicalIndex:
+    """BM25 over chunk rows; `rows` holds each row's chunk id, region and year for filtering."""
+
+    def __init__(self, retriever: bm25s.BM25, rows: list[dict]) -> None:
+        self.retriever = retriever
+        self.rows = rows
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str], metas: list[dict]) -> "LexicalIndex":
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        corpus = [tokenize(t) or ["\u3000"] for t in texts]
+        retriever.index(corpus, show_progress=False)
+        rows = [{"id": i, "region": m.get("region", ""), "year": m.get("year", -1)} for i, m in zip(ids, metas)]
+        return cls(retriever, rows)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.retriever.save(str(directory), show_progress=False)
+        (directory / "rows.json").write_text(json.dumps(self.rows, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalIndex | None":
+        if not (directory / "rows.json").exists():
+            return None
+        retriever = bm25s.BM25.load(str(directory), show_progress=False)
+        rows = json.loads((directory / "rows.json").read_text(encoding="utf-8"))
+        return cls(retriever, rows)
+
+    def search(self, query: str, k: int, regions: list[str] | None = None,
+               years: list[int] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, score) among rows matching the filters; only rows that share a token."""
+        tokens = [t for t in tokenize(query) if t in self.retriever.vocab_dict]
+        if not tokens or not self.rows:
+            return []
+        scores = self.retriever.get_scores(tokens)
+        mask = np.array([(not regions or r["region"] in regions) and (not years or r["year"] in years)
+                         for r in self.rows])
+        scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores)[:k]
+        return [(self.rows[i]["id"], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,95 @@
+"""Chroma vector store for chunks; the collection name fingerprints embedder + chunker."""
+from __future__ import annotations
+
+import json
+
+import chromadb
+import numpy as np
+
+from rag.errors import RagError
+from rag.settings import CHUNKER_VERSION, Settings
+from rag.types import Chunk, Document, Passage
+
+
+def make_client(settings: Settings):
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                       settings=chroma_settings)
+        except Exception as err:
+            raise RagError(f"无法连接 Chroma 服务 {settings.chroma_host}:{settings.chroma_port}: {err}") from err
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def chunk_metadata(chunk: Chunk, doc: Document) -> dict:
+    return {
+        "doc_id": doc.doc_id, "source": doc.source, "region": doc.region, "year": doc.year or -1,
+        "title": doc.title, "heading": chunk.heading, "start": chunk.start, "end": chunk.end,
+        "ordinal": chunk.ordinal, "doc_type": doc.doc_type,
+        "flags": json.dumps([vars(f) for f in chunk.flags], ensure_ascii=False),
+    }
+
+
+def passage_from(chunk_id: str, text: str, meta: dict, score: float = 0.0) -> Passage:
+    year = meta.get("year", -1)
+    return Passage(chunk_id=chunk_id, text=text, source=meta["source"], region=meta["region"],
+                   year=None if year in (-1, None) else int(year), title=meta["title"],
+                   heading=meta["heading"], doc_id=meta["doc_id"], start=int(meta["start"]),
+                   end=int(meta["end"]), score=score, flags=json.loads(meta.get("flags") or "[]"))
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        self.client = make_client(settings)
+        self.collection = self.client.get_or_create_collection(
+            settings.collection_name,
+            metadata={"embed_model": settings.embed_model, "chunker": CHUNKER_VERSION},
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,
+        )
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def replace_document(self, doc_id: str, chunks: list[Chunk], vectors: np.ndarray, metas: list[dict]) -> None:
+        """Delete the document's old chunks and add the new ones."""
+        self.collection.delete(where={"doc_id": doc_id})
+        if chunks:
+            self.collection.add(ids=[c.chunk_id for c in chunks], embeddings=vectors.tolist(),
+                                documents=[c.text for c in chunks], metadatas=metas)
+
+    def delete_document(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+    def all_chunks(self, page: int = 2000):
+        """Yield (ids, documents, metadatas) pages of every chunk."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            yield got["ids"], got["documents"], got["metadatas"]
+            offset += len(got["ids"])
+
+    def get(self, ids: list[str]) -> dict[str, Passage]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        return {i: passage_from(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+
+    def query(self, vector: np.ndarray, k: int, where: dict | None) -> list[Passage]:
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        got = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where,
+                                    include=["documents", "metadatas", "distances"])
+        return [passage_from(i, d, m, 1.0 - dist) for i, d, m, dist in
+                zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
+
+    def document_chunks(self, doc_id: str) -> list[Passage]:
+        got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        passages = [passage_from(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return sorted(passages, key=lambda p: p.start)

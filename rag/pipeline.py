@@ -1,0 +1,160 @@
+"""The pipeline the CLI and the UI share: ingest, search, documents. Components load lazily."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from rag import retrieve
+from rag.errors import IndexMissing, InputError, RagError
+from rag.index.catalog import Catalog
+from rag.index.lexical import LexicalIndex
+from rag.index.store import Store, chunk_metadata
+from rag.ingest import load_document
+from rag.ingest.chunk import chunk_document
+from rag.ingest.load import find_files
+from rag.settings import Settings
+from rag.types import Document, Passage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    chunks: int = 0
+
+
+@dataclass
+class SearchResult:
+    plan: retrieve.QueryPlan
+    passages: list[Passage]
+
+
+class Pipeline:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._lexical: LexicalIndex | None = None
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(self.settings.catalog_path)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings)
+
+    @cached_property
+    def embedder(self):
+        from rag.index.embed import Embedder
+
+        return Embedder(self.settings.embed_model, self.settings.models_dir)
+
+    # ---- ingest -------------------------------------------------------------------------
+    def ingest(self, paths: list[Path], progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+        """Ingest files/directories. Unchanged files are skipped; edited files replace their chunks.
+        A file that cannot be read is reported in `failed` and the others are still ingested."""
+        report = IngestReport()
+        files = find_files(paths)
+        if not files:
+            raise InputError(f"没有找到可导入的报告文件 (.txt/.md/.html): {' '.join(map(str, paths))}")
+        for number, path in enumerate(files, 1):
+            if progress:
+                progress(number, len(files), path.name)
+            try:
+                self._ingest_one(path, report)
+            except RagError as err:
+                report.failed.append((str(path), str(err)))
+        if report.added or report.updated or self._load_lexical() is None:
+            self.rebuild_lexical()
+        return report
+
+    def _ingest_one(self, path: Path, report: IngestReport) -> None:
+        doc = load_document(path)
+        known = self.catalog.get(doc.doc_id)
+        fingerprint = self.settings.index_fingerprint
+        if known and known[0].sha1 == doc.sha1 and known[1] == fingerprint:
+            report.unchanged.append(doc.source)
+            return
+        chunks = chunk_document(doc, self.settings.chunk_max_chars)
+        vectors = self.embedder.passages([embed_text(doc, c.heading, c.text) for c in chunks],
+                                         self.settings.embed_batch)
+        self.store.replace_document(doc.doc_id, chunks, vectors, [chunk_metadata(c, doc) for c in chunks])
+        self.catalog.put(doc, fingerprint, len(chunks))
+        (report.updated if known else report.added).append(doc.source)
+        report.chunks += len(chunks)
+
+    def remove(self, doc_id: str) -> None:
+        self.store.delete_document(doc_id)
+        self.catalog.delete(doc_id)
+        self.rebuild_lexical()
+
+    def rebuild_lexical(self) -> LexicalIndex:
+        ids, texts, metas = [], [], []
+        for page_ids, page_docs, page_metas in self.store.all_chunks():
+            ids += page_ids
+            metas += page_metas
+            texts += [f"{m['heading']}\n{d}" for d, m in zip(page_docs, page_metas)]
+        self._lexical = LexicalIndex.build(ids, texts, metas)
+        self._lexical.save(self.settings.lexical_dir)
+        return self._lexical
+
+    def _load_lexical(self) -> LexicalIndex | None:
+        if self._lexical is None:
+            self._lexical = LexicalIndex.load(self.settings.lexical_dir)
+        return self._lexical
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        index = self._load_lexical()
+        if index is None or (not index.rows and self.store.count()):
+            index = self.rebuild_lexical()  # missing or stale: rebuilt from Chroma
+        return index
+
+    # ---- read side ----------------------------------------------------------------------
+    def documents(self) -> list[tuple[Document, int]]:
+        return self.catalog.documents(self.settings.index_fingerprint)
+
+    def coverage(self) -> retrieve.Coverage:
+        return retrieve.Coverage({(d.region, d.year) for d, _ in self.documents()})
+
+    def search(self, question: str, k: int = 10, regions: list[str] | None = None,
+               years: list[int] | None = None, mode: str = "hybrid") -> SearchResult:
+        """Retrieve the k best passages. mode: hybrid | dense | lexical."""
+        if not question.strip():
+            raise InputError("问题不能为空")
+        if self.store.count() == 0:
+            raise IndexMissing("索引是空的: 请先运行 `rag ingest` 导入报告")
+        plan = retrieve.analyse(question, self.coverage(), regions, years)
+        pool = self.settings.candidates
+        rankings: dict[str, list[str]] = {}
+        dense: dict[str, Passage] = {}
+        if mode in ("hybrid", "dense"):
+            where = retrieve.where_clause(plan.regions, plan.year_filter)
+            dense = {p.chunk_id: p for p in self.store.query(self.embedder.query(question), pool, where)}
+            rankings["dense"] = list(dense)
+        if mode in ("hybrid", "lexical"):
+            hits = self.lexical.search(question, pool, plan.regions, plan.year_filter)
+            rankings["lexical"] = [chunk_id for chunk_id, _ in hits]
+        weights = {"dense": self.settings.dense_weight, "lexical": self.settings.lexical_weight}
+        fused = retrieve.fuse(rankings, weights, self.settings.rrf_k)[:k]
+        missing = [i for i, _ in fused if i not in dense]
+        found = {**dense, **self.store.get(missing)}
+        passages = []
+        for chunk_id, score in fused:
+            if chunk_id in found:
+                found[chunk_id].score = round(score, 6)
+                passages.append(found[chunk_id])
+        retrieve.attach_ranks(passages, rankings)
+        return SearchResult(plan, passages)
+
+
+def embed_text(doc: Document, heading: str, text: str) -> str:
+    """What the dense model sees: the chunk with its region, year and heading path as context."""
+    year = f"{doc.year}年" if doc.year else ""
+    return f"{doc.region}{year} {heading}\n{text}".strip()

@@ -1,0 +1,125 @@
+"""Query analysis (regions, years) and hybrid retrieval: dense (Chroma) + lexical (BM25), fused by
+weighted reciprocal rank fusion, with region/year filters. Never mixes regions or years silently:
+when the asked region/year is not indexed, the result says so in `notices`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.ingest import gazetteer
+from rag.types import Passage
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)")
+
+
+@dataclass
+class Coverage:
+    """What the index holds: (region, year) pairs of the indexed reports."""
+
+    pairs: set[tuple[str, int | None]]
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({r for r, _ in self.pairs if r})
+
+    def years_of(self, region: str) -> list[int]:
+        return sorted({y for r, y in self.pairs if r == region and y is not None})
+
+
+@dataclass
+class QueryPlan:
+    question: str
+    regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    unknown_regions: list[str] = field(default_factory=list)  # named, but no report in the index
+    notices: list[str] = field(default_factory=list)  # what the index cannot cover, for the user
+    year_filter: list[int] = field(default_factory=list)  # years actually applied as a filter
+
+
+def _aliases(region: str) -> list[str]:
+    """Ways a user names an indexed region: 长沙市芙蓉区 -> 长沙市芙蓉区, 芙蓉区, 芙蓉."""
+    names = {region}
+    info = gazetteer.by_full_name().get(region)
+    if info:
+        names |= {info.name, info.short}
+        if info.city and info.city != info.name and region.startswith(info.city):
+            names.add(info.city[:-1] + info.name if info.city.endswith("市") else info.name)
+    return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+
+
+def analyse(question: str, coverage: Coverage, regions: list[str] | None = None,
+            years: list[int] | None = None) -> QueryPlan:
+    """Find regions and years in the question (explicit arguments override what is found)."""
+    plan = QueryPlan(question)
+    if regions:
+        plan.regions = list(regions)
+    else:
+        found: list[tuple[int, str]] = []
+        for region in coverage.regions:
+            positions = [question.find(a) for a in _aliases(region) if a in question]
+            if positions:
+                found.append((min(positions), region))
+        plan.regions = [r for _, r in sorted(found)]
+        plan.unknown_regions = _unknown_regions(question, coverage)
+    plan.years = list(years) if years else sorted({int(y) for y in _YEAR.findall(question)})
+    _check_coverage(plan, coverage)
+    return plan
+
+
+def _unknown_regions(question: str, coverage: Coverage) -> list[str]:
+    """Regions named in the question (by full name) that have no report in the index."""
+    covered = set(coverage.regions)
+    named = gazetteer.mentions(question, min_len=3)
+    out = []
+    for region in named:
+        if region.full in covered or any(c.startswith(region.full) or region.name in c for c in covered):
+            continue
+        out.append(region.full)
+    for short in re.findall(r"([\u4e00-\u9fff]{2,3})(?:市|县|区)", question):
+        hit = gazetteer.lookup(short)
+        if hit and hit.full not in covered and hit.full not in out and not any(hit.name in c for c in covered):
+            out.append(hit.full)
+    return out
+
+
+def _check_coverage(plan: QueryPlan, coverage: Coverage) -> None:
+    for name in plan.unknown_regions:
+        plan.notices.append(f"索引中没有{name}的报告。")
+    if not plan.years:
+        return
+    regions = plan.regions or coverage.regions
+    have = [y for y in plan.years if any((r, y) in coverage.pairs for r in regions)]
+    for region in plan.regions:
+        missing = [y for y in plan.years if (region, y) not in coverage.pairs]
+        if missing:
+            years = "、".join(f"{y}年" for y in coverage.years_of(region)) or "无年份"
+            plan.notices.append(f"{region}没有{'、'.join(map(str, missing))}年的报告(现有: {years})。")
+    if not plan.regions and not have:
+        plan.notices.append(f"索引中没有{'、'.join(map(str, plan.years))}年的报告。")
+    plan.year_filter = have
+
+
+def where_clause(regions: list[str], years: list[int]) -> dict | None:
+    parts = []
+    if regions:
+        parts.append({"region": {"$in": regions}})
+    if years:
+        parts.append({"year": {"$in": years}})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def fuse(rankings: dict[str, list[str]], weights: dict[str, float], k: int = 60) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion of several ranked id lists."""
+    scores: dict[str, float] = {}
+    for name, ids in rankings.items():
+        for rank, chunk_id in enumerate(ids):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weights.get(name, 1.0) / (k + rank + 1)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def attach_ranks(passages: list[Passage], rankings: dict[str, list[str]]) -> None:
+    for passage in passages:
+        passage.ranks = {name: ids.index(passage.chunk_id) + 1 for name, ids in rankings.items()
+                         if passage.chunk_id in ids}

@@ -1,0 +1,48 @@
+"""Shared fixtures. Every test gets its own data dir; the embedder folder is built once per session."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+pytest_plugins = ["tests.fake_openai"]
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path, monkeypatch, model_cache):
+    """No test touches the user's .rag/ or another test's index."""
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RAG_MODEL_CACHE", str(model_cache))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_LLM_MODEL", "RAG_LLM_BASE_URL", "RAG_EMBED_MODEL",
+                 "RAG_CHROMA_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory, model_cache):
+    """A pipeline over the five seeds, built once and only read by the tests that use it."""
+    from rag.pipeline import Pipeline
+
+    data = tmp_path_factory.mktemp("seeded")
+    settings = Settings(data_dir=data, model_cache=model_cache)
+    pipeline = Pipeline(settings)
+    pipeline.ingest([SEEDS])
+    return pipeline
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
