@@ -76,9 +76,9 @@ class Pipeline:
 
     def _ingest_one(self, path: Path, report: IngestReport) -> None:
         doc = load_document(path)
-        known = self.catalog.get(doc.doc_id)
         fingerprint = self.settings.index_fingerprint
-        if known and known[0].sha1 == doc.sha1 and known[1] == fingerprint:
+        known = self.catalog.get(doc.doc_id, fingerprint)
+        if known and known[0].sha1 == doc.sha1:
             report.unchanged.append(doc.source)
             return
         chunks = chunk_document(doc, self.settings.chunk_max_chars)
@@ -91,7 +91,7 @@ class Pipeline:
 
     def remove(self, doc_id: str) -> None:
         self.store.delete_document(doc_id)
-        self.catalog.delete(doc_id)
+        self.catalog.delete(doc_id, self.settings.index_fingerprint)
         self.rebuild_lexical()
 
     def rebuild_lexical(self) -> LexicalIndex:

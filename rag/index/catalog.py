@@ -21,17 +21,18 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, check_same_thread=False)
         self.db.execute(
-            "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, fingerprint TEXT, chunks INTEGER, "
-            + ", ".join(f"{c} TEXT" for c in _COLUMNS if c != "doc_id") + ")"
+            "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT, fingerprint TEXT, chunks INTEGER, "
+            + ", ".join(f"{c} TEXT" for c in _COLUMNS if c != "doc_id") + ", PRIMARY KEY (doc_id, fingerprint))"
         )
         self.db.commit()
 
-    def get(self, doc_id: str) -> tuple[Document, str, int] | None:
-        """(document, index fingerprint, chunk count) or None."""
+    def get(self, doc_id: str, fingerprint: str) -> tuple[Document, int] | None:
+        """(document, chunk count) as indexed under `fingerprint`, or None."""
         row = self.db.execute(
-            f"SELECT {', '.join(_COLUMNS)}, fingerprint, chunks FROM documents WHERE doc_id = ?", (doc_id,)
+            f"SELECT {', '.join(_COLUMNS)}, chunks FROM documents WHERE doc_id = ? AND fingerprint = ?",
+            (doc_id, fingerprint),
         ).fetchone()
-        return (self._document(row[: len(_COLUMNS)]), row[-2], int(row[-1])) if row else None
+        return (self._document(row[:-1]), int(row[-1])) if row else None
 
     def put(self, doc: Document, fingerprint: str, chunks: int) -> None:
         values = [self._encode(c, getattr(doc, c)) for c in _COLUMNS]
@@ -42,17 +43,16 @@ class Catalog:
         )
         self.db.commit()
 
-    def delete(self, doc_id: str) -> None:
-        self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+    def delete(self, doc_id: str, fingerprint: str) -> None:
+        self.db.execute("DELETE FROM documents WHERE doc_id = ? AND fingerprint = ?", (doc_id, fingerprint))
         self.db.commit()
 
-    def documents(self, fingerprint: str | None = None) -> list[tuple[Document, int]]:
-        """All documents (with chunk counts) indexed under `fingerprint` (all if None), by region/year."""
-        query = f"SELECT {', '.join(_COLUMNS)}, chunks FROM documents"
-        args: tuple = ()
-        if fingerprint:
-            query, args = query + " WHERE fingerprint = ?", (fingerprint,)
-        rows = self.db.execute(query + " ORDER BY region, year, source", args).fetchall()
+    def documents(self, fingerprint: str) -> list[tuple[Document, int]]:
+        """All documents (with chunk counts) indexed under `fingerprint`, by region and year."""
+        rows = self.db.execute(
+            f"SELECT {', '.join(_COLUMNS)}, chunks FROM documents WHERE fingerprint = ? ORDER BY region, year, source",
+            (fingerprint,),
+        ).fetchall()
         return [(self._document(row[:-1]), int(row[-1])) for row in rows]
 
     @staticmethod
