@@ -36,7 +36,7 @@ class QueryPlan:
     year_filter: list[int] = field(default_factory=list)  # years actually applied as a filter
 
 
-def _aliases(region: str) -> list[str]:
+def aliases(region: str) -> list[str]:
     """Ways a user names an indexed region: 长沙市芙蓉区 -> 长沙市芙蓉区, 芙蓉区, 芙蓉."""
     names = {region}
     info = gazetteer.by_full_name().get(region)
@@ -56,7 +56,7 @@ def analyse(question: str, coverage: Coverage, regions: list[str] | None = None,
     else:
         found: list[tuple[int, str]] = []
         for region in coverage.regions:
-            positions = [question.find(a) for a in _aliases(region) if a in question]
+            positions = [question.find(a) for a in aliases(region) if a in question]
             if positions:
                 found.append((min(positions), region))
         plan.regions = [r for _, r in sorted(found)]

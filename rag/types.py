@@ -78,3 +78,50 @@ class Passage:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Citation:
+    """A passage an answer cites as [n], with the sentence(s) the answer took from it."""
+
+    n: int
+    chunk_id: str
+    source: str
+    text: str
+    region: str
+    year: int | None
+    title: str
+    heading: str
+    quotes: list[str] = field(default_factory=list)  # verbatim sentences used (for highlighting)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    mode: str  # llm | extractive
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[Passage] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)
+    invalid_markers: list[int] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    resolved_question: str = ""  # the question after follow-up resolution
+    regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    latency_ms: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question, "answer": self.answer, "refused": self.refused, "mode": self.mode,
+            "citations": [{"n": c.n, "chunk_id": c.chunk_id, "source": c.source, "text": c.text,
+                           "region": c.region, "year": c.year, "heading": c.heading, "quotes": c.quotes}
+                          for c in self.citations],
+            "retrieved": [{"chunk_id": p.chunk_id, "source": p.source, "region": p.region, "year": p.year,
+                           "text": p.text, "score": p.score} for p in self.retrieved],
+            "unverified": self.unverified, "invalid_markers": self.invalid_markers, "notices": self.notices,
+            "resolved_question": self.resolved_question, "latency_ms": self.latency_ms,
+        }

@@ -1,0 +1,1 @@
+"""Answers with verified citations: LLM and extractive paths (see respond.py)."""

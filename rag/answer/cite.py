@@ -1,0 +1,95 @@
+"""Citation markers and numeric verification, shared by the LLM and extractive paths.
+
+Every number, percentage and date in an answer must occur in at least one passage it cites
+(after normalising full-width digits, thousands separators and 万/亿); markers that point at no
+passage are invalid. The refusal phrase and marker format are shared with the prompts and tests.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+REFUSAL = "报告中没有找到可以回答这个问题的内容"
+CITATION_FORMAT = "[{n}]"
+CITATION_RE = re.compile(r"\[(\d{1,3})\]")
+_NUMBER = re.compile(
+    r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}-\d{1,2}-\d{1,2})"
+    r"|(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>%|‰|万|亿)?"
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and punctuation to ASCII) with citation markers removed."""
+    return CITATION_RE.sub(" ", unicodedata.normalize("NFKC", text))
+
+
+def numbers_in(text: str) -> list[tuple[str, str]]:
+    """(as written, canonical form) for each number/percentage/date in text (markers excluded)."""
+    out = []
+    for match in _NUMBER.finditer(normalise(text)):
+        if match["date"]:
+            parts = [int(p) for p in re.findall(r"\d+", match["date"])]
+            out.append((match.group().strip(), "date:" + "-".join(map(str, parts))))
+            continue
+        raw = match["num"].replace(",", "")
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            continue
+        unit = match["unit"] or ""
+        if unit in ("万", "亿"):
+            value *= 10_000 if unit == "万" else 100_000_000
+            unit = ""
+        canonical = format(value.normalize(), "f")
+        out.append((match.group().strip(), f"{unit}{canonical}"))
+    return out
+
+
+def canonical_set(text: str) -> set[str]:
+    """Canonical numbers in a passage, including the parts of its dates (2022年12月5日 -> 2022, 12, 5)."""
+    found = set()
+    for _, canonical in numbers_in(text):
+        found.add(canonical)
+        if canonical.startswith("date:"):
+            found |= set(canonical[5:].split("-"))
+    return found
+
+
+@dataclass
+class Verification:
+    markers: list[int] = field(default_factory=list)  # valid markers, in order of first use
+    invalid_markers: list[int] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)
+
+
+def verify(answer: str, passages: dict[int, str], extra: dict[int, set[str]] | None = None) -> Verification:
+    """Check markers and numbers claim by claim: a number must appear in a passage cited in the same
+    sentence (or, failing that, anywhere in the answer). `extra` adds accepted canonical values per
+    passage (e.g. the year of the report it comes from)."""
+    result = Verification()
+    for n in (int(m) for m in CITATION_RE.findall(answer)):
+        bucket = result.markers if n in passages else result.invalid_markers
+        if n not in bucket:
+            bucket.append(n)
+    sets = {n: canonical_set(text) | (extra or {}).get(n, set()) for n, text in passages.items()}
+    everywhere = set().union(*(sets[n] for n in result.markers)) if result.markers else set()
+    for claim in _claims(answer):
+        cited = [int(m) for m in CITATION_RE.findall(claim) if int(m) in sets]
+        allowed = set().union(*(sets[n] for n in cited)) if cited else everywhere
+        for written, canonical in numbers_in(claim):
+            if canonical not in allowed and written not in result.unverified:
+                result.unverified.append(written)
+    return result
+
+
+def _claims(answer: str) -> list[str]:
+    """Sentences/lines with their trailing markers ("…372件。[1]" keeps [1])."""
+    parts = re.split(r"(?<=[。;;!?!?\n])(?!\s*\[\d)", answer)
+    return [p for p in parts if p.strip()]
+
+
+def strip_invalid(answer: str, invalid: list[int]) -> str:
+    """Remove markers that point at no passage."""
+    return CITATION_RE.sub(lambda m: "" if int(m[1]) in invalid else m[0], answer)

@@ -1,0 +1,134 @@
+"""retrieve -> build context -> answer (LLM or extractive) -> parse citations -> verify.
+
+`answer()` is what the CLI, the UI and the eval harness call. It refuses (with the shared refusal
+phrase, saying what the index does contain) when the asked region or year is not indexed or the
+evidence is weak, and it never echoes text flagged as injected spam.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+from rag.answer import compose, followup, structured
+from rag.answer.cite import REFUSAL, canonical_set, strip_invalid, verify
+from rag.types import Answer, Citation, Passage
+
+_COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个|各地|各地区|对比|比较|相比|谁的|谁更|最高|最低|排名|几个地区|各个|分别是多少)")
+
+
+def answer(question: str, pipeline, mode: str = "auto", regions: list[str] | None = None,
+           years: list[int] | None = None, history: list[Answer] | None = None, llm_client=None,
+           on_token: Callable[[str], None] | None = None) -> Answer:
+    started = time.perf_counter()
+    coverage = pipeline.coverage()
+    resolved, found_regions, found_years = followup.resolve(question, history or [], coverage)
+    result = pipeline.search(resolved, k=10, regions=regions or found_regions or None,
+                             years=years or found_years or None)
+    plan = result.plan
+    out = Answer(question=question, answer="", mode="extractive", refused=False, retrieved=result.passages,
+                 notices=list(plan.notices), resolved_question=resolved, regions=plan.regions, years=plan.years)
+    refusal = _coverage_refusal(plan, coverage)
+    comparing = len(plan.regions) >= 2 or (not plan.regions and bool(_COMPARE.search(question)))
+    if refusal:
+        out.answer, out.refused = refusal, True
+    elif comparing:
+        _compare(out, pipeline, resolved, plan)
+    else:
+        use_llm = mode == "llm" or (mode == "auto" and _llm_ready(pipeline.settings))
+        if use_llm:
+            _with_llm(out, pipeline, resolved, result.passages, history or [], llm_client, on_token)
+        if not use_llm or out.mode == "extractive":
+            _extractive(out, pipeline, resolved, plan, result.passages)
+    out.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+    return out
+
+
+def _llm_ready(settings) -> bool:
+    from rag.answer.llm import llm_configured
+
+    return llm_configured(settings)
+
+
+def _coverage_refusal(plan, coverage) -> str:
+    """Refuse when the question names only regions/years the index does not hold."""
+    holdings = "、".join(f"{r}{y}年" if y else r for r, y in sorted(coverage.pairs, key=str)) or "无"
+    if plan.unknown_regions and not plan.regions:
+        return f"{REFUSAL}。{''.join(plan.notices)}现有报告: {holdings}。"
+    if plan.years and not plan.year_filter:
+        return f"{REFUSAL}。{''.join(plan.notices)}"
+    return ""
+
+
+def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passage]) -> None:
+    text, citations = "", []
+    docs = _target_docs(pipeline, plan, passages)
+    if structured.meta_intent(question) and docs:
+        text, citations = structured.meta_answer([(d, pipeline.store.document_chunks(d.doc_id)) for d in docs])
+    elif structured.section_intent(question) and len(docs) == 1:
+        chunks = pipeline.store.document_chunks(docs[0].doc_id)
+        text, citations = structured.section_answer(structured.section_intent(question), docs[0], chunks)
+    if not text:
+        text, citations = compose.extractive(question, plan, passages)
+    _finish(out, text, citations, "extractive")
+
+
+def _target_docs(pipeline, plan, passages: list[Passage]) -> list:
+    """The reports a question is about: its regions (and years), else the best passage's report."""
+    docs = [d for d, _ in pipeline.documents()]
+    chosen = [d for d in docs if d.region in plan.regions and (not plan.year_filter or d.year in plan.year_filter)]
+    if not chosen and passages:
+        chosen = [d for d in docs if d.doc_id == passages[0].doc_id]
+    return chosen
+
+
+def _compare(out: Answer, pipeline, question: str, plan) -> None:
+    regions = plan.regions or pipeline.coverage().regions
+    per_region = {}
+    for region in regions:
+        found = pipeline.search(question, k=5, regions=[region], years=plan.year_filter or None)
+        per_region[region] = found.passages
+    out.retrieved = [p for ps in per_region.values() for p in ps[:3]]
+    text, citations = compose.comparison(question, per_region)
+    _finish(out, text, citations, "extractive")
+
+
+def _with_llm(out: Answer, pipeline, question: str, passages: list[Passage], history: list[Answer],
+              client, on_token) -> None:
+    from rag.answer import llm
+
+    settings = pipeline.settings
+    try:
+        client = client or llm.make_client(settings)
+        pairs = [(h.question, h.answer) for h in history[-3:]]
+        messages, sent = llm.build_messages(question, [compose.masked(p) for p in passages], settings, pairs)
+        parts = []
+        for delta in llm.stream_answer(client, settings, messages):
+            parts.append(delta)
+            if on_token:
+                on_token(delta)
+        text = "".join(parts).strip()
+    except llm.LLMUnavailable as err:
+        out.notices.append(f"{err};已改用抽取式回答。")
+        return
+    by_number = {n: passages[[p.chunk_id for p in passages].index(s.chunk_id)] for n, s in enumerate(sent, 1)}
+    citations = [compose.citation(n, p, []) for n, p in by_number.items()]
+    _finish(out, text, citations, "llm")
+    if REFUSAL in text:
+        out.refused = True
+
+
+def _finish(out: Answer, text: str, citations: list[Citation], mode: str) -> None:
+    """Verify markers and numbers, drop invalid markers, keep only cited passages."""
+    text = compose.mask_spam(text, out.retrieved)
+    by_n = {c.n: c for c in citations}
+    if mode == "extractive" and text.startswith(REFUSAL):  # our own refusal template claims no facts
+        out.answer, out.refused, out.mode = text, True, mode
+        return
+    # a cited passage also vouches for its report's year and the numbers in its heading path
+    extra = {c.n: ({str(c.year)} if c.year else set()) | canonical_set(c.heading) for c in citations}
+    check = verify(text, {n: c.text for n, c in by_n.items()}, extra)
+    out.answer = strip_invalid(text, check.invalid_markers)
+    out.invalid_markers, out.unverified, out.mode = check.invalid_markers, check.unverified, mode
+    out.citations = [by_n[n] for n in sorted(check.markers)]
+    out.refused = out.refused or text.startswith(REFUSAL)

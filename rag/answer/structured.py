@@ -1,0 +1,69 @@
+"""Answers that read a report's structure rather than top-k passages: questions about the document
+itself (who issued it, when, which year it covers, what kind of text it is) and list questions about
+a whole section (存在的问题, 下一步计划)."""
+from __future__ import annotations
+
+import re
+
+from rag.answer.compose import EXTRACTIVE_NOTE, citation, mask_spam
+from rag.ingest.chunk import sentence_spans
+from rag.types import Citation, Document, Passage
+
+META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的)|落款|署名|名义|哪个(机构|单位|部门)(发布|印发|发出)|"
+                  r"发布(时间|日期|单位|机构)|(什么时候|哪天|何时)(发布|印发|发表|公布|签发|落款)|"
+                  r"哪一?年的?工作|哪一?年度|覆盖.{0,4}年|总结的是哪|什么类型|文本类型|正式.{0,6}报告吗|"
+                  r"年度报告吗|出自|出处|哪个网站|呈报|报送给)")
+SECTIONS = {
+    "problems": (re.compile(r"(问题|不足|短板|薄弱)"), re.compile(r"问题|不足")),
+    "plans": (re.compile(r"(下一步|下步|计划|打算|安排|思路|重点工作|改进措施)"),
+              re.compile(r"下一步|下步|计划|安排|思路|打算|重点工作|改进")),
+}
+DOC_TYPES = {"annual_report": "年度工作报告", "news": "新闻报道(不是政府的正式年度报告)", "other": "其他文本"}
+
+
+def meta_intent(question: str) -> bool:
+    return bool(META.search(question))
+
+
+def section_intent(question: str) -> str:
+    if not re.search(r"(哪些|什么|有何|主要|列出|列举|概括|总结|说说)", question):
+        return ""
+    return next((name for name, (asks, _) in SECTIONS.items() if asks.search(question)), "")
+
+
+def meta_answer(docs: list[tuple[Document, list[Passage]]]) -> tuple[str, list[Citation]]:
+    """Facts about each document, each quoted from its title/header chunk or its signature chunk."""
+    lines, citations = [EXTRACTIVE_NOTE], []
+    for doc, chunks in docs:
+        card = next((c for c in chunks if c.heading == "文档信息"), None)
+        sign = next((c for c in reversed(chunks) if c.heading == "落款"), None)
+        lines.append(f"{doc.region}:")
+        if card:
+            citations.append(citation(len(citations) + 1, card, [card.text]))
+            n = citations[-1].n
+            lines.append(f"- 标题与页面信息: {' '.join(card.text.split())}[{n}]")
+            if doc.year:
+                lines.append(f"- 报告所述年度: {doc.year}年[{n}]")
+        lines.append(f"- 文本类型: {DOC_TYPES.get(doc.doc_type, doc.doc_type)}")
+        if sign:
+            citations.append(citation(len(citations) + 1, sign, [sign.text]))
+            shown = mask_spam(" ".join(sign.text.split()), [sign])
+            note = f"(按位置还原为: {doc.issuer})" if sign.flags and doc.issuer else ""
+            lines.append(f"- 落款: {shown}{note}[{citations[-1].n}]")
+    return "\n".join(lines), citations
+
+
+def section_answer(kind: str, doc: Document, chunks: list[Passage], limit: int = 8) -> tuple[str, list[Citation]]:
+    """The first sentence of each chunk under the report's problems/plans section, in order."""
+    pattern = SECTIONS[kind][1]
+    inside = [c for c in chunks if c.heading and pattern.search(c.heading.split(" > ")[0])]
+    if not inside:
+        return "", []
+    lines = [EXTRACTIVE_NOTE, f"{doc.region}{doc.year or ''}年 «{inside[0].heading.split(' > ')[0]}»:"]
+    citations: list[Citation] = []
+    for chunk in inside[:limit]:
+        s, e = sentence_spans(chunk.text, 0, len(chunk.text))[0]
+        quote = chunk.text[s:e].strip()
+        citations.append(citation(len(citations) + 1, chunk, [quote]))
+        lines.append(f"- {quote}[{citations[-1].n}]")
+    return "\n".join(lines), citations
