@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --basetemp=$(CURDIR)/.pytest-tmp
 
 ingest: $(STAMP)
 	$(BIN)/rag ingest seeds

@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("ask", help="提问,得到带引用的回答")
+    p.add_argument("question")
+    _filters(p)
+    p.add_argument("--mode", choices=["auto", "llm", "extractive"], default="auto",
+                   help="auto: 配置了大模型就用大模型,否则抽取式")
+    p.add_argument("--json", action="store_true", help="输出与评测结果相同的 JSON 对象")
+    p.set_defaults(func=cmd_ask)
+
     p = sub.add_parser("docs", help="列出已导入的报告 (含质量标记)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_docs)
@@ -52,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--retrieval-only", action="store_true")
+    p.add_argument("--answer-mode", choices=["auto", "llm", "extractive"], default="auto", help="回答方式")
     p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid", help="检索方式")
     p.set_defaults(func=cmd_eval)
     return parser
@@ -114,6 +123,48 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_ask(args) -> int:
+    from rag.answer.respond import answer
+
+    streamed = []
+
+    def on_token(delta: str) -> None:
+        if not args.json:
+            if not streamed:
+                print("[大模型回答] ", end="", flush=True)
+            streamed.append(delta)
+            print(delta, end="", flush=True)
+
+    result = answer(args.question, _pipeline(), mode=args.mode, regions=args.region, years=args.year,
+                    on_token=on_token)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    if streamed:
+        print("\n")
+    for notice in result.notices:
+        print(f"注意: {notice}")
+    if not streamed or result.mode == "extractive":
+        print(result.answer)
+    elif result.answer != "".join(streamed).strip():
+        print(f"(核对后的回答)\n{result.answer}")
+    print(render_checks(result))
+    return 0
+
+
+def render_checks(result) -> str:
+    """Sources and verification results, as shown under an answer."""
+    lines = [f"\n模式: {'大模型' if result.mode == 'llm' else '抽取式'}"]
+    if result.unverified:
+        lines.append(f"⚠ 未能在引用段落中核实的数字: {'、'.join(result.unverified)}")
+    if result.invalid_markers:
+        lines.append(f"⚠ 已删除无效引用标记: {'、'.join(f'[{n}]' for n in result.invalid_markers)}")
+    for c in result.citations:
+        year = f"{c.year}年" if c.year else ""
+        lines.append(f"[{c.n}] {c.region}{year} · {c.heading or c.title} · {c.source}")
+    return "\n".join(lines)
+
+
 def cmd_docs(args) -> int:
     docs = _pipeline().documents()
     if args.json:
@@ -135,8 +186,11 @@ def cmd_docs(args) -> int:
 def cmd_eval(args) -> int:
     from rag.evaluate import run_eval
 
-    report = run_eval(_pipeline(), args.questions, args.out, retrieval_only=args.retrieval_only,
-                      mode=args.mode)
+    from rag.answer.respond import answer
+
+    pipeline = _pipeline()
+    report = run_eval(pipeline, args.questions, args.out, retrieval_only=args.retrieval_only, mode=args.mode,
+                      answer=lambda q: answer(q, pipeline, mode=args.answer_mode).to_json())
     print((args.out / "report.md").read_text(encoding="utf-8"))
     return 0 if report else 1
 

@@ -8,6 +8,7 @@ import json
 import re
 import statistics
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -72,6 +73,60 @@ def retrieval_metrics(pairs: list[tuple[dict, dict]]) -> dict:
     return out
 
 
+def _norm(text: str) -> str:
+    return _squash(unicodedata.normalize("NFKC", text))
+
+
+def is_correct(item: dict, result: dict) -> bool:
+    """Unanswerable: refused. Otherwise: not refused, every must_include and one of each any_of group."""
+    if item["type"] == "unanswerable":
+        return bool(result.get("refused"))
+    answer = _norm(result.get("answer", ""))
+    if result.get("refused"):
+        return False
+    musts = all(_norm(m) in answer for m in item.get("must_include") or [])
+    groups = all(any(_norm(o) in answer for o in group) for group in item.get("any_of") or [])
+    return musts and groups
+
+
+def citation_scores(item: dict, result: dict) -> tuple[float, float] | None:
+    """(precision, recall): cited chunks holding an evidence string; evidence strings in a cited chunk."""
+    evidence = [_squash(e) for e in item.get("evidence") or []]
+    cited = [_squash(c["text"]) for c in result.get("citations") or []]
+    if not evidence or not cited:
+        return None
+    precision = sum(any(e in c for e in evidence) for c in cited) / len(cited)
+    recall = sum(any(e in c for c in cited) for e in evidence) / len(evidence)
+    return precision, recall
+
+
+def answer_metrics(pairs: list[tuple[dict, dict]]) -> dict:
+    answered = [(i, r) for i, r in pairs if "answer" in r]
+    if not answered:
+        return {}
+    by_type: dict[str, list[bool]] = defaultdict(list)
+    for item, result in answered:
+        by_type[item["type"]].append(is_correct(item, result))
+    refused = [i for i, r in answered if r.get("refused")]
+    unanswerable = [i for i, _ in answered if i["type"] == "unanswerable"]
+    hits = [i for i in refused if i["type"] == "unanswerable"]
+    cites = [c for c in (citation_scores(i, r) for i, r in answered if not r.get("refused")) if c]
+    latencies = sorted(r["latency_ms"] for _, r in answered)
+    return {
+        "accuracy": round(sum(sum(v) for v in by_type.values()) / len(answered), 4),
+        "accuracy_by_type": {t: {"n": len(v), "accuracy": round(sum(v) / len(v), 4)} for t, v in by_type.items()},
+        "refusal_precision": round(len(hits) / len(refused), 4) if refused else None,
+        "refusal_recall": round(len(hits) / len(unanswerable), 4) if unanswerable else None,
+        "citation_precision": round(statistics.mean(c[0] for c in cites), 4) if cites else None,
+        "citation_recall": round(statistics.mean(c[1] for c in cites), 4) if cites else None,
+        "unverified_share": round(sum(bool(r.get("unverified")) for _, r in answered) / len(answered), 4),
+        "modes": dict(sorted({m: sum(r.get("mode") == m for _, r in answered)
+                              for m in {r.get("mode") for _, r in answered}}.items())),
+        "latency_ms": {"p50": round(statistics.median(latencies), 1),
+                       "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1)},
+    }
+
+
 def run_eval(pipeline, questions: Path, out: Path, retrieval_only: bool = True, mode: str = "hybrid",
              answer=None) -> dict:
     """Run every question; `answer(question) -> dict` adds answer fields when given."""
@@ -112,6 +167,10 @@ def build_report(items: list[dict], results: list[dict], mode: str) -> dict:
         "retrieval_by_type": {t: retrieval_metrics(by_type[t]) for t in TYPES if t in by_type},
         "latency_ms": {"p50": round(statistics.median(latencies), 1),
                        "p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 1)},
+        "answers": answer_metrics(pairs),
+        "failures": [{"id": i["id"], "type": i["type"], "question": i["question"], "expected": i.get("answer", ""),
+                      "got": r.get("answer", ""), "sources": [x["source"] for x in r["retrieved"][:3]]}
+                     for i, r in pairs if "answer" in r and not is_correct(i, r)],
         "misses": [{"id": i["id"], "question": i["question"],
                     "top": [r["source"] for r in res["retrieved"][:3]]}
                    for i, res in pairs if (i.get("evidence") or i.get("sources")) and first_hit_rank(i, res) is None],
@@ -126,6 +185,18 @@ def render_markdown(report: dict) -> str:
         if m.get("n"):
             lines.append(f"| {name} | {m['n']} | {m['hit@1']:.3f} | {m['hit@5']:.3f} | {m['hit@10']:.3f} | {m['mrr']:.3f} |")
     lines += ["", f"延迟 p50 {report['latency_ms']['p50']} ms · p95 {report['latency_ms']['p95']} ms", ""]
+    answers = report.get("answers")
+    if answers:
+        lines += ["## 回答", "", f"模式 {answers['modes']} · 准确率 {answers['accuracy']:.3f} · "
+                  f"拒答精确率 {answers['refusal_precision']} · 拒答召回率 {answers['refusal_recall']} · "
+                  f"引用精确率 {answers['citation_precision']} · 引用召回率 {answers['citation_recall']} · "
+                  f"含未核实数字的回答 {answers['unverified_share']:.3f} · "
+                  f"延迟 p50 {answers['latency_ms']['p50']} ms / p95 {answers['latency_ms']['p95']} ms", "",
+                  "| 类型 | n | 准确率 |", "|---|---|---|"]
+        lines += [f"| {t} | {m['n']} | {m['accuracy']:.3f} |" for t, m in answers["accuracy_by_type"].items()]
+        lines += ["", "## 答错的问题", ""]
+        lines += [f"- {f['id']} ({f['type']}): {f['question']}\n  - 期望: {f['expected']}\n  - 得到: "
+                  f"{f['got'][:200].replace(chr(10), ' ')}" for f in report["failures"]] + [""]
     if report["misses"]:
         lines += ["## 前10未命中", ""] + [f"- {m['id']}: {m['question']} (前3: {', '.join(m['top'])})"
                                         for m in report["misses"]]

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from rag.ingest import gazetteer
 from rag.types import Passage
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)")
+# a year that names a report ("2021年"), not a span ("2017年以来", "2016年—2019年")
+_YEAR = re.compile(r"(?<![-—~至到])((?:19|20)\d{2})\s*(?:年度|年)(?!\s*(?:以来|至今|起|之前|前|底|初|末|[-—~至到]))")
 
 
 @dataclass

@@ -72,20 +72,25 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _idf(terms: list[str], passages: list[Passage]) -> dict[str, float]:
-    n = len(passages) + 1
-    return {t: math.log(1 + n / (1 + sum(t in p.text for p in passages))) for t in terms}
+def _weights(terms: list[str], passages: list[Passage], corpus_idf) -> dict[str, float]:
+    """Term weights: corpus IDF when known (terms the corpus never uses are paraphrase noise and
+    carry no weight), else rarity among the retrieved passages."""
+    if corpus_idf is None:
+        n = len(passages) + 1
+        return {t: math.log(1 + n / (1 + sum(t in p.text for p in passages))) for t in terms}
+    return {t: w for t in terms if (w := corpus_idf(t))}
 
 
 def best_quotes(part: str, passages: list[Passage], drop: list[str], context_terms: list[str] = (),
-                max_chars: int = 160) -> list[Quote]:
+                max_chars: int = 160, corpus_idf=None) -> list[Quote]:
     """Candidate quotes for one question part, best first."""
     terms = content_terms(part, drop) or list(context_terms)
-    if not terms:
-        return []
     shapes = expected_shapes(part)
-    idf = _idf(terms, passages)
+    idf = _weights(terms, passages, corpus_idf)
     total = sum(idf.values())
+    if not total:
+        return []
+    terms = list(idf)
     out = []
     for index, passage in enumerate(passages):
         text = passage.text
@@ -104,7 +109,10 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
 
 
 def _window(text: str, clauses, hits, shapes: set[str], max_chars: int) -> tuple[int, int]:
-    """The clauses from the first to the last matching one (plus the value clause right after)."""
+    """The whole sentence when short enough, else the clauses from the first to the last matching one
+    (plus the value clause right after)."""
+    if clauses[-1][1] - clauses[0][0] <= max_chars:
+        return clauses[0][0], clauses[-1][1]
     first, last = clauses.index(hits[0]), clauses.index(hits[-1])
     if shapes and last + 1 < len(clauses):
         after = text[clauses[last + 1][0]:clauses[last + 1][1]]

@@ -14,6 +14,7 @@ from rag.answer import compose, followup, structured
 from rag.answer.cite import REFUSAL, canonical_set, strip_invalid, verify
 from rag.types import Answer, Citation, Passage
 
+_PLAN_WORDS = re.compile(r"(计划|安排|打算|下一步|思路|部署|目标)")
 _COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个|各地|各地区|对比|比较|相比|谁的|谁更|最高|最低|排名|几个地区|各个|分别是多少)")
 
 
@@ -26,9 +27,9 @@ def answer(question: str, pipeline, mode: str = "auto", regions: list[str] | Non
     result = pipeline.search(resolved, k=10, regions=regions or found_regions or None,
                              years=years or found_years or None)
     plan = result.plan
+    refusal = _coverage_refusal(plan, coverage)
     out = Answer(question=question, answer="", mode="extractive", refused=False, retrieved=result.passages,
                  notices=list(plan.notices), resolved_question=resolved, regions=plan.regions, years=plan.years)
-    refusal = _coverage_refusal(plan, coverage)
     comparing = len(plan.regions) >= 2 or (not plan.regions and bool(_COMPARE.search(question)))
     if refusal:
         out.answer, out.refused = refusal, True
@@ -55,9 +56,22 @@ def _coverage_refusal(plan, coverage) -> str:
     holdings = "、".join(f"{r}{y}年" if y else r for r, y in sorted(coverage.pairs, key=str)) or "无"
     if plan.unknown_regions and not plan.regions:
         return f"{REFUSAL}。{''.join(plan.notices)}现有报告: {holdings}。"
-    if plan.years and not plan.year_filter:
+    if plan.years and not plan.year_filter and not _plan_year(plan, coverage):
         return f"{REFUSAL}。{''.join(plan.notices)}"
     return ""
+
+
+def _plan_year(plan, coverage) -> bool:
+    """'平遥2021年的工作安排' is answered by the 2020 report's plan section: a year right after a
+    covered report year, asked with plan words, is not a missing report."""
+    if not _PLAN_WORDS.search(plan.question):
+        return False
+    covered = {y for r in (plan.regions or coverage.regions) for y in coverage.years_of(r)}
+    if all(y - 1 in covered for y in plan.years):
+        plan.year_filter = sorted(y - 1 for y in plan.years)
+        plan.notices = [f"{y}年的安排见{y - 1}年报告中的工作计划。" for y in plan.years]
+        return True
+    return False
 
 
 def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passage]) -> None:
@@ -69,7 +83,7 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
         chunks = pipeline.store.document_chunks(docs[0].doc_id)
         text, citations = structured.section_answer(structured.section_intent(question), docs[0], chunks)
     if not text:
-        text, citations = compose.extractive(question, plan, passages)
+        text, citations = compose.extractive(question, plan, passages, pipeline.lexical.idf)
     _finish(out, text, citations, "extractive")
 
 
@@ -89,7 +103,7 @@ def _compare(out: Answer, pipeline, question: str, plan) -> None:
         found = pipeline.search(question, k=5, regions=[region], years=plan.year_filter or None)
         per_region[region] = found.passages
     out.retrieved = [p for ps in per_region.values() for p in ps[:3]]
-    text, citations = compose.comparison(question, per_region)
+    text, citations = compose.comparison(question, per_region, pipeline.lexical.idf)
     _finish(out, text, citations, "extractive")
 
 

@@ -6,6 +6,7 @@ on these reports. The index is persisted beside Chroma and rebuilt from it when 
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -31,9 +32,10 @@ def tokenize(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 over chunk rows; `rows` holds each row's chunk id, region and year for filtering."""
 
-    def __init__(self, retriever: bm25s.BM25, rows: list[dict]) -> None:
+    def __init__(self, retriever: bm25s.BM25, rows: list[dict], df: dict[str, int]) -> None:
         self.retriever = retriever
         self.rows = rows
+        self.df = df  # document frequency of each token: tells corpus terms from paraphrase noise
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], metas: list[dict]) -> "LexicalIndex":
@@ -41,20 +43,30 @@ class LexicalIndex:
         corpus = [tokenize(t) or ["\u3000"] for t in texts]
         retriever.index(corpus, show_progress=False)
         rows = [{"id": i, "region": m.get("region", ""), "year": m.get("year", -1)} for i, m in zip(ids, metas)]
-        return cls(retriever, rows)
+        df: dict[str, int] = {}
+        for tokens in corpus:
+            for token in set(tokens):
+                df[token] = df.get(token, 0) + 1
+        return cls(retriever, rows, df)
+
+    def idf(self, term: str) -> float | None:
+        """Inverse document frequency of a token, None if the corpus never uses it."""
+        n = self.df.get(term, 0)
+        return math.log(1 + len(self.rows) / n) if n else None
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.retriever.save(str(directory), show_progress=False)
         (directory / "rows.json").write_text(json.dumps(self.rows, ensure_ascii=False), encoding="utf-8")
+        (directory / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex | None":
-        if not (directory / "rows.json").exists():
+        if not (directory / "rows.json").exists() or not (directory / "df.json").exists():
             return None
         retriever = bm25s.BM25.load(str(directory), show_progress=False)
         rows = json.loads((directory / "rows.json").read_text(encoding="utf-8"))
-        return cls(retriever, rows)
+        return cls(retriever, rows, json.loads((directory / "df.json").read_text(encoding="utf-8")))
 
     def search(self, query: str, k: int, regions: list[str] | None = None,
                years: list[int] | None = None) -> list[tuple[str, float]]:
