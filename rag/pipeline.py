@@ -116,6 +116,11 @@ class Pipeline:
             index = self.rebuild_lexical()  # missing or stale: rebuilt from Chroma
         return index
 
+    def similarity(self, question: str, sentences: list[str]) -> list[float]:
+        """Cosine between the question and each sentence with the index's embedder."""
+        vectors = self.embedder.passages(sentences, self.settings.embed_batch)
+        return (vectors @ self.embedder.query(question)).tolist()
+
     # ---- read side ----------------------------------------------------------------------
     def documents(self) -> list[tuple[Document, int]]:
         return self.catalog.documents(self.settings.index_fingerprint)

@@ -28,13 +28,16 @@ def _drop_words(passages: list[Passage]) -> list[str]:
     return [a for r in {p.region for p in passages} for a in retrieve.aliases(r)]
 
 
-def pick_quotes(question: str, passages: list[Passage], corpus_idf=None) -> list[Quote]:
+def pick_quotes(question: str, passages: list[Passage], corpus_idf=None, similarity=None,
+                must_contain: tuple[str, ...] = ()) -> list[Quote]:
     drop = _drop_words(passages)
     whole = content_terms(question, drop)
     chosen: list[Quote] = []
     take = 3 if is_list_question(question) else 1
     for part in split_parts(question):
-        ranked = [q for q in best_quotes(part, passages, drop, whole, corpus_idf=corpus_idf) if q.score >= THRESHOLD]
+        ranked = [q for q in best_quotes(part, passages, drop, whole, corpus_idf=corpus_idf,
+                                          similarity=similarity) if q.score >= THRESHOLD
+                  and (not must_contain or any(m in q.text for m in must_contain))]
         for quote in ranked[:take]:
             if any(_overlaps(quote, c) for c in chosen):
                 break  # an earlier quote already answers this part best
@@ -46,8 +49,9 @@ def _overlaps(a: Quote, b: Quote) -> bool:
     return a.passage == b.passage and (a.text in b.text or b.text in a.text)
 
 
-def extractive(question: str, plan, passages: list[Passage], corpus_idf=None) -> tuple[str, list[Citation]]:
-    quotes = pick_quotes(question, passages, corpus_idf)
+def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, similarity=None,
+               must_contain: tuple[str, ...] = ()) -> tuple[str, list[Citation]]:
+    quotes = pick_quotes(question, passages, corpus_idf, similarity, must_contain)
     if not quotes:
         return _weak_refusal(passages), []
     numbers: dict[int, int] = {}
@@ -70,12 +74,14 @@ def _weak_refusal(passages: list[Passage]) -> str:
     return f"{REFUSAL}。{seen}"
 
 
-def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=None) -> tuple[str, list[Citation]]:
+def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=None,
+               similarity=None) -> tuple[str, list[Citation]]:
     """One quote per region, then the comparison when the values are of the same indicator."""
     drop = [a for r in per_region for a in retrieve.aliases(r)]
     lines, citations, picked = [EXTRACTIVE_NOTE + "按地区分别摘录:"], [], {}
     for region, passages in per_region.items():
-        quotes = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf) if q.score >= THRESHOLD]
+        quotes = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf,
+                                                 similarity=similarity) if q.score >= THRESHOLD]
         if not quotes:
             lines.append(f"- {region}: 报告中未见相关数据")
             continue

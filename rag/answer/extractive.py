@@ -20,6 +20,13 @@ _QUESTION_WORDS = re.compile(
     r"这份|那份|该|报告|年度|全年|今年|当年|工作|法治政府建设|法治政府|建设|提到|提及|介绍|说明|列举|给出|数据|"
     r"数字|数量|比例|比率|占比|百分比|指标|怎么|为何|为什么|描述|内容|总结|简要|概括)"
 )
+# single characters that glue a paraphrase together; bigrams across them are noise (问里, 里由)
+_FUNCTION_CHARS = set("里由被把对向从给让比就都也还又而且或及其之所为以于将已曾该各每这那哪谁吗呢吧啊么")
+# e5 cosines between a question and sentences sit in a narrow band: below SIM_FLOOR is unrelated,
+# SIM_FLOOR + SIM_SPAN and above is a close paraphrase (measured on the seeds, see README)
+SIM_FLOOR, SIM_SPAN = 0.86, 0.06
+# a quote must contain at least this weighted share of the asked-for terms (swept 0.2/0.28/0.35)
+MIN_TERM_SHARE = 0.28
 _COUNT_UNIT = r"(件|项|人|家|个|次|份|起|名|宗|卷|场|期|部|条|所|万元|元|人次|余件|余人|余次|余份|余项|余家)"
 SHAPES = {
     "rate": (re.compile(r"(率|比例|比重|占比|百分|%)"), re.compile(r"\d+(\.\d+)?%")),
@@ -52,7 +59,8 @@ def content_terms(question: str, drop: list[str]) -> list[str]:
     text = re.sub(r"\d{4}\s*年?度?|\d+", " ", text)
     text = _QUESTION_WORDS.sub(" ", text)
     runs = re.findall(r"[\u4e00-\u9fff]+", text)
-    grams = [run[i: i + 2] for run in runs for i in range(len(run) - 1)]
+    grams = [run[i: i + 2] for run in runs for i in range(len(run) - 1)
+             if not (set(run[i: i + 2]) & _FUNCTION_CHARS)]
     grams += [run for run in runs if len(run) == 1 and run in "率件"]
     return list(dict.fromkeys(grams))
 
@@ -82,29 +90,40 @@ def _weights(terms: list[str], passages: list[Passage], corpus_idf) -> dict[str,
 
 
 def best_quotes(part: str, passages: list[Passage], drop: list[str], context_terms: list[str] = (),
-                max_chars: int = 160, corpus_idf=None) -> list[Quote]:
-    """Candidate quotes for one question part, best first."""
+                max_chars: int = 160, corpus_idf=None, similarity=None) -> list[Quote]:
+    """Candidate quotes for one question part, best first.
+
+    A sentence scores by the weighted share of the asked-for terms it contains and, when a
+    `similarity(question, sentences) -> cosines` function is given, by its embedding similarity
+    to the question (robust to paraphrase); a missing expected shape (no % for a rate) costs 60%.
+    """
     terms = content_terms(part, drop) or list(context_terms)
     shapes = expected_shapes(part)
     idf = _weights(terms, passages, corpus_idf)
     total = sum(idf.values())
     if not total:
         return []
-    terms = list(idf)
-    out = []
+    candidates = []
     for index, passage in enumerate(passages):
         text = passage.text
         for s, e in sentence_spans(text, 0, len(text)):
             clauses = _clauses(text, s, e)
-            hits = [(cs, ce) for cs, ce in clauses if any(t in text[cs:ce] for t in terms)]
-            if not hits:
-                continue
-            window = _window(text, clauses, hits, shapes, max_chars)
-            quote = text[window[0]:window[1]].strip()
-            covered = sum(w for t, w in idf.items() if t in text[s:e]) / total
-            shape_ok = all(SHAPES[name][1].search(quote) for name in shapes) if shapes else True
-            score = covered * (1.0 if shape_ok else 0.4) + 0.05 / (1 + index)
-            out.append(Quote(index, quote, round(score, 4), part))
+            hits = [(cs, ce) for cs, ce in clauses if any(t in text[cs:ce] for t in idf)]
+            if hits:
+                candidates.append((index, text, s, e, clauses, hits))
+    cosines = similarity(part, [c[1][c[2]:c[3]] for c in candidates]) if similarity and candidates else None
+    out = []
+    for position, (index, text, s, e, clauses, hits) in enumerate(candidates):
+        window = _window(text, clauses, hits, shapes, max_chars)
+        quote = text[window[0]:window[1]].strip()
+        covered = sum(w for t, w in idf.items() if t in text[s:e]) / total
+        if covered < MIN_TERM_SHARE:
+            continue  # similar in meaning but not about the asked-for thing: never an answer
+        if cosines is not None:
+            covered = 0.5 * covered + 0.5 * min(1.0, max(0.0, (cosines[position] - SIM_FLOOR) / SIM_SPAN))
+        shape_ok = all(SHAPES[name][1].search(quote) for name in shapes) if shapes else True
+        score = covered * (1.0 if shape_ok else 0.4) + 0.05 / (1 + index)
+        out.append(Quote(index, quote, round(score, 4), part))
     return sorted(out, key=lambda q: -q.score)
 
 

@@ -31,7 +31,9 @@ def answer(question: str, pipeline, mode: str = "auto", regions: list[str] | Non
     out = Answer(question=question, answer="", mode="extractive", refused=False, retrieved=result.passages,
                  notices=list(plan.notices), resolved_question=resolved, regions=plan.regions, years=plan.years)
     comparing = len(plan.regions) >= 2 or (not plan.regions and bool(_COMPARE.search(question)))
-    if refusal:
+    if refusal and plan.regions and not plan.unknown_regions:
+        _events_of_missing_year(out, pipeline, resolved, plan, refusal)
+    elif refusal:
         out.answer, out.refused = refusal, True
     elif comparing:
         _compare(out, pipeline, resolved, plan)
@@ -74,6 +76,20 @@ def _plan_year(plan, coverage) -> bool:
     return False
 
 
+def _events_of_missing_year(out: Answer, pipeline, question: str, plan, refusal: str) -> None:
+    """No report for the asked year, but another report may record events of that year
+    ("2021年市政府督查机构对121项重点工作进行跟踪督办" in a 2022 article). Answer only from
+    sentences that name the year; otherwise refuse, saying which years exist."""
+    years = tuple(f"{y}年" for y in plan.years)
+    text, citations = compose.extractive(question, plan, out.retrieved, pipeline.lexical.idf,
+                                         pipeline.similarity, must_contain=years)
+    if citations:
+        out.notices.append("以下内容来自其他年度报告中对该年情况的记述。")
+        _finish(out, text, citations, "extractive")
+    else:
+        out.answer, out.refused = refusal, True
+
+
 def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passage]) -> None:
     text, citations = "", []
     docs = _target_docs(pipeline, plan, passages)
@@ -83,7 +99,7 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
         chunks = pipeline.store.document_chunks(docs[0].doc_id)
         text, citations = structured.section_answer(structured.section_intent(question), docs[0], chunks)
     if not text:
-        text, citations = compose.extractive(question, plan, passages, pipeline.lexical.idf)
+        text, citations = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity)
     _finish(out, text, citations, "extractive")
 
 
@@ -103,7 +119,7 @@ def _compare(out: Answer, pipeline, question: str, plan) -> None:
         found = pipeline.search(question, k=5, regions=[region], years=plan.year_filter or None)
         per_region[region] = found.passages
     out.retrieved = [p for ps in per_region.values() for p in ps[:3]]
-    text, citations = compose.comparison(question, per_region, pipeline.lexical.idf)
+    text, citations = compose.comparison(question, per_region, pipeline.lexical.idf, pipeline.similarity)
     _finish(out, text, citations, "extractive")
 
 
