@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from rag.ingest.chunk import sentence_spans
 from rag.types import Passage
 
+SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.txt"
 _QUESTION_WORDS = re.compile(
     r"(是多少|有多少|多少|几个|几件|几项|几次|几人|几家|哪些|哪个|哪几|哪一|哪里|哪天|什么|怎么样|怎样|如何|是否|"
     r"有没有|请问|请|一下|分别|各是|具体|情况|方面|主要|相关|一共|共计|总共|大概|呢|吗|的|了|是|有|在|和|与|及|"
@@ -51,9 +54,41 @@ def expected_shapes(question: str) -> set[str]:
     return {name for name, (asks, _) in SHAPES.items() if asks.search(question)}
 
 
+@lru_cache(maxsize=1)
+def _synonyms() -> list[tuple[str, str]]:
+    """(colloquial form, report term) pairs, longest form first."""
+    pairs = []
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        if ":" in line and not line.startswith("#"):
+            term, forms = line.split(":", 1)
+            pairs += [(form, term.strip()) for form in forms.split()]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def in_report_terms(question: str) -> str:
+    """Rewrite colloquial wording into the reports' terms (输了官司 -> 败诉), longest form first;
+    report terms already in the question are kept as they are (行政复议 stays)."""
+    pairs = _synonyms()
+    terms = sorted({term for _, term in pairs}, key=len, reverse=True)
+    out, i = [], 0
+    while i < len(question):
+        term = next((t for t in terms if question.startswith(t, i)), None)
+        hit = None if term else next(((f, t) for f, t in pairs if question.startswith(f, i)), None)
+        if term:
+            out.append(term)
+            i += len(term)
+        elif hit:
+            out.append(hit[1])
+            i += len(hit[0])
+        else:
+            out.append(question[i])
+            i += 1
+    return "".join(out)
+
+
 def content_terms(question: str, drop: list[str]) -> list[str]:
     """Character bigrams of the asked-for thing (question words, regions and years removed)."""
-    text = question
+    text = in_report_terms(question)
     for word in sorted(drop, key=len, reverse=True):
         text = text.replace(word, " ")
     text = re.sub(r"\d{4}\s*年?度?|\d+", " ", text)
