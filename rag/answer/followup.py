@@ -18,6 +18,8 @@ def resolve(question: str, history: list[Answer], coverage: retrieve.Coverage) -
         return question, plan.regions, plan.years
     regions = plan.regions or previous.regions
     years = plan.years or _relative_years(question, previous, coverage)
+    if plan.regions and not plan.years and any(y not in coverage.years_of(r) for r in regions for y in years):
+        years = []  # "那本溪呢?" after a 2023 question about 芙蓉区: the year belonged to 芙蓉区
     topic = _topic(previous.resolved_question or previous.question, previous.regions)
     prefix = "、".join(regions)
     year_text = "、".join(f"{y}年" for y in years)
