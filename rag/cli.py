@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_docs)
 
+    p = sub.add_parser("serve", help="启动网页界面 (首次运行时导入 seeds/)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("eval", help="在问题集上评测")
     p.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
     p.add_argument("--out", type=Path, required=True)
@@ -180,6 +185,19 @@ def cmd_docs(args) -> int:
         for span in doc.flags:
             note = f" (应为“{span.replacement}”)" if span.replacement else ""
             print(f"    ⚠ {_FLAG_NAMES.get(span.reason, span.reason)}: “{span.text}” @{span.start}{note}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from ui.app import launch
+
+    pipeline = _pipeline()
+    if not pipeline.documents() and Path("seeds").is_dir():
+        print("索引为空,正在导入 seeds/ ...", flush=True)
+        report = pipeline.ingest([Path("seeds")])
+        print(f"已导入 {len(report.added)} 份报告, {report.chunks} 个段落", flush=True)
+    print(f"打开 http://{args.host}:{args.port}", flush=True)
+    launch(pipeline, args.host, args.port)
     return 0
 
 

@@ -128,13 +128,16 @@ def answer_metrics(pairs: list[tuple[dict, dict]]) -> dict:
 
 
 def run_eval(pipeline, questions: Path, out: Path, retrieval_only: bool = True, mode: str = "hybrid",
-             answer=None) -> dict:
-    """Run every question; `answer(question) -> dict` adds answer fields when given."""
+             answer=None, progress=None) -> dict:
+    """Run every question; `answer(question) -> dict` adds answer fields when given;
+    `progress(done, total)` is called after each question."""
     items = load_questions(questions)
     out.mkdir(parents=True, exist_ok=True)
     results = []
     with (out / "results.jsonl").open("w", encoding="utf-8") as sink:
-        for item in items:
+        for number, item in enumerate(items, 1):
+            if progress:
+                progress(number - 1, len(items))
             started = time.perf_counter()
             found = pipeline.search(item["question"], k=10, mode=mode)
             result = {
@@ -175,6 +178,29 @@ def build_report(items: list[dict], results: list[dict], mode: str) -> dict:
                     "top": [r["source"] for r in res["retrieved"][:3]]}
                    for i, res in pairs if (i.get("evidence") or i.get("sources")) and first_hit_rank(i, res) is None],
     }
+
+
+def saved_runs(root: Path) -> list[Path]:
+    """Run directories under root that hold a report, newest first."""
+    if not root.exists():
+        return []
+    return sorted((p.parent for p in root.glob("*/report.json")), key=lambda p: p.name, reverse=True)
+
+
+def compare_runs(a: Path, b: Path) -> list[dict]:
+    """Per-type answer accuracy and retrieval MRR of two saved runs, side by side."""
+    ra, rb = (json.loads((p / "report.json").read_text(encoding="utf-8")) for p in (a, b))
+    rows = []
+    for t in ("全部", *TYPES):
+        def pick(r):
+            answers = r.get("answers") or {}
+            acc = answers.get("accuracy") if t == "全部" else answers.get("accuracy_by_type", {}).get(t, {}).get("accuracy")
+            mrr = (r["retrieval"] if t == "全部" else r["retrieval_by_type"].get(t, {})).get("mrr")
+            return acc, mrr
+        (acc_a, mrr_a), (acc_b, mrr_b) = pick(ra), pick(rb)
+        if any(v is not None for v in (acc_a, acc_b, mrr_a, mrr_b)):
+            rows.append({"类型": t, "准确率 A": acc_a, "准确率 B": acc_b, "MRR A": mrr_a, "MRR B": mrr_b})
+    return rows
 
 
 def render_markdown(report: dict) -> str:

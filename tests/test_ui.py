@@ -1,0 +1,132 @@
+"""The UI's handlers driven directly, and the chat endpoint through gradio_client."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from ui import handlers as h
+from ui import render
+from ui.app import build_app, launch
+
+
+def _drain(generator):
+    last = None
+    for last in generator:
+        pass
+    return last
+
+
+def test_chat_handler_answers_with_markers_and_source_cards(seeded):
+    chat, sources, history = _drain(h.ask(seeded, "芙蓉区2023年行政复议纠错率是多少?", [], [], [], [], "auto"))
+    assert chat[-2] == {"role": "user", "content": "芙蓉区2023年行政复议纠错率是多少?"}
+    assert "〔抽取式〕" in chat[-1]["content"] and "[1]" in chat[-1]["content"]
+    assert 'id="src-1"' in sources and "<mark>" in sources and "20.93%" in sources and "模式: 抽取式" in sources
+    assert len(history) == 1 and history[0].citations[0].region == "长沙市芙蓉区"
+
+
+def test_chat_filters_and_follow_ups_use_the_same_pipeline(seeded):
+    _, _, history = _drain(h.ask(seeded, "行政复议纠错率是多少?", [], [], ["温州市"], [], "extractive"))
+    assert "17.3%" in history[-1].answer and {c.region for c in history[-1].citations} == {"温州市"}
+    chat, _, history = _drain(h.ask(seeded, "那本溪呢?", [], history, [], [], "extractive"))
+    assert "23.29%" in history[-1].answer
+
+
+def test_empty_question_changes_nothing(seeded):
+    chat, _, history = _drain(h.ask(seeded, "  ", [{"role": "user", "content": "x"}], [], [], [], "auto"))
+    assert chat == [{"role": "user", "content": "x"}] and history == []
+
+
+def test_export_writes_markdown_with_sources(seeded):
+    _, _, history = _drain(h.ask(seeded, "本溪2022年行政复议纠错率是多少?", [], [], [], [], "auto"))
+    path = h.export(seeded, history)
+    text = open(path, encoding="utf-8").read()
+    assert "## 回答" in text and "## 来源" in text and "23.29%" in text and "000_a71df9a351047f25.txt" in text
+
+
+def test_document_table_and_view_mark_spam_and_escape_html(seeded):
+    table = h.documents_table(seeded)
+    assert len(table) == 5 and set(table["地区"]) == {"本溪市", "长沙市芙蓉区", "平顶山市", "温州市", "平遥县"}
+    furong = table[table["地区"] == "长沙市芙蓉区"].iloc[0]
+    assert "可疑文字 4 处" in furong["质量标记"]
+    view = h.view_document(seeded, furong["文件"])
+    assert view.count('class="spam"') == 4
+
+
+def test_render_escapes_document_text():
+    from rag.types import Document, Span
+
+    text = "报告<img src=x onerror=alert(1)>正文凯发一触即发"
+    start = text.index("凯发")
+    doc = Document("d", "x.html", "x.html", "s", text, title="<b>t</b>",
+                   flags=[Span(start, start + 6, "凯发一触即发", "已知垃圾信息模式", "人民政府")])
+    shown = render.document_html(doc)
+    assert "<img" not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown and "<b>t" not in shown
+    assert '<span class="spam" title="已知垃圾信息模式,疑为“人民政府”">凯发一触即发</span>' in shown
+
+
+def test_upload_ingests_and_updates_filters(seeded_copy_pipeline, tmp_path):
+    report = tmp_path / "测试县2021年度法治政府建设工作报告.txt"
+    report.write_text("测试县2021年度法治政府建设工作报告\n一、主要成效\n全年办理法律援助案件345件,同比增长12%。\n", "utf-8")
+    status = h.upload(seeded_copy_pipeline, [str(report)])
+    assert "新增 1" in status
+    regions, years = h.filter_choices(seeded_copy_pipeline)
+    assert "2021" in years
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF")
+    assert h.upload(seeded_copy_pipeline, [str(bad)]).startswith("错误: 不支持的文件类型")
+
+
+def test_eval_tab_runs_a_set_and_compares_runs(seeded, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "a", "question": "本溪2022年行政复议纠错率是多少?", "type": "fact", "must_include": ["23.29%"], '
+        '"sources": ["000_a71df9a351047f25.txt"], "evidence": ["纠错率23.29%"]}\n'
+        '{"id": "b", "question": "大连市的法律援助案件有多少?", "type": "unanswerable", "must_include": []}\n', "utf-8")
+    metrics, chart, failures, name = h.evaluate(seeded, str(questions), "extractive")
+    assert metrics.iloc[0]["准确率"] == 1.0 and len(failures) == 0 and set(chart["类型"]) == {"fact", "unanswerable"}
+    second = h.evaluate(seeded, str(questions), "extractive")[3]
+    table = h.compare(seeded, name, second)
+    assert table.iloc[0]["准确率 A"] == table.iloc[0]["准确率 B"] == 1.0
+
+
+def test_build_app_returns_blocks_without_launching(seeded):
+    app = build_app(seeded)
+    assert app.title == "法治政府建设报告问答助手" and not getattr(app, "is_running", False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gradio_client_calls_the_chat_endpoint(seeded):
+    from gradio_client import Client
+
+    port = _free_port()
+    app = launch(seeded, "127.0.0.1", port, block=False)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        chat, sources, *_ = client.predict("本溪2022年一审行政诉讼败诉率是多少?", [], [], [], "extractive",
+                                           api_name="/chat")
+        content = chat[-1]["content"]
+        text = content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
+        assert "12.71%" in text and "[1]" in text and "src-1" in sources
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def seeded_copy_pipeline(seeded, tmp_path):
+    """A writable copy of the seeded index (upload tests must not change the shared one)."""
+    import shutil
+
+    from rag.pipeline import Pipeline
+    from rag.settings import Settings
+
+    data = tmp_path / "data-copy"
+    shutil.copytree(seeded.settings.data_dir, data)
+    pipeline = Pipeline(Settings(data_dir=data, model_cache=seeded.settings.model_cache))
+    pipeline.__dict__["embedder"] = seeded.embedder
+    return pipeline

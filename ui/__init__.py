@@ -1,0 +1,1 @@
+"""Gradio app over the same pipeline the CLI uses (see app.py)."""

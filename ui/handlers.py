@@ -1,0 +1,152 @@
+"""What the UI's events do: thin calls into the same functions the CLI uses, plus formatting."""
+from __future__ import annotations
+
+import html
+import queue
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from rag.answer.export import answer_markdown
+from rag.answer.respond import answer
+from rag.errors import RagError
+from rag.evaluate import compare_runs, run_eval, saved_runs
+from ui import render
+
+EXAMPLES = [
+    "芙蓉区2023年行政复议纠错率是多少?",
+    "本溪2022年一审行政诉讼败诉率是多少?",
+    "哪个地区的行政复议纠错率最高?",
+    "平遥县2020年人民调解成功率是多少?",
+    "温州2018年报告存在哪些问题?",
+]
+DOC_COLUMNS = ["地区", "省份", "年度", "类型", "标题", "落款/发布", "签发日期", "发布日期", "块数", "质量标记", "文件"]
+
+
+def filter_choices(pipeline) -> tuple[list[str], list[str]]:
+    coverage = pipeline.coverage()
+    years = sorted({str(y) for _, y in coverage.pairs if y})
+    return coverage.regions, years
+
+
+def ask(pipeline, message: str, chat: list, history: list, regions: list[str], years: list[str], mode: str):
+    """Generator for the chat event: streams LLM tokens, then the verified answer and its sources.
+    Yields (chat messages, sources html, history)."""
+    message = (message or "").strip()
+    if not message:
+        yield chat, render.sources_html(history[-1] if history else None), history
+        return
+    chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+    yield chat, render.sources_html(None), history
+    tokens: queue.Queue = queue.Queue()
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["result"] = answer(message, pipeline, mode=mode, regions=regions or None,
+                                   years=[int(y) for y in years] or None, history=history,
+                                   on_token=tokens.put)
+        except RagError as err:
+            box["error"] = str(err)
+        finally:
+            tokens.put(None)
+
+    threading.Thread(target=work, daemon=True).start()
+    streamed = ""
+    while (delta := tokens.get()) is not None:
+        streamed += delta
+        chat[-1] = {"role": "assistant", "content": f"〔大模型〕 {html.escape(streamed, quote=False)}"}
+        yield chat, render.sources_html(None), history
+    if "error" in box:
+        chat[-1] = {"role": "assistant", "content": f"错误: {box['error']}"}
+        yield chat, render.sources_html(None), history
+        return
+    result = box["result"]
+    chat[-1] = {"role": "assistant", "content": render.chat_text(result)}
+    yield chat, render.sources_html(result), [*history, result]
+
+
+def export(pipeline, history: list) -> str | None:
+    """Write the last answer with its sources as Markdown; returns the file path."""
+    if not history:
+        return None
+    folder = pipeline.settings.data_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"answer-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    path.write_text(answer_markdown(history[-1]), encoding="utf-8")
+    return str(path)
+
+
+def documents_table(pipeline) -> pd.DataFrame:
+    rows = []
+    types = {"annual_report": "年度报告", "news": "新闻报道", "other": "其他"}
+    for doc, chunks in pipeline.documents():
+        flags = f"⚠ 可疑文字 {len(doc.flags)} 处" if doc.flags else ""
+        rows.append([doc.region, doc.province, doc.year or "", types.get(doc.doc_type, doc.doc_type), doc.title,
+                     doc.issuer or doc.publisher, doc.signed, doc.published, chunks, flags, doc.source])
+    return pd.DataFrame(rows, columns=DOC_COLUMNS)
+
+
+def view_document(pipeline, source: str) -> str:
+    for doc, _ in pipeline.documents():
+        if doc.source == source:
+            return render.document_html(doc)
+    return ""
+
+
+def upload(pipeline, files: list[str] | None, progress=None) -> str:
+    """Ingest uploaded report files; returns a status line."""
+    if not files:
+        return "请选择 .txt/.md/.html 报告文件。"
+    paths = [Path(f) for f in files]
+    try:
+        report = pipeline.ingest(paths, (lambda n, total, name: progress((n - 1) / total, desc=name))
+                                 if progress else None)
+    except RagError as err:
+        return f"错误: {err}"
+    lines = [f"新增 {len(report.added)} · 更新 {len(report.updated)} · 未变 {len(report.unchanged)} · "
+             f"失败 {len(report.failed)} · 切块 {report.chunks}"]
+    lines += [f"错误: {message}" for _, message in report.failed]
+    return "\n\n".join(lines)
+
+
+def runs_dir(pipeline) -> Path:
+    return pipeline.settings.data_dir / "eval_runs"
+
+
+def run_choices(pipeline) -> list[str]:
+    return [p.name for p in saved_runs(runs_dir(pipeline))]
+
+
+def evaluate(pipeline, questions: str, mode: str, progress=None):
+    """Run an eval set; returns (metrics table, chart data, failures table, run name)."""
+    out = runs_dir(pipeline) / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}"
+    report = run_eval(pipeline, Path(questions), out, retrieval_only=False,
+                      answer=lambda q: answer(q, pipeline, mode=mode).to_json(),
+                      progress=(lambda done, total: progress(done / total, desc=f"{done}/{total}")) if progress else None)
+    return (*report_tables(report), out.name)
+
+
+def report_tables(report: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    answers = report.get("answers") or {}
+    rows = []
+    for name, ret in [("全部", report["retrieval"]), *report["retrieval_by_type"].items()]:
+        acc = answers.get("accuracy") if name == "全部" else answers.get("accuracy_by_type", {}).get(name, {}).get("accuracy")
+        rows.append([name, ret.get("n", 0), acc, ret.get("hit@1"), ret.get("hit@5"), ret.get("mrr")])
+    if "unanswerable" in answers.get("accuracy_by_type", {}) and not any(r[0] == "unanswerable" for r in rows):
+        rows.append(["unanswerable", answers["accuracy_by_type"]["unanswerable"]["n"],
+                     answers["accuracy_by_type"]["unanswerable"]["accuracy"], None, None, None])
+    metrics = pd.DataFrame(rows, columns=["类型", "n", "准确率", "hit@1", "hit@5", "MRR"])
+    chart = pd.DataFrame([{"类型": t, "准确率": m["accuracy"]} for t, m in answers.get("accuracy_by_type", {}).items()])
+    failures = pd.DataFrame([[f["id"], f["question"], f["expected"], f["got"][:300], "、".join(f["sources"])]
+                             for f in report.get("failures", [])],
+                            columns=["id", "问题", "期望", "得到", "检索来源"])
+    return metrics, chart, failures
+
+
+def compare(pipeline, a: str, b: str) -> pd.DataFrame:
+    if not a or not b:
+        return pd.DataFrame()
+    return pd.DataFrame(compare_runs(runs_dir(pipeline) / a, runs_dir(pipeline) / b))

@@ -1,0 +1,85 @@
+"""HTML for source cards and documents. Every piece of document text is escaped: a report holding
+`<img src=x onerror=...>` shows those characters and never runs them."""
+from __future__ import annotations
+
+import html
+
+from rag.types import Answer, Citation, Document
+
+CSS = """
+.src-card{border:1px solid #d0d7de;border-radius:8px;padding:10px 12px;margin:8px 0;background:#fff}
+.src-card h4{margin:0 0 4px 0;font-size:14px}
+.src-meta{color:#57606a;font-size:12px;margin-bottom:6px}
+.src-card mark{background:#fff3b0;padding:0 1px}
+.src-text{white-space:pre-wrap;font-size:13px;line-height:1.6}
+.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;margin-right:6px;background:#eef}
+.badge.warn{background:#ffe3e3;color:#a40000}
+.spam{background:#ffb4b4;text-decoration:line-through}
+.doc-view{white-space:pre-wrap;font-size:13px;line-height:1.7;max-height:600px;overflow:auto}
+"""
+
+
+def _highlight(text: str, quotes: list[str]) -> str:
+    """Escape text and wrap the quoted sentences in <mark>."""
+    spans = []
+    for quote in quotes:
+        start = text.find(quote)
+        if quote and start >= 0:
+            spans.append((start, start + len(quote)))
+    out, cursor = [], 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            continue
+        out += [html.escape(text[cursor:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        cursor = end
+    out.append(html.escape(text[cursor:]))
+    return "".join(out)
+
+
+def _card(c: Citation) -> str:
+    year = f"{c.year}年" if c.year else "年份不详"
+    return (f'<div class="src-card" id="src-{c.n}"><h4>[{c.n}] {html.escape(c.region)} · {year}</h4>'
+            f'<div class="src-meta">《{html.escape(c.title)}》 · {html.escape(c.heading)} · {html.escape(c.source)}</div>'
+            f'<div class="src-text">{_highlight(c.text, c.quotes)}</div></div>')
+
+
+def sources_html(result: Answer | None) -> str:
+    if result is None:
+        return '<div class="src-meta">提问后,这里显示回答引用的段落。</div>'
+    mode = "大模型" if result.mode == "llm" else "抽取式"
+    parts = [f'<div><span class="badge">模式: {mode}</span>']
+    if result.refused:
+        parts.append('<span class="badge warn">未找到答案</span>')
+    if result.unverified:
+        parts.append(f'<span class="badge warn">未核实数字: {html.escape("、".join(result.unverified))}</span>')
+    if result.invalid_markers:
+        parts.append(f'<span class="badge warn">已删除无效引用: {len(result.invalid_markers)} 个</span>')
+    parts.append("</div>")
+    parts += [f'<div class="src-meta">注意: {html.escape(n)}</div>' for n in result.notices]
+    parts += [_card(c) for c in result.citations]
+    return "".join(parts)
+
+
+def chat_text(result: Answer) -> str:
+    """The answer as chat Markdown: escaped, unverified numbers marked."""
+    text = html.escape(result.answer, quote=False)
+    for number in result.unverified:
+        text = text.replace(html.escape(number), f"**{html.escape(number)}**⚠")
+    badge = "〔大模型〕" if result.mode == "llm" else "〔抽取式〕"
+    notices = "".join(f"\n\n> 注意: {html.escape(n, quote=False)}" for n in result.notices)
+    warn = f"\n\n⚠ 未能在引用段落中核实的数字: {'、'.join(result.unverified)}" if result.unverified else ""
+    return f"{badge} {text}{notices}{warn}"
+
+
+def document_html(doc: Document) -> str:
+    """The cleaned document with flagged spans struck through and marked."""
+    out, cursor = [], 0
+    for span in sorted(doc.flags, key=lambda s: s.start):
+        out.append(html.escape(doc.text[cursor:span.start]))
+        tip = html.escape(f"{span.reason}" + (f",疑为“{span.replacement}”" if span.replacement else ""))
+        out.append(f'<span class="spam" title="{tip}">{html.escape(doc.text[span.start:span.end])}</span>')
+        cursor = span.end
+    out.append(html.escape(doc.text[cursor:]))
+    head = (f"<h3>{html.escape(doc.region)} {doc.year or ''} · {html.escape(doc.title)}</h3>"
+            f'<div class="src-meta">{html.escape(doc.source)} · 标记 {len(doc.flags)} 处</div>')
+    return f'{head}<div class="doc-view">{"".join(out)}</div>'
