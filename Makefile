@@ -4,7 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test serve ingest eval bench clean
+.PHONY: setup test serve ingest eval bench clean system
+
+# Debian packages: Chromium for the browser tests, a CJK font so screenshots show Chinese text.
+SYSTEM_STAMP := $(VENV)/.system
+$(SYSTEM_STAMP):
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; fi
+	mkdir -p $(VENV) && touch $(SYSTEM_STAMP)
+
+system: $(SYSTEM_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,8 +23,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest -q --basetemp=$(CURDIR)/.pytest-tmp
+
+serve: $(STAMP)
+	$(BIN)/rag serve
 
 ingest: $(STAMP)
 	$(BIN)/rag ingest seeds

@@ -94,7 +94,7 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
         return f"{REFUSAL}。各地区报告中都未见相关数据。", []
     ranking = _ranking(question, picked, drop)
     if ranking:
-        lines.append(ranking)
+        lines += ["", ranking]
     return "\n".join(lines), citations
 
 

@@ -32,9 +32,9 @@ SIM_FLOOR, SIM_SPAN = 0.86, 0.06
 MIN_TERM_SHARE = 0.28
 _COUNT_UNIT = r"(件|项|人|家|个|次|份|起|名|宗|卷|场|期|部|条|所|万元|元|人次|余件|余人|余次|余份|余项|余家)"
 SHAPES = {
-    "rate": (re.compile(r"(率|比例|比重|占比|百分|%)"), re.compile(r"\d+(\.\d+)?%")),
+    "rate": (re.compile(r"(率|比例|比重|占比|百分|%)"), re.compile(r"\d+(\.\d+)?\s*[%％]")),
     "count": (re.compile(r"(多少|几)(件|项|人|家|个|次|份|起|名|宗|卷|场|期|部|条|所)?|数量|件数|人数|次数|数是"),
-              re.compile(r"\d+(\.\d+)?" + _COUNT_UNIT)),
+              re.compile(r"\d+(\.\d+)?\s*" + _COUNT_UNIT)),
     "date": (re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)"), re.compile(r"\d{4}年\d{1,2}月|\d{4}-\d{2}-\d{2}|\d{1,2}月\d{1,2}日")),
     "name": (re.compile(r"(什么文件|哪些文件|哪部|哪些制度|什么制度|什么办法|出台|印发|制定了|《)"), re.compile(r"《[^》]{2,40}》")),
 }

@@ -17,6 +17,7 @@ _DATE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日
 _SIGNED = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年度?")
 _NEWS_MARKS = re.compile(r"(日报|晚报|新闻|记者|通讯员|综述|融媒体|电视台)")
+_PLACE_IN_TITLE = re.compile(r"^(?:关于)?([\u4e00-\u9fff]{2,12}?(?:省|自治区|市|自治州|州|地区|盟|县|区|旗))")
 OVERRIDABLE = {"title", "region", "region_level", "province", "year", "doc_type", "issuer",
                "publisher", "signed", "published"}
 
@@ -40,6 +41,9 @@ def extract(doc: Document) -> Document:
     region = _region(doc, lines, repaired)
     if region:
         doc.region, doc.region_level, doc.province = region.full, region.level, region.province
+    else:  # a place the gazetteer does not know: trust the title's leading place name
+        match = _PLACE_IN_TITLE.match(doc.title)
+        doc.region = match[1] if match else ""
     return doc
 
 

@@ -1,0 +1,126 @@
+"""The app in real headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def server(seeded, tmp_path_factory):
+    """The app over a writable copy of the seeded index, on a free loopback port."""
+    from rag.pipeline import Pipeline
+    from rag.settings import Settings
+    from ui.app import launch
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    data = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(seeded.settings.data_dir, data)
+    pipeline = Pipeline(Settings(data_dir=data, model_cache=seeded.settings.model_cache))
+    pipeline.__dict__["embedder"] = seeded.embedder
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = launch(pipeline, "127.0.0.1", port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server)
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+def _ask(page, question: str) -> None:
+    cards_before = page.locator("#sources .src-card").count()
+    page.fill("#question textarea", question)
+    page.click("#send")
+    page.wait_for_function(
+        "([n]) => document.querySelectorAll('#sources .src-card').length > 0 && "
+        "document.querySelector('#sources').innerText.includes('模式')", arg=[cards_before])
+
+
+def test_ask_shows_answer_marker_and_matching_source_card(page, tmp_path):
+    _ask(page, "芙蓉区2023年行政复议纠错率是多少?")
+    bubble = page.locator("#chat .message").last
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('[1]')")
+    assert "20.93%" in bubble.inner_text() and "[1]" in bubble.inner_text()
+    card = page.locator("#src-1")
+    assert "长沙市芙蓉区" in card.inner_text() and "2023年" in card.inner_text()
+    assert "20.93%" in card.locator("mark").first.inner_text()
+    assert "抽取式" in page.locator("#sources").inner_text()
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    assert (tmp_path / "chat.png").stat().st_size > 10_000
+
+
+def test_region_filter_limits_sources(page):
+    _choose(page, "#filter-region", "温州市")
+    page.keyboard.press("Escape")
+    _ask(page, "行政复议纠错率是多少?")
+    cards = page.locator("#sources .src-card")
+    assert cards.count() >= 1
+    assert all("温州市" in cards.nth(i).locator("h4").inner_text() for i in range(cards.count()))
+
+
+def _choose(page, dropdown: str, option: str) -> None:
+    page.click(f"{dropdown} input")
+    page.click(f"{dropdown} li[data-testid=dropdown-option][aria-label='{option}']")
+
+
+def _upload(page, path: Path) -> None:
+    page.get_by_role("tab", name="文档库").click()
+    page.set_input_files("#upload input[type=file]", str(path))
+    page.click("#upload-go")
+    page.wait_for_function("() => document.querySelector('#upload-status').innerText.includes('新增')")
+
+
+def test_uploaded_report_becomes_answerable(page, tmp_path):
+    report = tmp_path / "示例县2021年度法治政府建设工作报告.txt"
+    report.write_text("示例县2021年度法治政府建设工作报告\n一、主要成效\n(一)法律援助。全年受理法律援助案件 ４５６ 件。\n"
+                      "二、存在问题\n(一)执法力量不足。\n", encoding="utf-8")
+    _upload(page, report)
+    assert "示例县" in page.locator("#doc-table").inner_text() or "示例" in page.locator("#doc-table").inner_text()
+    page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)
+    page.get_by_role("tab", name="问答").click()
+    _ask(page, "示例县2021年受理了多少件法律援助案件?")
+    assert "４５６" in page.locator("#sources").inner_text()
+
+
+def test_report_with_markup_renders_inert(page, tmp_path):
+    report = tmp_path / "注入县2020年度法治政府建设工作报告.html"
+    report.write_text("<p>注入县2020年度法治政府建设工作报告</p><p>全年办理行政复议案件12件,"
+                      "&lt;img src=x onerror=\"window.__pwned=1\"&gt;纠错率10%。</p>", encoding="utf-8")
+    _upload(page, report)
+    _choose(page, "#doc-pick", report.name)
+    page.wait_for_function("() => document.querySelector('#doc-view').innerText.includes('onerror')")
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("#doc-view img").count() == 0
+    page.get_by_role("tab", name="问答").click()
+    _ask(page, "注入县2020年行政复议纠错率是多少?")
+    assert "onerror" in page.locator("#sources").inner_text()
+    assert page.locator("#sources img, #chat .message img").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
