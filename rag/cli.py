@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出与评测结果相同的 JSON 对象")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("compare", help="按指标比较各地区 (如 纠错率、败诉率、法律援助案件)")
+    p.add_argument("indicator")
+    p.add_argument("--regions", nargs="*", help="只比较这些地区")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
+
     p = sub.add_parser("docs", help="列出已导入的报告 (含质量标记)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_docs)
@@ -171,6 +177,22 @@ def render_checks(result) -> str:
         year = f"{c.year}年" if c.year else ""
         lines.append(f"[{c.n}] {c.region}{year} · {c.heading or c.title} · {c.source}")
     return "\n".join(lines)
+
+
+def cmd_compare(args) -> int:
+    from rag.compare import compare, to_markdown
+
+    result = compare(_pipeline(), args.indicator, args.regions)
+    if args.json:
+        print(json.dumps({"indicator": result.indicator, "unit": result.unit, "missing": result.missing,
+                          "rows": [{"n": n, **vars(f)} for n, f in result.rows]}, ensure_ascii=False, indent=1))
+        return 0
+    print(to_markdown(result))
+    if result.rows:
+        print("\n来源:")
+    for n, fact in result.rows:
+        print(f"[{n}] {fact.region}{fact.year or ''}年 · chunk {fact.chunk_id}")
+    return 0
 
 
 def cmd_docs(args) -> int:

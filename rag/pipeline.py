@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rag import retrieve
+from rag import facts, retrieve
 from rag.errors import IndexMissing, InputError, RagError
+from rag.facts import FactStore
 from rag.index.catalog import Catalog
 from rag.index.lexical import LexicalIndex
 from rag.index.store import Store, chunk_metadata
@@ -44,6 +45,10 @@ class Pipeline:
     @cached_property
     def catalog(self) -> Catalog:
         return Catalog(self.settings.catalog_path)
+
+    @cached_property
+    def facts(self) -> FactStore:
+        return FactStore(self.settings.catalog_path)
 
     @cached_property
     def store(self) -> Store:
@@ -85,6 +90,7 @@ class Pipeline:
         vectors = self.embedder.passages([embed_text(doc, c.heading, c.text) for c in chunks],
                                          self.settings.embed_batch)
         self.store.replace_document(doc.doc_id, chunks, vectors, [chunk_metadata(c, doc) for c in chunks])
+        self.facts.replace(fingerprint, doc.doc_id, facts.extract(doc, chunks))
         self.catalog.put(doc, fingerprint, len(chunks))
         (report.updated if known else report.added).append(doc.source)
         report.chunks += len(chunks)
@@ -92,6 +98,7 @@ class Pipeline:
     def remove(self, doc_id: str) -> None:
         self.store.delete_document(doc_id)
         self.catalog.delete(doc_id, self.settings.index_fingerprint)
+        self.facts.delete(self.settings.index_fingerprint, doc_id)
         self.rebuild_lexical()
 
     def rebuild_lexical(self) -> LexicalIndex:

@@ -114,6 +114,8 @@ def _target_docs(pipeline, plan, passages: list[Passage]) -> list:
 
 def _compare(out: Answer, pipeline, question: str, plan) -> None:
     regions = plan.regions or pipeline.coverage().regions
+    if _compare_facts(out, pipeline, question, regions):
+        return
     per_region = {}
     for region in regions:
         found = pipeline.search(question, k=5, regions=[region], years=plan.year_filter or None)
@@ -121,6 +123,34 @@ def _compare(out: Answer, pipeline, question: str, plan) -> None:
     out.retrieved = [p for ps in per_region.values() for p in ps[:3]]
     text, citations = compose.comparison(question, per_region, pipeline.lexical.idf, pipeline.similarity)
     _finish(out, text, citations, "extractive")
+
+
+def _compare_facts(out: Answer, pipeline, question: str, regions: list[str]) -> bool:
+    """Comparisons on a known indicator read the facts table: one cited value per report,
+    ranked, with the regions that do not report it named."""
+    from rag.answer.extractive import in_report_terms
+    from rag.compare import compare
+    from rag.facts import find_indicator
+
+    if find_indicator(in_report_terms(question)) is None:
+        return False
+    table = compare(pipeline, in_report_terms(question), regions)
+    if not table.rows:
+        return False
+    passages = pipeline.store.get([fact.chunk_id for _, fact in table.rows])
+    lines = [f"{compose.EXTRACTIVE_NOTE}按指标“{table.indicator}”比较(数据取自各报告原文):"]
+    citations = []
+    for n, fact in table.rows:
+        lines.append(f"- {fact.region}{fact.year or ''}年: {fact.sentence}[{n}]")
+        citations.append(compose.citation(n, passages[fact.chunk_id], [fact.sentence]))
+    if table.missing:
+        lines.append(f"- 未报告该指标: {'、'.join(table.missing)}")
+    if len(table.rows) > 1:
+        chain = " > ".join(f"{fact.region} {fact.shown}[{n}]" for n, fact in table.rows)
+        lines += ["", f"比较({table.indicator},由高到低): {chain}"]
+    out.retrieved = list(passages.values())
+    _finish(out, "\n".join(lines), citations, "extractive")
+    return True
 
 
 def _with_llm(out: Answer, pipeline, question: str, passages: list[Passage], history: list[Answer],
