@@ -55,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出与评测结果相同的 JSON 对象")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("brief", help="生成地区报告简报 (Markdown)")
+    p.add_argument("region", nargs="?")
+    p.add_argument("--year", type=int)
+    p.add_argument("--out", type=Path, help="写入 .md 文件")
+    p.add_argument("--all", action="store_true", help="为每份报告生成简报")
+    p.add_argument("--out-dir", type=Path, help="与 --all 一起: 输出目录")
+    p.add_argument("--mode", choices=["auto", "llm", "extractive"], default="auto")
+    p.set_defaults(func=cmd_brief)
+
     p = sub.add_parser("compare", help="按指标比较各地区 (如 纠错率、败诉率、法律援助案件)")
     p.add_argument("indicator")
     p.add_argument("--regions", nargs="*", help="只比较这些地区")
@@ -177,6 +186,33 @@ def render_checks(result) -> str:
         year = f"{c.year}年" if c.year else ""
         lines.append(f"[{c.n}] {c.region}{year} · {c.heading or c.title} · {c.source}")
     return "\n".join(lines)
+
+
+def cmd_brief(args) -> int:
+    from rag.brief import build_brief
+    from rag.errors import InputError
+
+    pipeline = _pipeline()
+    if args.all:
+        if not args.out_dir:
+            raise InputError("--all 需要 --out-dir 目录")
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+        for doc, _ in pipeline.documents():
+            brief = build_brief(pipeline, doc.region, doc.year, args.mode)
+            path = args.out_dir / f"{doc.region}-{doc.year or '未知'}.md"
+            path.write_text(brief.markdown, encoding="utf-8")
+            flag = f" ⚠ 未核实: {'、'.join(brief.unverified)}" if brief.unverified else ""
+            print(f"{path} ({len(brief.cited)} 处引用){flag}")
+        return 0
+    if not args.region:
+        raise InputError("请给出地区 (如 rag brief 本溪),或用 --all --out-dir DIR")
+    brief = build_brief(pipeline, args.region, args.year, args.mode)
+    if args.out:
+        args.out.write_text(brief.markdown, encoding="utf-8")
+        print(f"已写入 {args.out} ({len(brief.cited)} 处引用)")
+    else:
+        print(brief.markdown)
+    return 0
 
 
 def cmd_compare(args) -> int:

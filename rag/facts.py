@@ -80,7 +80,8 @@ def extract(doc: Document, chunks: list[Chunk]) -> list[Fact]:
                         key = (indicator.name, match["v"])
                         if key not in seen:
                             seen.add(key)
-                            shown = match["v"] + _written_unit(plain[match.end("v"):], indicator.unit)
+                            near = "近" if plain[max(0, match.start("v") - 1):match.start("v")] == "近" else ""
+                            shown = near + match["v"] + _written_unit(plain[match.end("v"):], indicator.unit)
                             facts.append(Fact(doc.doc_id, doc.region, doc.year, indicator.name,
                                               float(match["v"]), indicator.unit, shown, chunk.chunk_id, sentence))
                         break
@@ -89,7 +90,7 @@ def extract(doc: Document, chunks: list[Chunk]) -> list[Fact]:
 
 def _written_unit(after: str, default: str) -> str:
     """The unit as the sentence writes it (起 for 件, 名 for 人, with 余 kept: 700余人)."""
-    match = re.match(r"(余?)([件起条人名%项个次家例宗卷])", after)
+    match = re.match(r"(余?)([件起条人名%项个次家例宗卷份场])", after)
     return match[1] + match[2] if match else default
 
 

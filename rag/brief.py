@@ -1,0 +1,218 @@
+"""Region briefs: 概况, 主要举措与成效, 关键数据, 存在问题, 下一步计划 — each bullet and figure cited.
+
+Coverage, not top-k: a brief reads the whole report in order. Without an LLM it is extractive and
+uses the report's own structure (problem and plan sections found by their headings, else by their
+sentences) and the extracted indicator facts. With an LLM the 举措 section is map-reduced over the
+report's sections (prompts/brief_map.md, brief_reduce.md); everything else stays extractive, and
+every number passes the same verification as answers.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rag.answer.cite import REFUSAL, verify
+from rag.answer.compose import SPAM_MASK, mask_spam
+from rag.answer.structured import DOC_TYPES, SECTIONS
+from rag.errors import InputError
+from rag.ingest.chunk import sentence_spans
+from rag.types import Document, Passage
+
+_PROBLEM_SENTENCE = re.compile(r"(但也存在|但仍然存在|仍然存在|仍存在|还存在|不足之处|薄弱环节|差距较大)")
+_QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:件|项|人|%|个|次|家|万|元|起|条|名|份|场|卷|宗|天)")
+_PLAN_SENTENCE = re.compile(r"(下一步|今后|明年|将继续|将进一步|将全力|将高举|将坚持|工作,将|工作,将)")
+
+
+@dataclass
+class Brief:
+    region: str
+    year: int | None
+    markdown: str
+    cited: dict[int, Passage] = field(default_factory=dict)
+    unverified: list[str] = field(default_factory=list)
+    mode: str = "extractive"
+
+
+def pick_document(pipeline, region: str, year: int | None) -> Document:
+    from rag import retrieve
+
+    docs = [d for d, _ in pipeline.documents()]
+    matches = [d for d in docs if region in retrieve.aliases(d.region) or d.region == region]
+    if not matches:
+        have = "、".join(sorted({d.region for d in docs})) or "无"
+        raise InputError(f"索引中没有“{region}”的报告(现有: {have})")
+    if year is not None:
+        exact = [d for d in matches if d.year == year]
+        if not exact:
+            years = "、".join(f"{d.year}年" for d in matches)
+            raise InputError(f"{matches[0].region}没有{year}年的报告(现有: {years})")
+        return exact[0]
+    return max(matches, key=lambda d: d.year or 0)
+
+
+def _first_sentence(text: str, prefer_number: bool = False) -> str:
+    sentences = [text[s:e].strip() for s, e in sentence_spans(text, 0, len(text))]
+    if prefer_number:
+        numbered = [s for s in sentences if _QUANTITY.search(s)]
+        if numbered:
+            return numbered[0]
+    return sentences[0] if sentences else text
+
+
+def _kind(top: str) -> str:
+    for name, (_, heading) in SECTIONS.items():
+        if heading.search(top):
+            return name
+    return "measures"
+
+
+class _Builder:
+    """Collects quotes and numbers them [n] by chunk, in the order they are first cited."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.cited: dict[int, Passage] = {}
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, chunk: Passage) -> int:
+        if chunk.chunk_id not in self.numbers:
+            self.numbers[chunk.chunk_id] = len(self.numbers) + 1
+            self.cited[self.numbers[chunk.chunk_id]] = chunk
+        return self.numbers[chunk.chunk_id]
+
+    def quote(self, chunk: Passage, sentence: str) -> str:
+        return f"{mask_spam(sentence, [chunk])}[{self.cite(chunk)}]"
+
+
+def build_brief(pipeline, region: str, year: int | None = None, mode: str = "auto",
+                progress: Callable[[float, str], None] | None = None) -> Brief:
+    doc = pick_document(pipeline, region, year)
+    chunks = pipeline.store.document_chunks(doc.doc_id)
+    b = _Builder(doc)
+    sections: dict[str, list[Passage]] = {}
+    for chunk in chunks:
+        top = chunk.heading.split(" > ")[0] if chunk.heading else ""
+        if top not in ("文档信息", "落款"):
+            sections.setdefault(top, []).append(chunk)
+    say = progress or (lambda fraction, what: None)
+    say(0.1, "概况")
+    lines = [f"# {doc.region}{doc.year or ''}年 法治政府建设报告简报", "", "## 概况", ""]
+    lines += _overview(doc, chunks, b)
+    say(0.3, "主要举措与成效")
+    measures, used_llm = _measures(pipeline, doc, sections, b, mode, say)
+    lines += ["", "## 主要举措与成效", ""] + measures
+    say(0.7, "关键数据")
+    lines += ["", "## 关键数据", ""] + _figures(pipeline, doc, chunks, b)
+    say(0.8, "存在问题与下一步计划")
+    lines += ["", "## 存在问题", ""] + _section_or_sentences(sections, chunks, "problems", _PROBLEM_SENTENCE, b)
+    lines += ["", "## 下一步计划", ""] + _section_or_sentences(sections, chunks, "plans", _PLAN_SENTENCE, b,
+                                                             exclude=_PROBLEM_SENTENCE)
+    body = "\n".join(lines)
+    extra = {n: ({str(p.year)} if p.year else set()) for n, p in b.cited.items()}
+    check = verify(body, {n: p.text for n, p in b.cited.items()}, extra)
+    sources = ["", "## 来源", "", f"报告文件: {doc.source}", ""] + [
+        f"{n}. {p.region}{p.year or ''}年 · {p.heading or p.title} · “{' '.join(mask_spam(p.text[:60], [p]).split())}…”"
+        for n, p in sorted(b.cited.items())]
+    if check.unverified:
+        sources += ["", f"> ⚠ 未能在引用段落中核实的数字: {'、'.join(check.unverified)}"]
+    say(1.0, "完成")
+    return Brief(doc.region, doc.year, body + "\n" + "\n".join(sources) + "\n", b.cited, check.unverified,
+                 "llm" if used_llm else "extractive")
+
+
+def _overview(doc: Document, chunks: list[Passage], b: _Builder) -> list[str]:
+    card = next((c for c in chunks if c.heading == "文档信息"), None)
+    sign = next((c for c in reversed(chunks) if c.heading == "落款"), None)
+    level = f"({doc.province}{' · ' + doc.region_level if doc.region_level else ''})" if doc.province else ""
+    out = [f"- 地区: {doc.region}{level}"]
+    if card:
+        out.append(f"- 标题: {doc.title}[{b.cite(card)}]")
+        out.append(f"- 报告所述年度: {doc.year}年[{b.cite(card)}]" if doc.year else "- 报告所述年度: 不详")
+        if doc.publisher or doc.published:
+            out.append(f"- 发布: {doc.publisher or '—'} {doc.published}[{b.cite(card)}]".rstrip())
+    out.append(f"- 文本类型: {DOC_TYPES.get(doc.doc_type, doc.doc_type)}")
+    if sign:
+        issuer = doc.issuer or mask_spam(" ".join(sign.text.split()[:-1]), [sign])
+        note = "(落款原文含可疑文字,已按位置还原)" if sign.flags else ""
+        out.append(f"- 落款: {issuer} {doc.signed}{note}[{b.cite(sign)}]")
+    return out
+
+
+def _measures(pipeline, doc, sections, b: _Builder, mode: str, say) -> tuple[list[str], bool]:
+    measure_sections = {top: cs for top, cs in sections.items() if _kind(top) == "measures"}
+    if mode in ("auto", "llm"):
+        from rag.answer.llm import LLMUnavailable, llm_configured
+
+        if mode == "llm" or llm_configured(pipeline.settings):
+            try:
+                return _measures_llm(pipeline, doc, measure_sections, b, say), True
+            except LLMUnavailable:
+                pass
+    out = []
+    for top, chunks in measure_sections.items():
+        groups: dict[str, list[Passage]] = {}
+        for chunk in chunks:
+            key = " > ".join(chunk.heading.split(" > ")[:2])
+            groups.setdefault(key, []).append(chunk)
+        for key, group in groups.items():
+            title = key.split(" > ")[-1] if key else ""
+            chunk = next((c for c in group if _QUANTITY.search(c.text)), group[0])
+            label = f"**{title}**: " if title else ""
+            out.append(f"- {label}{b.quote(chunk, _first_sentence(chunk.text, prefer_number=True))}")
+    return out[:14], False
+
+
+def _measures_llm(pipeline, doc, measure_sections, b: _Builder, say) -> list[str]:
+    from rag.answer import llm
+    from rag.answer.cite import CITATION_FORMAT
+    from rag.prompts import render
+
+    settings = pipeline.settings
+    client = llm.make_client(settings)
+    numbered = {c.chunk_id: n for n, c in enumerate((c for cs in measure_sections.values() for c in cs), 1)}
+    by_n = {n: c for cs in measure_sections.values() for c in cs for cid, n in numbered.items() if cid == c.chunk_id}
+    bullets = []
+    for index, (top, chunks) in enumerate(measure_sections.items(), 1):
+        say(0.3 + 0.35 * index / max(1, len(measure_sections)), f"概括: {top[:20]}")
+        passages = "\n\n".join(llm.format_passage(numbered[c.chunk_id], c) for c in chunks)
+        prompt = render("brief_map", region=doc.region, year=doc.year or "", section=top or "正文",
+                        passages=passages, marker=CITATION_FORMAT.format(n=numbered[chunks[0].chunk_id]),
+                        refusal=REFUSAL)
+        text = llm.complete(client, settings, [{"role": "user", "content": prompt}])
+        bullets += [line for line in text.splitlines() if line.strip().startswith("-") and REFUSAL not in line]
+    merged = llm.complete(client, settings, [{"role": "user", "content": render(
+        "brief_reduce", region=doc.region, year=doc.year or "", bullets="\n".join(bullets))}])
+    out = []
+    for line in (l for l in merged.splitlines() if l.strip().startswith("-")):
+        line = re.sub(r"\[(\d+)\]", lambda m: f"[{b.cite(by_n[int(m[1])])}]" if int(m[1]) in by_n else "",
+                      line.replace(SPAM_MASK, ""))
+        out.append(line.strip())
+    return out
+
+
+def _figures(pipeline, doc: Document, chunks: list[Passage], b: _Builder) -> list[str]:
+    by_id = {c.chunk_id: c for c in chunks}
+    found = pipeline.facts.query(pipeline.settings.index_fingerprint, doc_id=doc.doc_id)
+    if not found:
+        return ["(未从本报告中提取到常见指标数据)"]
+    rows = ["| 指标 | 数值 | 原文 |", "|---|---|---|"]
+    for fact in found:
+        chunk = by_id.get(fact.chunk_id)
+        if chunk:
+            rows.append(f"| {fact.indicator} | {fact.shown}[{b.cite(chunk)}] | {mask_spam(fact.sentence, [chunk])} |")
+    return rows
+
+
+def _section_or_sentences(sections, chunks, kind: str, sentence_pattern, b: _Builder,
+                          exclude: re.Pattern[str] | None = None) -> list[str]:
+    inside = [c for top, cs in sections.items() if _kind(top) == kind for c in cs]
+    if inside:
+        return [f"- {b.quote(c, _first_sentence(c.text))}" for c in inside[:8]]
+    out = []
+    for chunk in chunks:
+        for s, e in sentence_spans(chunk.text, 0, len(chunk.text)):
+            sentence = chunk.text[s:e].strip()
+            if sentence_pattern.search(sentence) and not (exclude and exclude.search(sentence)):
+                out.append(f"- {b.quote(chunk, sentence)}")
+    return out[:6] or ["(报告中未见相关内容)"]
