@@ -124,3 +124,25 @@ def test_report_with_markup_renders_inert(page, tmp_path):
     assert "onerror" in page.locator("#sources").inner_text()
     assert page.locator("#sources img, #chat .message img").count() == 0
     assert page.evaluate("() => window.__pwned") is None
+
+
+def test_briefs_tab_generates_a_cited_brief_with_download(page, tmp_path):
+    page.get_by_role("tab", name="简报").click()
+    _choose(page, "#brief-pick", "本溪市 2022")
+    page.click("#brief-go")
+    page.wait_for_function("() => document.querySelector('#brief-view').innerText.includes('下一步计划')")
+    text = page.locator("#brief-view").inner_text()
+    for section in ("概况", "主要举措与成效", "关键数据", "存在问题", "下一步计划", "来源"):
+        assert section in text
+    assert "23.29%[" in text and page.locator("#brief-file a").count() >= 1
+    page.screenshot(path=str(tmp_path / "brief.png"), full_page=True)
+
+
+def test_compare_tab_shows_table_and_chart(page, tmp_path):
+    page.get_by_role("tab", name="对比").click()
+    page.click("#compare-go")
+    page.wait_for_function("() => document.querySelector('#compare-table').innerText.includes('23.29%')")
+    table = page.locator("#compare-table").inner_text()
+    assert "17.3%" in table and "20.93%" in table and "未报告" in table
+    page.wait_for_selector("#compare-chart canvas, #compare-chart svg", state="attached", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)

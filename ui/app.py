@@ -1,8 +1,8 @@
 """build_app(pipeline) -> gradio Blocks (not launched), and launch() for `rag serve`.
 
 No business logic here: events call ui.handlers, which call the pipeline the CLI uses.
-Tabs: 问答 (chat with cited sources), 文档库 (documents), 评测 (evals). Briefs and Compare tabs
-plug in the same way (one builder function per tab).
+Tabs: 问答 (chat with cited sources), 文档库 (documents), 简报 (region briefs), 对比 (indicators
+across regions), 评测 (evals); one builder function per tab.
 """
 from __future__ import annotations
 
@@ -95,6 +95,31 @@ def _eval_tab(pipeline) -> None:
     diff.click(lambda a, b: h.compare(pipeline, a, b), [run_a, run_b], comparison)
 
 
+def _briefs_tab(pipeline) -> None:
+    with gr.Row():
+        pick = gr.Dropdown(h.brief_choices(pipeline), label="报告", elem_id="brief-pick")
+        mode = gr.Dropdown(MODES, value="auto", label="生成方式")
+        go = gr.Button("生成简报", variant="primary", elem_id="brief-go")
+    download = gr.File(label="下载简报 (.md)", elem_id="brief-file", height=60)
+    view = gr.Markdown(elem_id="brief-view")
+
+    def run(choice, how, progress=gr.Progress()):
+        return h.make_brief(pipeline, choice, how, progress)
+
+    go.click(run, [pick, mode], [view, download])
+
+
+def _compare_tab(pipeline) -> None:
+    names = h.indicator_choices(pipeline)
+    with gr.Row():
+        pick = gr.Dropdown(names, value=[n for n in names if n.endswith("纠错率")][:1], multiselect=True,
+                           label="指标", elem_id="compare-pick")
+        go = gr.Button("比较", variant="primary", elem_id="compare-go")
+    table = gr.Dataframe(label="各地区数值(每个数值附原文句子)", interactive=False, wrap=True, elem_id="compare-table")
+    chart = gr.BarPlot(x="地区", y="数值", color="指标", title="按地区比较", elem_id="compare-chart")
+    go.click(lambda picked: h.compare_table(pipeline, picked), pick, [table, chart])
+
+
 def build_app(pipeline) -> gr.Blocks:
     with gr.Blocks(title="法治政府建设报告问答助手") as app:
         mode = "大模型" if _llm_ready(pipeline) else "抽取式(未配置大模型)"
@@ -104,6 +129,10 @@ def build_app(pipeline) -> gr.Blocks:
                 region, year = _chat_tab(pipeline)
             with gr.Tab("文档库", id="docs-tab"):
                 _documents_tab(pipeline, region, year)
+            with gr.Tab("简报", id="brief-tab"):
+                _briefs_tab(pipeline)
+            with gr.Tab("对比", id="compare-tab"):
+                _compare_tab(pipeline)
             with gr.Tab("评测", id="eval-tab"):
                 _eval_tab(pipeline)
     return app

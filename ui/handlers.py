@@ -150,3 +150,42 @@ def compare(pipeline, a: str, b: str) -> pd.DataFrame:
     if not a or not b:
         return pd.DataFrame()
     return pd.DataFrame(compare_runs(runs_dir(pipeline) / a, runs_dir(pipeline) / b))
+
+
+def brief_choices(pipeline) -> list[tuple[str, str]]:
+    return [(f"{d.region} {d.year or ''}", f"{d.region}|{d.year or ''}") for d, _ in pipeline.documents()]
+
+
+def make_brief(pipeline, choice: str, mode: str, progress=None) -> tuple[str, str | None]:
+    """Generate a brief; returns (Markdown, path of the .md file)."""
+    from rag.brief import build_brief
+
+    if not choice:
+        return "请选择一份报告。", None
+    region, _, year = choice.partition("|")
+    brief = build_brief(pipeline, region, int(year) if year else None, mode,
+                        (lambda f, what: progress(f, desc=what)) if progress else None)
+    folder = pipeline.settings.data_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"简报-{brief.region}-{brief.year or '未知'}.md"
+    path.write_text(brief.markdown, encoding="utf-8")
+    return brief.markdown, str(path)
+
+
+def indicator_choices(pipeline) -> list[str]:
+    return pipeline.facts.indicators(pipeline.settings.index_fingerprint)
+
+
+def compare_table(pipeline, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(table with cited sentences, chart data) for the picked indicators."""
+    from rag.compare import compare
+
+    rows, bars = [], []
+    for name in names or []:
+        result = compare(pipeline, name)
+        for n, fact in result.rows:
+            rows.append([result.indicator, fact.region, fact.year or "", fact.shown, f"[{n}] {fact.sentence}"])
+            bars.append({"地区": fact.region, "数值": fact.value, "指标": result.indicator})
+        rows += [[result.indicator, region, "", "未报告", ""] for region in result.missing]
+    table = pd.DataFrame(rows, columns=["指标", "地区", "年度", "数值", "原文"])
+    return table, pd.DataFrame(bars, columns=["地区", "数值", "指标"])
