@@ -19,6 +19,7 @@ from rag.errors import InputError
 from rag.ingest.chunk import sentence_spans
 from rag.types import Document, Passage
 
+MAX_MEASURES = 16  # one bullet per second-level section, in report order
 _PROBLEM_SENTENCE = re.compile(r"(但也存在|但仍然存在|仍然存在|仍存在|还存在|不足之处|薄弱环节|差距较大)")
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:件|项|人|%|个|次|家|万|元|起|条|名|份|场|卷|宗|天)")
 _PLAN_SENTENCE = re.compile(r"(下一步|今后|明年|将继续|将进一步|将全力|将高举|将坚持|工作,将|工作,将)")
@@ -149,18 +150,17 @@ def _measures(pipeline, doc, sections, b: _Builder, mode: str, say) -> tuple[lis
                 return _measures_llm(pipeline, doc, measure_sections, b, say), True
             except LLMUnavailable:
                 pass
-    out = []
-    for top, chunks in measure_sections.items():
-        groups: dict[str, list[Passage]] = {}
+    groups: dict[str, list[Passage]] = {}
+    for chunks in measure_sections.values():
         for chunk in chunks:
-            key = " > ".join(chunk.heading.split(" > ")[:2])
-            groups.setdefault(key, []).append(chunk)
-        for key, group in groups.items():
-            title = key.split(" > ")[-1] if key else ""
-            chunk = next((c for c in group if _QUANTITY.search(c.text)), group[0])
-            label = f"**{title}**: " if title else ""
-            out.append(f"- {label}{b.quote(chunk, _first_sentence(chunk.text, prefer_number=True))}")
-    return out[:14], False
+            groups.setdefault(" > ".join(chunk.heading.split(" > ")[:2]), []).append(chunk)
+    out = []
+    for key, group in list(groups.items())[:MAX_MEASURES]:
+        title = key.split(" > ")[-1] if key else ""
+        chunk = next((c for c in group if _QUANTITY.search(c.text)), group[0])
+        label = f"**{title}**: " if title else ""
+        out.append(f"- {label}{b.quote(chunk, _first_sentence(chunk.text, prefer_number=True))}")
+    return out, False
 
 
 def _measures_llm(pipeline, doc, measure_sections, b: _Builder, say) -> list[str]:
