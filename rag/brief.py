@@ -164,30 +164,41 @@ def _measures(pipeline, doc, sections, b: _Builder, mode: str, say) -> tuple[lis
 
 
 def _measures_llm(pipeline, doc, measure_sections, b: _Builder, say) -> list[str]:
+    """Map: each section (in token-budget batches) to cited bullets; reduce: merge them."""
     from rag.answer import llm
+    from rag.answer.budget import encoding_for, fit_passages
     from rag.answer.cite import CITATION_FORMAT
+    from rag.answer.compose import masked
     from rag.prompts import render
 
     settings = pipeline.settings
     client = llm.make_client(settings)
-    numbered = {c.chunk_id: n for n, c in enumerate((c for cs in measure_sections.values() for c in cs), 1)}
-    by_n = {n: c for cs in measure_sections.values() for c in cs for cid, n in numbered.items() if cid == c.chunk_id}
+    encoding = encoding_for(settings.llm_model, settings.models_dir / "tiktoken")
+    ordered = [c for cs in measure_sections.values() for c in cs]
+    number = {c.chunk_id: n for n, c in enumerate(ordered, 1)}  # stable numbers across map calls
+    by_n = {n: c for c in ordered for cid, n in number.items() if cid == c.chunk_id}
     bullets = []
     for index, (top, chunks) in enumerate(measure_sections.items(), 1):
         say(0.3 + 0.35 * index / max(1, len(measure_sections)), f"概括: {top[:20]}")
-        passages = "\n\n".join(llm.format_passage(numbered[c.chunk_id], c) for c in chunks)
-        prompt = render("brief_map", region=doc.region, year=doc.year or "", section=top or "正文",
-                        passages=passages, marker=CITATION_FORMAT.format(n=numbered[chunks[0].chunk_id]),
-                        refusal=REFUSAL)
-        text = llm.complete(client, settings, [{"role": "user", "content": prompt}])
-        bullets += [line for line in text.splitlines() if line.strip().startswith("-") and REFUSAL not in line]
+        remaining = [masked(c) for c in chunks]
+        while remaining:
+            batch, block = fit_passages(remaining, lambda _, p: llm.format_passage(number[p.chunk_id], p),
+                                        settings.context_tokens, encoding)
+            remaining = remaining[len(batch):]
+            prompt = render("brief_map", region=doc.region, year=doc.year or "", section=top or "正文",
+                            passages=block, marker=CITATION_FORMAT.format(n=number[batch[0].chunk_id]),
+                            refusal=REFUSAL)
+            text = llm.complete(client, settings, [{"role": "user", "content": prompt}])
+            bullets += [line.strip() for line in text.splitlines()
+                        if line.strip().startswith("-") and REFUSAL not in line]
+    say(0.65, "合并要点")
     merged = llm.complete(client, settings, [{"role": "user", "content": render(
         "brief_reduce", region=doc.region, year=doc.year or "", bullets="\n".join(bullets))}])
     out = []
-    for line in (l for l in merged.splitlines() if l.strip().startswith("-")):
-        line = re.sub(r"\[(\d+)\]", lambda m: f"[{b.cite(by_n[int(m[1])])}]" if int(m[1]) in by_n else "",
-                      line.replace(SPAM_MASK, ""))
-        out.append(line.strip())
+    for line in (line.strip() for line in merged.splitlines() if line.strip().startswith("-")):
+        # renumber the model's [n] to the brief's citations; markers to no passage are dropped
+        line = re.sub(r"\[(\d+)\]", lambda m: f"[{b.cite(by_n[int(m[1])])}]" if int(m[1]) in by_n else "", line)
+        out.append(mask_spam(line.replace(SPAM_MASK, ""), ordered))
     return out
 
 

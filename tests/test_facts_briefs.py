@@ -107,3 +107,33 @@ def test_brief_for_a_missing_region_or_year_says_what_exists(seeded):
         build_brief(seeded, "平遥", 2021)
     with pytest.raises(InputError, match="大连"):
         build_brief(seeded, "大连")
+
+
+def test_llm_brief_maps_sections_within_budget_and_renumbers_citations(seeded, fake_openai, monkeypatch):
+    from rag.pipeline import Pipeline
+    from rag.settings import Settings
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+
+    def model(body: dict) -> str:
+        prompt = body["messages"][-1]["content"]
+        if "合并成" in prompt:  # reduce: keep the first three bullets, add one bad marker
+            return "\n".join(line for line in prompt.splitlines() if line.startswith("- "))[:400] + "\n- 其他[999]"
+        numbers = re.findall(r'<passage n="(\d+)"', prompt)
+        figure = re.search(r"\d+(?:\.\d+)?%|\d+件", prompt.split("</passage>")[0])
+        return f"- 本节要点{figure.group() if figure else ''}[{numbers[0]}]"
+
+    fake_openai.default = model
+    settings = Settings(data_dir=seeded.settings.data_dir, model_cache=seeded.settings.model_cache,
+                        llm_model="fake-model", llm_base_url=fake_openai.base_url, context_tokens=400)
+    pipeline = Pipeline(settings)
+    pipeline.__dict__["embedder"] = seeded.embedder
+    brief = build_brief(pipeline, "长沙市芙蓉区", mode="llm")
+    maps = [r for r in fake_openai.requests if "合并成" not in r["json"]["messages"][-1]["content"]]
+    assert brief.mode == "llm" and len(maps) > 5  # sections split into budget-sized batches
+    assert all("凯发一触即发" not in r["json"]["messages"][-1]["content"] for r in fake_openai.requests)
+    measures = brief.markdown.split("## 主要举措与成效")[1].split("## 关键数据")[0]
+    assert "本节要点" in measures and "[999]" not in measures
+    assert brief.unverified == []
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", brief.markdown.split("## 来源")[0])}
+    assert markers == set(brief.cited)
