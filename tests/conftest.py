@@ -46,3 +46,17 @@ def seed_copy(tmp_path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+def sibling(seeded, copy_to: Path | None = None, **overrides):
+    """A pipeline over the seeded index (or a writable copy of it at `copy_to`) with other settings,
+    sharing the already loaded embedder."""
+    from rag.pipeline import Pipeline
+
+    data = seeded.settings.data_dir
+    if copy_to is not None:
+        shutil.copytree(data, copy_to)
+        data = copy_to
+    pipeline = Pipeline(Settings(data_dir=data, model_cache=seeded.settings.model_cache, **overrides))
+    pipeline.__dict__["embedder"] = seeded.embedder  # cached_property: share the model, not the index
+    return pipeline

@@ -10,8 +10,7 @@ import pytest
 
 from rag.answer.cite import REFUSAL
 from rag.answer.respond import answer
-from rag.pipeline import Pipeline
-from rag.settings import Settings
+from tests.conftest import sibling
 from tests.fake_openai import CutStream, Reply, Status
 
 
@@ -19,12 +18,8 @@ from tests.fake_openai import CutStream, Reply, Status
 def llm_pipeline(seeded, fake_openai, monkeypatch):
     """The seeded index, with the LLM pointed at the fake server."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
-    settings = Settings(data_dir=seeded.settings.data_dir, model_cache=seeded.settings.model_cache,
-                        llm_model="fake-model", llm_base_url=fake_openai.base_url, llm_max_retries=1,
-                        llm_timeout=5)
-    pipeline = Pipeline(settings)
-    pipeline.__dict__["embedder"] = seeded.embedder  # share the loaded model, not the index
-    return pipeline
+    return sibling(seeded, llm_model="fake-model", llm_base_url=fake_openai.base_url, llm_max_retries=1,
+                   llm_timeout=5)
 
 
 def _passage(user: str, needle: str) -> int:

@@ -1,11 +1,12 @@
 """The app in real headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 from __future__ import annotations
 
-import shutil
 import socket
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import sibling
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -16,16 +17,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 @pytest.fixture(scope="module")
 def server(seeded, tmp_path_factory):
     """The app over a writable copy of the seeded index, on a free loopback port."""
-    from rag.pipeline import Pipeline
-    from rag.settings import Settings
     from ui.app import launch
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    data = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(seeded.settings.data_dir, data)
-    pipeline = Pipeline(Settings(data_dir=data, model_cache=seeded.settings.model_cache))
-    pipeline.__dict__["embedder"] = seeded.embedder
+    pipeline = sibling(seeded, copy_to=tmp_path_factory.mktemp("browser") / "data")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -110,8 +110,7 @@ def test_brief_for_a_missing_region_or_year_says_what_exists(seeded):
 
 
 def test_llm_brief_maps_sections_within_budget_and_renumbers_citations(seeded, fake_openai, monkeypatch):
-    from rag.pipeline import Pipeline
-    from rag.settings import Settings
+    from tests.conftest import sibling
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
 
@@ -124,10 +123,7 @@ def test_llm_brief_maps_sections_within_budget_and_renumbers_citations(seeded, f
         return f"- 本节要点{figure.group() if figure else ''}[{numbers[0]}]"
 
     fake_openai.default = model
-    settings = Settings(data_dir=seeded.settings.data_dir, model_cache=seeded.settings.model_cache,
-                        llm_model="fake-model", llm_base_url=fake_openai.base_url, context_tokens=400)
-    pipeline = Pipeline(settings)
-    pipeline.__dict__["embedder"] = seeded.embedder
+    pipeline = sibling(seeded, llm_model="fake-model", llm_base_url=fake_openai.base_url, context_tokens=400)
     brief = build_brief(pipeline, "长沙市芙蓉区", mode="llm")
     maps = [r for r in fake_openai.requests if "合并成" not in r["json"]["messages"][-1]["content"]]
     assert brief.mode == "llm" and len(maps) > 5  # sections split into budget-sized batches

@@ -120,13 +120,6 @@ def test_gradio_client_calls_the_chat_endpoint(seeded):
 @pytest.fixture
 def seeded_copy_pipeline(seeded, tmp_path):
     """A writable copy of the seeded index (upload tests must not change the shared one)."""
-    import shutil
+    from tests.conftest import sibling
 
-    from rag.pipeline import Pipeline
-    from rag.settings import Settings
-
-    data = tmp_path / "data-copy"
-    shutil.copytree(seeded.settings.data_dir, data)
-    pipeline = Pipeline(Settings(data_dir=data, model_cache=seeded.settings.model_cache))
-    pipeline.__dict__["embedder"] = seeded.embedder
-    return pipeline
+    return sibling(seeded, copy_to=tmp_path / "data-copy")
