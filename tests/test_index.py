@@ -11,7 +11,7 @@ from rag.evaluate import load_questions, retrieval_metrics
 from rag.pipeline import Pipeline
 from rag.retrieve import fuse
 from rag.settings import Settings
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT
 
 FURONG = "001_a9e76fce8504005b.txt"
 
