@@ -12,14 +12,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.answer.cite import REFUSAL, verify
+from rag.answer.cite import REFUSAL, canonical_set, verify
 from rag.answer.compose import SPAM_MASK, mask_spam
 from rag.answer.structured import DOC_TYPES, SECTIONS
 from rag.errors import InputError
 from rag.ingest.chunk import sentence_spans
 from rag.types import Document, Passage
 
-MAX_MEASURES = 16  # one bullet per second-level section, in report order
+MAX_MEASURES = 18  # one bullet per section down to the 一是/1、 level, in report order
+MIN_BULLET_CHARS = 15
+_POINT = re.compile(r"[一二三四五六七八九十]+是")
 _PROBLEM_SENTENCE = re.compile(r"(但也存在|但仍然存在|仍然存在|仍存在|还存在|不足之处|薄弱环节|差距较大)")
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:件|项|人|%|个|次|家|万|元|起|条|名|份|场|卷|宗|天)")
 _PLAN_SENTENCE = re.compile(r"(下一步|今后|明年|将继续|将进一步|将全力|将高举|将坚持|工作,将|工作,将)")
@@ -110,7 +112,7 @@ def build_brief(pipeline, region: str, year: int | None = None, mode: str = "aut
     lines += ["", "## 下一步计划", ""] + _section_or_sentences(sections, chunks, "plans", _PLAN_SENTENCE, b,
                                                              exclude=_PROBLEM_SENTENCE)
     body = "\n".join(lines)
-    extra = {n: ({str(p.year)} if p.year else set()) for n, p in b.cited.items()}
+    extra = {n: ({str(p.year)} if p.year else set()) | canonical_set(p.heading) for n, p in b.cited.items()}
     check = verify(body, {n: p.text for n, p in b.cited.items()}, extra)
     sources = ["", "## 来源", "", f"报告文件: {doc.source}", ""] + [
         f"{n}. {p.region}{p.year or ''}年 · {p.heading or p.title} · “{' '.join(mask_spam(p.text[:60], [p]).split())}…”"
@@ -153,14 +155,25 @@ def _measures(pipeline, doc, sections, b: _Builder, mode: str, say) -> tuple[lis
     groups: dict[str, list[Passage]] = {}
     for chunks in measure_sections.values():
         for chunk in chunks:
-            groups.setdefault(" > ".join(chunk.heading.split(" > ")[:2]), []).append(chunk)
+            groups.setdefault(" > ".join(chunk.heading.split(" > ")[:3]), []).append(chunk)
     out = []
     for key, group in list(groups.items())[:MAX_MEASURES]:
         title = key.split(" > ")[-1] if key else ""
         chunk = next((c for c in group if _QUANTITY.search(c.text)), group[0])
-        label = f"**{title}**: " if title else ""
-        out.append(f"- {label}{b.quote(chunk, _first_sentence(chunk.text, prefer_number=True))}")
+        sentence = _first_sentence(chunk.text, prefer_number=True)
+        if len(sentence) < MIN_BULLET_CHARS:
+            continue  # a salutation or a bare heading ("省委依法治省办:") says nothing
+        label = f"**{_point_at(chunk.text, sentence) or title}**: " if title else ""
+        out.append(f"- {label}{b.quote(chunk, sentence)}")
     return out, False
+
+
+def _point_at(text: str, sentence: str) -> str:
+    """The 一是/二是 point a sentence belongs to inside its chunk (its first clause), if any."""
+    points = list(_POINT.finditer(text, 0, max(0, text.find(sentence)) + 1))
+    if not points:
+        return ""
+    return re.split(r"[。;;,,]", text[points[-1].start():], maxsplit=1)[0][:40]
 
 
 def _measures_llm(pipeline, doc, measure_sections, b: _Builder, say) -> list[str]:

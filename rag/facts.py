@@ -120,7 +120,8 @@ class FactStore:
             sql, args = sql + " AND indicator = ?", args + [indicator]
         if doc_id:
             sql, args = sql + " AND doc_id = ?", args + [doc_id]
-        rows = [Fact(*row) for row in self.db.execute(sql + " ORDER BY indicator, region, year", args)]
+        order = " ORDER BY rowid" if doc_id else " ORDER BY indicator, region, year"  # a report: its own order
+        rows = [Fact(*row) for row in self.db.execute(sql + order, args)]
         return [f for f in rows if not regions or f.region in regions]
 
     def indicators(self, fingerprint: str) -> list[str]:
