@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rag.answer.cite import REFUSAL, canonical_set, verify
 from rag.answer.compose import SPAM_MASK, mask_spam
-from rag.answer.structured import DOC_TYPES, SECTIONS
+from rag.answer.structured import DOC_TYPES, SECTIONS, STATES
 from rag.errors import InputError
 from rag.ingest.chunk import sentence_spans
 from rag.types import Document, Passage
@@ -22,9 +22,7 @@ from rag.types import Document, Passage
 MAX_MEASURES = 18  # one bullet per section down to the 一是/1、 level, in report order
 MIN_BULLET_CHARS = 15
 _POINT = re.compile(r"[一二三四五六七八九十]+是")
-_PROBLEM_SENTENCE = re.compile(r"(但也存在|但仍然存在|仍然存在|仍存在|还存在|不足之处|薄弱环节|差距较大)")
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:件|项|人|%|个|次|家|万|元|起|条|名|份|场|卷|宗|天)")
-_PLAN_SENTENCE = re.compile(r"(下一步|今后|明年|将继续|将进一步|将全力|将高举|将坚持|工作,将|工作,将)")
 
 
 @dataclass
@@ -108,9 +106,9 @@ def build_brief(pipeline, region: str, year: int | None = None, mode: str = "aut
     say(0.7, "关键数据")
     lines += ["", "## 关键数据", ""] + _figures(pipeline, doc, chunks, b)
     say(0.8, "存在问题与下一步计划")
-    lines += ["", "## 存在问题", ""] + _section_or_sentences(sections, chunks, "problems", _PROBLEM_SENTENCE, b)
-    lines += ["", "## 下一步计划", ""] + _section_or_sentences(sections, chunks, "plans", _PLAN_SENTENCE, b,
-                                                             exclude=_PROBLEM_SENTENCE)
+    lines += ["", "## 存在问题", ""] + _section_or_sentences(sections, chunks, "problems", STATES["problems"], b)
+    lines += ["", "## 下一步计划", ""] + _section_or_sentences(sections, chunks, "plans", STATES["plans"], b,
+                                                             exclude=STATES["problems"])
     body = "\n".join(lines)
     extra = {n: ({str(p.year)} if p.year else set()) | canonical_set(p.heading) for n, p in b.cited.items()}
     check = verify(body, {n: p.text for n, p in b.cited.items()}, extra)

@@ -25,6 +25,7 @@ class Indicator:
     unit: str
     context: re.Pattern[str] | None
     patterns: tuple[re.Pattern[str], ...]
+    aliases: tuple[str, ...] = ()  # other names analysts use (行政复议案件量)
 
 
 @dataclass
@@ -46,9 +47,10 @@ def indicators() -> tuple[Indicator, ...]:
     for line in INDICATORS_FILE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        name, unit, context, patterns = (part.strip() for part in line.split(" | ", 3))
+        names, unit, context, patterns = (part.strip() for part in line.split(" | ", 3))
+        name, *aliases = names.split("/")
         out.append(Indicator(name, unit, None if context == "-" else re.compile(context),
-                             tuple(re.compile(p.strip()) for p in patterns.split(";;"))))
+                             tuple(re.compile(p.strip()) for p in patterns.split(";;")), tuple(aliases)))
     return tuple(out)
 
 
@@ -58,7 +60,7 @@ def find_indicator(text: str) -> Indicator | None:
     best = None
     for indicator in indicators():
         core = indicator.name.removeprefix("行政复议").removeprefix("行政诉讼").removeprefix("负责人")
-        names = {indicator.name, core}
+        names = {indicator.name, core, *indicator.aliases}
         score = max((len(n) for n in names if n in text), default=0)
         if score and (best is None or score > best[0]):
             best = (score, indicator)

@@ -71,7 +71,16 @@ def test_comparison_answers_per_region_and_ranks_the_same_indicator(seeded):
     result = answer("哪个地区的行政复议纠错率最高?", seeded, mode="extractive")
     ranking = next(line for line in result.answer.splitlines() if line.startswith("比较"))
     assert re.search(r"本溪市 23\.29%\[\d\] > 长沙市芙蓉区 20\.93%\[\d\] > 温州市 17\.3%\[\d\]", ranking)
-    assert "平遥县: 报告中未见相关数据" in result.answer
+    assert "未报告该指标: 平遥县、平顶山市" in result.answer
+    _assert_verified(result)
+
+
+def test_comparison_without_a_known_indicator_quotes_each_region(seeded):
+    result = answer("本溪和温州在行政复议纠错力度上怎么比?", seeded, mode="extractive")
+    lines = result.answer.splitlines()
+    assert any(line.startswith("- 本溪市2022年:") and "[" in line for line in lines)
+    assert any(line.startswith("- 温州市2018年:") and "[" in line for line in lines)
+    assert {c.region for c in result.citations} == {"本溪市", "温州市"}
     _assert_verified(result)
 
 

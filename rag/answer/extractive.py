@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,12 +31,13 @@ _FUNCTION_CHARS = set("里由被把对向从给让比就都也还又而且或及
 SIM_FLOOR, SIM_SPAN = 0.86, 0.06
 # a quote must contain at least this weighted share of the asked-for terms (swept 0.2/0.28/0.35)
 MIN_TERM_SHARE = 0.28
-_COUNT_UNIT = r"(件|项|人|家|个|次|份|起|名|宗|卷|场|期|部|条|所|万元|元|人次|余件|余人|余次|余份|余项|余家)"
+_COUNT_UNIT = r"(件|项|人|家|个|次|份|起|名|宗|卷|场|期|部|条|所|例|万元|元|人次|余件|余人|余次|余份|余项|余家)"
 SHAPES = {
     "rate": (re.compile(r"(率|比例|比重|占比|百分|%)"), re.compile(r"\d+(\.\d+)?\s*[%％]")),
     "count": (re.compile(r"(多少|几)(件|项|人|家|个|次|份|起|名|宗|卷|场|期|部|条|所)?|数量|件数|人数|次数|数是"),
               re.compile(r"\d+(\.\d+)?\s*" + _COUNT_UNIT)),
     "date": (re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)"), re.compile(r"\d{4}年\d{1,2}月|\d{4}-\d{2}-\d{2}|\d{1,2}月\d{1,2}日")),
+    "year": (re.compile(r"(哪年|哪一年|何年|哪个年份)"), re.compile(r"\d{4}年")),
     "name": (re.compile(r"(什么文件|哪些文件|哪部|哪些制度|什么制度|什么办法|出台|印发|制定了|《)"), re.compile(r"《[^》]{2,40}》")),
 }
 _LIST = re.compile(r"(哪些|有哪几|包括|列举|几个方面|几方面|问题|不足|计划|打算|下一步|措施|举措)")
@@ -134,6 +136,10 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
     """
     terms = content_terms(part, drop) or list(context_terms)
     shapes = expected_shapes(part)
+    # a rate, date, year or name asked for must be there; a bare 多少 (count) only when nothing else is
+    required = (shapes - {"count"}) or shapes
+    # a rate asked by name (败诉率) is answered only by that rate, not by another one (调解率)
+    rate_heads = set(re.findall(r"[\u4e00-\u9fff]{2}率", in_report_terms(part))) - {"比率", "概率"}
     idf = _weights(terms, passages, corpus_idf)
     total = sum(idf.values())
     if not total:
@@ -151,15 +157,22 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
     for position, (index, text, s, e, clauses, hits) in enumerate(candidates):
         window = _window(text, clauses, hits, shapes, max_chars)
         quote = text[window[0]:window[1]].strip()
-        covered = sum(w for t, w in idf.items() if t in text[s:e]) / total
+        # a term in the passage's heading path counts half: the sentence inherits its section's subject
+        heading = passage.heading
+        covered = sum(w if t in text[s:e] else w * 0.5 if t in heading else 0 for t, w in idf.items()) / total
         if covered < MIN_TERM_SHARE:
             continue  # similar in meaning but not about the asked-for thing: never an answer
         if cosines is not None:
             covered = 0.5 * covered + 0.5 * min(1.0, max(0.0, (cosines[position] - SIM_FLOOR) / SIM_SPAN))
-        shape_ok = all(SHAPES[name][1].search(quote) for name in shapes) if shapes else True
+        shape_ok = all(SHAPES[name][1].search(quote) for name in required) and _names_rates(quote, rate_heads)
         score = covered * (1.0 if shape_ok else 0.4) + 0.05 / (1 + index)
         out.append(Quote(index, quote, round(score, 4), part))
     return sorted(out, key=lambda q: -q.score)
+
+
+def _names_rates(quote: str, heads: set[str]) -> bool:
+    plain = re.sub(r"\([^()]{1,3}\)", "", unicodedata.normalize("NFKC", quote))  # 调(和)解率 -> 调解率
+    return not heads or any(head in plain for head in heads)
 
 
 def _window(text: str, clauses, hits, shapes: set[str], max_chars: int) -> tuple[int, int]:

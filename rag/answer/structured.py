@@ -18,6 +18,11 @@ SECTIONS = {
     "plans": (re.compile(r"(下一步|下步|计划|打算|安排|思路|重点工作|改进措施)"),
               re.compile(r"下一步|下步|计划|安排|思路|打算|重点工作|改进")),
 }
+# sentences that state problems or plans, for reports without such sections (温州, news articles)
+STATES = {
+    "problems": re.compile(r"(但也存在|但仍然存在|仍然存在|仍存在|还存在|不足之处|薄弱环节|差距较大)"),
+    "plans": re.compile(r"(下一步|今后|明年|将继续|将进一步|将全力|将高举|将坚持|工作,将|工作,将)"),
+}
 DOC_TYPES = {"annual_report": "年度工作报告", "news": "新闻报道(不是政府的正式年度报告)", "other": "其他文本"}
 
 
@@ -54,16 +59,37 @@ def meta_answer(docs: list[tuple[Document, list[Passage]]]) -> tuple[str, list[C
 
 
 def section_answer(kind: str, doc: Document, chunks: list[Passage], limit: int = 8) -> tuple[str, list[Citation]]:
-    """The first sentence of each chunk under the report's problems/plans section, in order."""
+    """The report's problems/plans: the first sentence of each chunk under its section (the whole
+    chunk when the section is one or two paragraphs), else the sentences that state them."""
     pattern = SECTIONS[kind][1]
     inside = [c for c in chunks if c.heading and pattern.search(c.heading.split(" > ")[0])]
-    if not inside:
+    if inside:
+        title = f"«{inside[0].heading.split(' > ')[0]}»"
+        whole = len(inside) <= 2
+        picked = [(c, c.text.strip() if whole else _first(c.text)) for c in inside[:limit]]
+    else:
+        title = "(报告无专门章节,以下为陈述相关内容的句子)"
+        picked = [(c, sentence) for c in chunks for sentence in _sentences(c.text)
+                  if STATES[kind].search(sentence) and not (kind == "plans" and STATES["problems"].search(sentence))]
+        picked = picked[:6]
+    if not picked:
         return "", []
-    lines = [EXTRACTIVE_NOTE, f"{doc.region}{doc.year or ''}年 «{inside[0].heading.split(' > ')[0]}»:"]
+    lines = [EXTRACTIVE_NOTE, f"{doc.region}{doc.year or ''}年 {title}:"]
     citations: list[Citation] = []
-    for chunk in inside[:limit]:
-        s, e = sentence_spans(chunk.text, 0, len(chunk.text))[0]
-        quote = chunk.text[s:e].strip()
-        citations.append(citation(len(citations) + 1, chunk, [quote]))
-        lines.append(f"- {quote}[{citations[-1].n}]")
+    for chunk, quote in picked:
+        existing = next((c for c in citations if c.chunk_id == chunk.chunk_id), None)
+        if existing:
+            existing.quotes.append(quote)
+        else:
+            citations.append(citation(len(citations) + 1, chunk, [quote]))
+            existing = citations[-1]
+        lines.append(f"- {mask_spam(quote, [chunk])}[{existing.n}]")
     return "\n".join(lines), citations
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e].strip() for s, e in sentence_spans(text, 0, len(text))]
+
+
+def _first(text: str) -> str:
+    return (_sentences(text) or [text])[0]
