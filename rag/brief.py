@@ -158,12 +158,20 @@ def _measures(pipeline, doc, sections, b: _Builder, mode: str, say) -> tuple[lis
     for key, group in list(groups.items())[:MAX_MEASURES]:
         title = key.split(" > ")[-1] if key else ""
         chunk = next((c for c in group if _QUANTITY.search(c.text)), group[0])
-        sentence = _first_sentence(chunk.text, prefer_number=True)
+        sentence = _first_sentence(_without_heading(chunk), prefer_number=True)
         if len(sentence) < MIN_BULLET_CHARS:
             continue  # a salutation or a bare heading ("省委依法治省办:") says nothing
         label = f"**{_point_at(chunk.text, sentence) or title}**: " if title else ""
         out.append(f"- {label}{b.quote(chunk, sentence)}")
     return out, False
+
+
+def _without_heading(chunk: Passage) -> str:
+    """Chunk text minus a leading sentence that only repeats its heading ("3、严格落实….")."""
+    spans = sentence_spans(chunk.text, 0, len(chunk.text))
+    if len(spans) > 1 and chunk.text[spans[0][0]:spans[0][1]].strip().rstrip("。") in chunk.heading:
+        return chunk.text[spans[1][0]:]
+    return chunk.text
 
 
 def _point_at(text: str, sentence: str) -> str:
