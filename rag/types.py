@@ -93,6 +93,7 @@ class Citation:
     title: str
     heading: str
     quotes: list[str] = field(default_factory=list)  # verbatim sentences used (for highlighting)
+    flags: list[dict] = field(default_factory=list)  # flagged spans (spam) inside the passage
 
     def to_json(self) -> dict:
         return asdict(self)

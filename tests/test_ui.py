@@ -123,3 +123,9 @@ def seeded_copy_pipeline(seeded, tmp_path):
     from tests.conftest import sibling
 
     return sibling(seeded, copy_to=tmp_path / "data-copy")
+
+
+def test_source_cards_strike_through_flagged_spam(seeded):
+    _, sources, history = _drain(h.ask(seeded, "芙蓉区这份报告是谁落款的?", [], [], [], [], "extractive"))
+    assert "凯发一触即发" not in history[-1].answer
+    assert '<span class="spam" title="可疑文字">凯发一触即发</span>' in sources

@@ -36,11 +36,18 @@ def _highlight(text: str, quotes: list[str]) -> str:
     return "".join(out)
 
 
+def _strike(rendered: str, flags: list[dict]) -> str:
+    """Strike through flagged spam inside already-escaped passage HTML."""
+    for flagged in {html.escape(f["text"]) for f in flags}:
+        rendered = rendered.replace(flagged, f'<span class="spam" title="可疑文字">{flagged}</span>')
+    return rendered
+
+
 def _card(c: Citation) -> str:
     year = f"{c.year}年" if c.year else "年份不详"
     return (f'<div class="src-card" id="src-{c.n}"><h4>[{c.n}] {html.escape(c.region)} · {year}</h4>'
             f'<div class="src-meta">《{html.escape(c.title)}》 · {html.escape(c.heading)} · {html.escape(c.source)}</div>'
-            f'<div class="src-text">{_highlight(c.text, c.quotes)}</div></div>')
+            f'<div class="src-text">{_strike(_highlight(c.text, c.quotes), c.flags)}</div></div>')
 
 
 def sources_html(result: Answer | None) -> str:

@@ -17,7 +17,7 @@ SPAM_MASK = "〔已隐去可疑文字〕"
 
 def citation(n: int, passage: Passage, quotes: list[str]) -> Citation:
     return Citation(n, passage.chunk_id, passage.source, passage.text, passage.region, passage.year,
-                    passage.title, passage.heading, quotes)
+                    passage.title, passage.heading, quotes, passage.flags)
 
 
 def _label(p: Passage) -> str:

@@ -171,8 +171,8 @@ def _with_llm(out: Answer, pipeline, question: str, passages: list[Passage], his
     except llm.LLMUnavailable as err:
         out.notices.append(f"{err};已改用抽取式回答。")
         return
-    by_number = {n: passages[[p.chunk_id for p in passages].index(s.chunk_id)] for n, s in enumerate(sent, 1)}
-    citations = [compose.citation(n, p, []) for n, p in by_number.items()]
+    originals = {p.chunk_id: p for p in passages}  # unmasked, untruncated: what citations show
+    citations = [compose.citation(n, originals[s.chunk_id], []) for n, s in enumerate(sent, 1)]
     _finish(out, text, citations, "llm")
     if REFUSAL in text:
         out.refused = True
