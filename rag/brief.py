@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rag.answer.cite import REFUSAL, canonical_set, verify
 from rag.answer.compose import SPAM_MASK, mask_spam
-from rag.answer.structured import DOC_TYPES, SECTIONS, STATES
+from rag.answer.structured import DOC_TYPES, SECTIONS, section_quotes
 from rag.errors import InputError
 from rag.ingest.chunk import sentence_spans
 from rag.types import Document, Passage
@@ -106,9 +106,8 @@ def build_brief(pipeline, region: str, year: int | None = None, mode: str = "aut
     say(0.7, "关键数据")
     lines += ["", "## 关键数据", ""] + _figures(pipeline, doc, chunks, b)
     say(0.8, "存在问题与下一步计划")
-    lines += ["", "## 存在问题", ""] + _section_or_sentences(sections, chunks, "problems", STATES["problems"], b)
-    lines += ["", "## 下一步计划", ""] + _section_or_sentences(sections, chunks, "plans", STATES["plans"], b,
-                                                             exclude=STATES["problems"])
+    lines += ["", "## 存在问题", ""] + _section_or_sentences(chunks, "problems", b)
+    lines += ["", "## 下一步计划", ""] + _section_or_sentences(chunks, "plans", b)
     body = "\n".join(lines)
     extra = {n: ({str(p.year)} if p.year else set()) | canonical_set(p.heading) for n, p in b.cited.items()}
     check = verify(body, {n: p.text for n, p in b.cited.items()}, extra)
@@ -234,15 +233,6 @@ def _figures(pipeline, doc: Document, chunks: list[Passage], b: _Builder) -> lis
     return rows
 
 
-def _section_or_sentences(sections, chunks, kind: str, sentence_pattern, b: _Builder,
-                          exclude: re.Pattern[str] | None = None) -> list[str]:
-    inside = [c for top, cs in sections.items() if _kind(top) == kind for c in cs]
-    if inside:
-        return [f"- {b.quote(c, _first_sentence(c.text))}" for c in inside[:8]]
-    out = []
-    for chunk in chunks:
-        for s, e in sentence_spans(chunk.text, 0, len(chunk.text)):
-            sentence = chunk.text[s:e].strip()
-            if sentence_pattern.search(sentence) and not (exclude and exclude.search(sentence)):
-                out.append(f"- {b.quote(chunk, sentence)}")
-    return out[:6] or ["(报告中未见相关内容)"]
+def _section_or_sentences(chunks: list[Passage], kind: str, b: _Builder) -> list[str]:
+    picked = section_quotes(kind, [c for c in chunks if c.heading not in ("文档信息", "落款")])[1]
+    return [f"- {b.quote(chunk, quote)}" for chunk, quote in picked] or ["(报告中未见相关内容)"]

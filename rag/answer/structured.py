@@ -58,20 +58,23 @@ def meta_answer(docs: list[tuple[Document, list[Passage]]]) -> tuple[str, list[C
     return "\n".join(lines), citations
 
 
-def section_answer(kind: str, doc: Document, chunks: list[Passage], limit: int = 8) -> tuple[str, list[Citation]]:
-    """The report's problems/plans: the first sentence of each chunk under its section (the whole
-    chunk when the section is one or two paragraphs), else the sentences that state them."""
+def section_quotes(kind: str, chunks: list[Passage], limit: int = 8) -> tuple[str, list[tuple[Passage, str]]]:
+    """(section title, [(chunk, quote)]) for a report's problems/plans: the first sentence of each
+    chunk under its section (the whole chunk when the section is one or two paragraphs), else the
+    sentences that state them."""
     pattern = SECTIONS[kind][1]
     inside = [c for c in chunks if c.heading and pattern.search(c.heading.split(" > ")[0])]
     if inside:
-        title = f"«{inside[0].heading.split(' > ')[0]}»"
         whole = len(inside) <= 2
-        picked = [(c, c.text.strip() if whole else _first(c.text)) for c in inside[:limit]]
-    else:
-        title = "(报告无专门章节,以下为陈述相关内容的句子)"
-        picked = [(c, sentence) for c in chunks for sentence in _sentences(c.text)
-                  if STATES[kind].search(sentence) and not (kind == "plans" and STATES["problems"].search(sentence))]
-        picked = picked[:6]
+        return (f"«{inside[0].heading.split(' > ')[0]}»",
+                [(c, c.text.strip() if whole else _first(c.text)) for c in inside[:limit]])
+    stated = [(c, sentence) for c in chunks for sentence in _sentences(c.text)
+              if STATES[kind].search(sentence) and not (kind == "plans" and STATES["problems"].search(sentence))]
+    return "(报告无专门章节,以下为陈述相关内容的句子)", stated[:6]
+
+
+def section_answer(kind: str, doc: Document, chunks: list[Passage]) -> tuple[str, list[Citation]]:
+    title, picked = section_quotes(kind, chunks)
     if not picked:
         return "", []
     lines = [EXTRACTIVE_NOTE, f"{doc.region}{doc.year or ''}年 {title}:"]
