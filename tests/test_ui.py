@@ -20,7 +20,7 @@ def _drain(generator):
 def test_chat_handler_answers_with_markers_and_source_cards(seeded):
     chat, sources, history = _drain(h.ask(seeded, "芙蓉区2023年行政复议纠错率是多少?", [], [], [], [], "auto"))
     assert chat[-2] == {"role": "user", "content": "芙蓉区2023年行政复议纠错率是多少?"}
-    assert "〔抽取式〕" in chat[-1]["content"] and "[1]" in chat[-1]["content"]
+    assert "抽取式" in chat[-1]["content"] and "[1]" in chat[-1]["content"]
     assert 'id="src-1"' in sources and "<mark>" in sources and "20.93%" in sources and "模式: 抽取式" in sources
     assert len(history) == 1 and history[0].citations[0].region == "长沙市芙蓉区"
 

@@ -72,10 +72,10 @@ def chat_text(result: Answer) -> str:
     text = html.escape(result.answer, quote=False)
     for number in result.unverified:
         text = text.replace(html.escape(number), f"**{html.escape(number)}**⚠")
-    badge = "〔大模型〕" if result.mode == "llm" else "〔抽取式〕"
+    badge = "〔大模型〕" if result.mode == "llm" else ("" if "抽取式" in result.answer else "〔抽取式〕")
     notices = "".join(f"\n\n> 注意: {html.escape(n, quote=False)}" for n in result.notices)
     warn = f"\n\n⚠ 未能在引用段落中核实的数字: {'、'.join(result.unverified)}" if result.unverified else ""
-    return f"{badge} {text}{notices}{warn}"
+    return f"{badge} {text}{notices}{warn}".strip()
 
 
 def document_html(doc: Document) -> str:
