@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.answer.cite import REFUSAL, canonical_set, verify
+from rag.answer.cite import REFUSAL, verify, vouched
 from rag.answer.compose import SPAM_MASK, mask_spam
 from rag.answer.structured import DOC_TYPES, SECTIONS, section_quotes
 from rag.errors import InputError
@@ -71,8 +71,7 @@ def _kind(top: str) -> str:
 class _Builder:
     """Collects quotes and numbers them [n] by chunk, in the order they are first cited."""
 
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
+    def __init__(self) -> None:
         self.cited: dict[int, Passage] = {}
         self.numbers: dict[str, int] = {}
 
@@ -90,7 +89,7 @@ def build_brief(pipeline, region: str, year: int | None = None, mode: str = "aut
                 progress: Callable[[float, str], None] | None = None) -> Brief:
     doc = pick_document(pipeline, region, year)
     chunks = pipeline.store.document_chunks(doc.doc_id)
-    b = _Builder(doc)
+    b = _Builder()
     sections: dict[str, list[Passage]] = {}
     for chunk in chunks:
         top = chunk.heading.split(" > ")[0] if chunk.heading else ""
@@ -109,7 +108,7 @@ def build_brief(pipeline, region: str, year: int | None = None, mode: str = "aut
     lines += ["", "## 存在问题", ""] + _section_or_sentences(chunks, "problems", b)
     lines += ["", "## 下一步计划", ""] + _section_or_sentences(chunks, "plans", b)
     body = "\n".join(lines)
-    extra = {n: ({str(p.year)} if p.year else set()) | canonical_set(p.heading) for n, p in b.cited.items()}
+    extra = {n: vouched(p.year, p.heading) for n, p in b.cited.items()}
     check = verify(body, {n: p.text for n, p in b.cited.items()}, extra)
     sources = ["", "## 来源", "", f"报告文件: {doc.source}", ""] + [
         f"{n}. {p.region}{p.year or ''}年 · {p.heading or p.title} · “{' '.join(mask_spam(p.text[:60], [p]).split())}…”"
@@ -193,8 +192,8 @@ def _measures_llm(pipeline, doc, measure_sections, b: _Builder, say) -> list[str
     client = llm.make_client(settings)
     encoding = encoding_for(settings.llm_model, settings.models_dir / "tiktoken")
     ordered = [c for cs in measure_sections.values() for c in cs]
-    number = {c.chunk_id: n for n, c in enumerate(ordered, 1)}  # stable numbers across map calls
-    by_n = {n: c for c in ordered for cid, n in number.items() if cid == c.chunk_id}
+    by_n = dict(enumerate(ordered, 1))  # stable numbers across map calls
+    number = {c.chunk_id: n for n, c in by_n.items()}
     bullets = []
     for index, (top, chunks) in enumerate(measure_sections.items(), 1):
         say(0.3 + 0.35 * index / max(1, len(measure_sections)), f"概括: {top[:20]}")

@@ -57,6 +57,11 @@ def canonical_set(text: str) -> set[str]:
     return found
 
 
+def vouched(year: int | None, heading: str) -> set[str]:
+    """What a cited passage vouches for beyond its text: its report's year and its heading numbers."""
+    return ({str(year)} if year else set()) | canonical_set(heading)
+
+
 @dataclass
 class Verification:
     markers: list[int] = field(default_factory=list)  # valid markers, in order of first use

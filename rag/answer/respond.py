@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from rag.answer import compose, followup, structured
-from rag.answer.cite import REFUSAL, canonical_set, strip_invalid, verify
+from rag.answer.cite import REFUSAL, strip_invalid, verify, vouched
 from rag.types import Answer, Citation, Passage
 
 _PLAN_WORDS = re.compile(r"(计划|安排|打算|下一步|思路|部署|目标)")
@@ -93,11 +93,11 @@ def _events_of_missing_year(out: Answer, pipeline, question: str, plan, refusal:
 def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passage]) -> None:
     text, citations = "", []
     docs = _target_docs(pipeline, plan, passages)
+    section = structured.section_intent(question)
     if structured.meta_intent(question) and docs:
         text, citations = structured.meta_answer([(d, pipeline.store.document_chunks(d.doc_id)) for d in docs])
-    elif structured.section_intent(question) and len(docs) == 1:
-        chunks = pipeline.store.document_chunks(docs[0].doc_id)
-        text, citations = structured.section_answer(structured.section_intent(question), docs[0], chunks)
+    elif section and len(docs) == 1:
+        text, citations = structured.section_answer(section, docs[0], pipeline.store.document_chunks(docs[0].doc_id))
     if not text:
         text, citations = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity)
     _finish(out, text, citations, "extractive")
@@ -132,9 +132,10 @@ def _compare_facts(out: Answer, pipeline, question: str, regions: list[str]) -> 
     from rag.compare import compare
     from rag.facts import find_indicator
 
-    if find_indicator(in_report_terms(question)) is None:
+    wording = in_report_terms(question)
+    if find_indicator(wording) is None:
         return False
-    table = compare(pipeline, in_report_terms(question), regions)
+    table = compare(pipeline, wording, regions)
     if not table.rows:
         return False
     passages = pipeline.store.get([fact.chunk_id for _, fact in table.rows])
@@ -185,8 +186,7 @@ def _finish(out: Answer, text: str, citations: list[Citation], mode: str) -> Non
     if mode == "extractive" and text.startswith(REFUSAL):  # our own refusal template claims no facts
         out.answer, out.refused, out.mode = text, True, mode
         return
-    # a cited passage also vouches for its report's year and the numbers in its heading path
-    extra = {c.n: ({str(c.year)} if c.year else set()) | canonical_set(c.heading) for c in citations}
+    extra = {c.n: vouched(c.year, c.heading) for c in citations}
     check = verify(text, {n: c.text for n, c in by_n.items()}, extra)
     out.answer = strip_invalid(text, check.invalid_markers)
     out.invalid_markers, out.unverified, out.mode = check.invalid_markers, check.unverified, mode
