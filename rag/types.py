@@ -29,7 +29,7 @@ class Document:
     region_level: str = ""  # 省 / 地级市 / 县区
     province: str = ""
     year: int | None = None  # the year the report covers
-    doc_type: str = ""  # annual_report | news
+    doc_type: str = ""  # annual_report | news | interpretation | plan | yearbook | other
     issuer: str = ""
     publisher: str = ""
     signed: str = ""  # ISO date the report was signed
@@ -37,6 +37,10 @@ class Document:
     encoding: str = ""
     header: dict[str, str] = field(default_factory=dict)
     flags: list[Span] = field(default_factory=list)
+    # where each metadata field came from and how sure it is:
+    # {"year": {"source": "title", "confidence": "high"}, ...}; sources: title, opening, heading,
+    # header, signature, body, sidecar, user; confidence: high | medium | low
+    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def meta(self) -> dict:
         data = asdict(self)

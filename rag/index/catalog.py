@@ -13,7 +13,7 @@ from pathlib import Path
 from rag.types import Document, Span
 
 _COLUMNS = [f.name for f in fields(Document)]
-_JSON = {"header", "flags"}
+_JSON = {"header", "flags", "provenance"}
 
 
 class Catalog:
@@ -24,6 +24,10 @@ class Catalog:
             "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT, fingerprint TEXT, chunks INTEGER, "
             + ", ".join(f"{c} TEXT" for c in _COLUMNS if c != "doc_id") + ", PRIMARY KEY (doc_id, fingerprint))"
         )
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
+        for column in _COLUMNS:  # a catalog written by an older version gains the new fields
+            if column not in have:
+                self.db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
         self.db.commit()
 
     def get(self, doc_id: str, fingerprint: str) -> tuple[Document, int] | None:
@@ -59,7 +63,7 @@ class Catalog:
     def _encode(column: str, value):
         if column == "flags":
             return json.dumps([vars(s) for s in value], ensure_ascii=False)
-        if column == "header":
+        if column in ("header", "provenance"):
             return json.dumps(value, ensure_ascii=False)
         return None if value is None else str(value)
 
@@ -67,6 +71,7 @@ class Catalog:
     def _document(row) -> Document:
         data = dict(zip(_COLUMNS, row))
         data["header"] = json.loads(data["header"] or "{}")
+        data["provenance"] = json.loads(data.get("provenance") or "{}")
         data["flags"] = [Span(**s) for s in json.loads(data["flags"] or "[]")]
         data["year"] = int(data["year"]) if data["year"] not in (None, "", "None") else None
         return Document(**data)
