@@ -18,6 +18,23 @@ class Coverage:
     """What the index holds: (region, year) pairs of the indexed reports."""
 
     pairs: set[tuple[str, int | None]]
+    # regions with a report whose covered year is unknown or only inferred (opening sentence,
+    # posting date): a year missing from `pairs` is then no ground for refusal
+    unsure: set[str] = field(default_factory=set)
+    labels: dict[str, list[str]] = field(default_factory=dict)  # region -> titles of its unsure reports
+
+    @classmethod
+    def of(cls, documents) -> "Coverage":
+        from rag.ingest.meta import STRONG_SOURCES
+
+        pairs, unsure, labels = set(), set(), {}
+        for doc in documents:
+            pairs.add((doc.region, doc.year))
+            source = (doc.provenance or {}).get("year", {}).get("source")
+            if doc.year is None or (doc.provenance and source not in STRONG_SOURCES):
+                unsure.add(doc.region)
+                labels.setdefault(doc.region, []).append(doc.title)
+        return cls(pairs, unsure, labels)
 
     @property
     def regions(self) -> list[str]:
@@ -35,6 +52,7 @@ class QueryPlan:
     unknown_regions: list[str] = field(default_factory=list)  # named, but no report in the index
     notices: list[str] = field(default_factory=list)  # what the index cannot cover, for the user
     year_filter: list[int] = field(default_factory=list)  # years actually applied as a filter
+    unsure_year: bool = False  # the asked year is missing but some report's year is not known for sure
 
 
 def aliases(region: str) -> list[str]:
@@ -90,14 +108,22 @@ def _check_coverage(plan: QueryPlan, coverage: Coverage) -> None:
         return
     regions = plan.regions or coverage.regions
     have = [y for y in plan.years if any((r, y) in coverage.pairs for r in regions)]
+    unsure = [r for r in (plan.regions or [""]) if (r in coverage.unsure if r else coverage.unsure)]
     for region in plan.regions:
         missing = [y for y in plan.years if (region, y) not in coverage.pairs]
-        if missing:
+        if missing and region in coverage.unsure:
+            titles = "、".join(f"《{t}》" for t in coverage.labels.get(region, []))
+            plan.notices.append(f"{region}的报告{titles}年度未能从标题或页面信息确定,以下内容按地区检索,请核对出处的年份。")
+        elif missing:
             years = "、".join(f"{y}年" for y in coverage.years_of(region)) or "无年份"
             plan.notices.append(f"{region}没有{'、'.join(map(str, missing))}年的报告(现有: {years})。")
     if not plan.regions and not have:
-        plan.notices.append(f"索引中没有{'、'.join(map(str, plan.years))}年的报告。")
-    plan.year_filter = have
+        if coverage.unsure:
+            plan.notices.append(f"没有标明{'、'.join(map(str, plan.years))}年的报告;部分报告年度未能确定,以下内容请核对出处的年份。")
+        else:
+            plan.notices.append(f"索引中没有{'、'.join(map(str, plan.years))}年的报告。")
+    plan.unsure_year = bool(unsure) and len(have) < len(plan.years)
+    plan.year_filter = [] if plan.unsure_year else have
 
 
 def where_clause(regions: list[str], years: list[int]) -> dict | None:

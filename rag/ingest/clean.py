@@ -1,72 +1,212 @@
 """Strip page chrome from scraped report pages, keeping the header fields as metadata.
 
-Works line by line and generically: header "key: value" fields near the top (索引号, 发布机构,
-发布日期 ...), font/print/share/login controls, view counters, QR-code prompts, link and keyword
-footers and site navigation are removed wherever they occur. Body text is kept verbatim.
+Works line by line and generically. Header fields near the top are read in every common form —
+"字段: 值" lines (several per line), pipe tables ("索 引 号 | … | 发布日期 | …") and reposting-site
+lines ("时间: … 来源: 网友投稿") — and re-emitted once, canonically, under the title. Page chrome is
+removed wherever it occurs: date/clock/农历/weather widgets, accessibility and language bars,
+breadcrumbs, font/print/share/login controls, hit counters, QR-code prompts, related-link lists,
+site footers (版权所有, ICP, 主办单位) and reposting-site boilerplate. Body text is kept verbatim;
+a page that arrives as one long line is broken at its title and its section headings.
 """
 from __future__ import annotations
 
 import re
 
+from rag.textnorm import normalise
+
 HEADER_KEYS = [
-    "索引号", "发布机构", "发布单位", "信息名称", "主题分类", "所属主题", "主题词", "发布日期", "成文日期",
-    "生效日期", "废止日期", "文号", "文 号", "关键词", "作者", "来源", "发布时间", "时间", "浏览量",
-    "浏览次数", "点击次数", "阅读次数", "访问量", "信息来源", "责任编辑", "编辑", "网站",
+    "索引号", "发布机构", "发布单位", "信息名称", "标题", "主题分类", "所属主题", "主题词", "发布日期", "成文日期",
+    "生效日期", "废止日期", "有效性", "文号", "发文字号", "发文机关", "制发机构", "关键词", "作者", "来源",
+    "文章来源", "信息来源", "来源单位", "发布时间", "更新时间", "时间", "浏览量", "浏览次数", "点击次数",
+    "阅读次数", "访问量", "访问次数", "责任编辑", "编辑", "网站",
 ]
-_KEY_ALT = "|".join(sorted((re.escape(k) for k in HEADER_KEYS), key=len, reverse=True))
+# keys may be written with spaces inside (索 引 号, 文 号, 标 题)
+_KEY_ALT = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(HEADER_KEYS, key=len, reverse=True))
 _FIELD = re.compile(rf"(?P<key>{_KEY_ALT})\s*[::]\s*(?P<value>.*?)(?=\s*(?:{_KEY_ALT})\s*[::]|【|$)")
 _HEADER_LINE = re.compile(rf"^\s*(?:{_KEY_ALT})\s*[::]")
+_DATE_KEYS = {"发布日期", "发布时间", "成文日期", "更新时间", "时间", "生效日期"}
+_STAMP = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?")
+_COUNTERS = {"浏览量", "浏览次数", "点击次数", "阅读次数", "访问量", "访问次数"}
+# values a reposting site writes where a source belongs: not a publisher
+_NO_SOURCE = re.compile(r"(网友|投稿|小编|整理|转载|互联网|网络|本站|原创|佚名|未知)")
 
-# Fragments of page chrome (matched anywhere in a line; a line left empty is dropped).
+_WEEKDAY = r"(星期|周|礼拜)[一二三四五六日天]"
 CHROME = [
-    r"【\s*字体\s*[::]?[^】]*】?", r"字体\s*[::]\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?",
-    r"【\s*(打印正文|打印本页|关闭窗口|打印|关闭|收藏|返回顶部)\s*】", r"(打印本页|关闭窗口|返回顶部)",
+    # date, clock, lunar-calendar and weather widgets
+    rf"^.{{0,12}}今天是\s*[::]?\s*\d{{4}}\s*年.*$", rf"今天是\s*[::]?\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*({_WEEKDAY})?", rf"^\d{{4}}\s*[年\-/.]\s*\d{{1,2}}\s*[月\-/.]\s*\d{{1,2}}\s*日?\s*{_WEEKDAY}.*$",
+    rf"^{_WEEKDAY}\s*$", r"农历\s*[\u4e00-\u9fff]{2,10}", r"^\d{1,2}:\d{2}(:\d{2})?$",
+    r"(晴|多云|阴|小雨|中雨|大雨|阵雨|雷阵雨|小雪|雾|霾)(转(晴|多云|阴|[小中大]?雨|雪))?\s*-?\d{1,2}\s*(℃|°C)?\s*[~～\-/至]\s*-?\d{1,2}\s*(℃|°C)",
+    # accessibility, language and version bars
+    r"^((无障碍(浏览|阅读)?|简体(中文)?版?|繁體|繁体(中文)?版?|长者模式|关怀版|适老化|读屏|English|EN|手机版|移动版|"
+    r"智能问答|个人中心|登录|注册|退出|设为首页|加入收藏|网站地图|联系我们|微博|微信|RSS)\s*[|｜/丨·•]?\s*){2,}$",
+    # breadcrumbs
+    r"^(当前位置|您所在的位置|您现在的位置|您的位置|所在位置|位置)\s*[::].*$", r"^首页\s*([>＞»/]\s*[^>＞»/]{1,20}\s*){1,6}$",
+    # font, print, share, login controls and QR prompts
+    r"【\s*字体\s*[::]?[^】]*】?", r"字[体号]\s*[::]\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?", r"\[\s*(打印|关闭|收藏|返回顶部)\s*\]",
+    r"【\s*(打印正文|打印本页|关闭窗口|打印|关闭|收藏|返回顶部|我要纠错)\s*】", r"(打印本页|关闭窗口|返回顶部)",
     r"扫一扫在手机(上)?(打开|查看)当前页", r"扫描二维码\s*关注我们", r"(微信|手机)?扫一扫", r"二维码",
-    r"^用户登录$", r"^(登录|注册|退出)$", r"^[×✕x]$", r"^分享到[::]?.*$", r"^(上一篇|下一篇)[::].*$",
-    r"^本文(链接|地址|网址)[::].*$", r"^本文关键词[::].*$", r"^(相关链接|相关文章|相关新闻|友情链接)[::]?.*$",
-    r"^(首页|当前位置)\s*[>>::].*$", r"^(全文检索|站内搜索|政府信息公开|信息公开)$",
+    r"^用户登录$", r"^(登录|注册|退出|打印|关闭|收藏|分享)$", r"^[×✕x]$", r"^分享到[::]?.*$", r"^(上一篇|下一篇)[::].*$",
+    r"^本文(链接|地址|网址)[::].*$", r"^本文关键词[::].*$", r"^(全文检索|站内搜索|政府信息公开|信息公开)$",
+    r"(浏览次数|访问次数|阅读次数|点击次数|点击数|点击量|浏览量|阅读量|访问量)\s*[::]\s*\d*\s*次?",
+    # site footers
+    r"^.*(版权所有|Copyright|©|ICP\s*备|ICP证|公网安备|网站标识码|主办单位\s*[::]|承办单位\s*[::]|技术支持\s*[::]|"
+    r"建议使用.{0,20}浏览器|最佳浏览效果).*$",
+    # reposting-site boilerplate
+    r"^.{0,20}(下面是小编|小编为(大家|您)|本站小编|供大家参考|欢迎(阅读|借鉴|参考)|仅供参考|以下是.{0,10}(整理|收集)).*$",
+    r"^(公文范文|范文大全|文章来源于网络)$",
     r"^【\s*$", r"^\s*】$",
 ]
 _CHROME = re.compile("|".join(f"(?:{p})" for p in CHROME))
+_RELATED = re.compile(r"^(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|友情链接|推荐阅读|热点推荐)\s*[::]?\s*(.*)$")
 _SITE_NAME = re.compile(r"^.{2,20}(门户网站|政府网|人民政府网站)$")
-_TOP_LINES = 25  # header fields and navigation only occur near the top of a page
+_TOP_LINES = 40  # header fields and navigation only occur near the top of a page
+_TOP_KEPT = 10  # ... before the body starts
+# "标题_某某区人民政府门户网站", "标题 - 某某网": a page title carrying its site's name
+_SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*[^_|｜]{2,30}(门户网站|政府网|网站|人民政府|网)$|\s+[-—]\s+[^-—]{2,30}(门户网站|政府网|网站)$")
+_LONG_LINE = 600  # a page flattened into one line: break it at its title and headings
+_DOC_NOUN = r"(报告|总结|方案|要点|规划|计划|通知|意见|白皮书|解读|决定|办法)"
 
 
 def parse_fields(line: str) -> dict[str, str]:
-    """All `key: value` header fields in one line."""
-    return {m["key"].replace(" ", ""): m["value"].strip() for m in _FIELD.finditer(line)}
+    """All header fields in one line: `key: value` pairs, or a pipe table row (key | value | …)."""
+    if line.count("|") >= 2 or line.count("｜") >= 2 or line.count("\t") >= 1:
+        return _pipe_fields(line)
+    return {_key(m["key"]): m["value"].strip() for m in _FIELD.finditer(line)}
+
+
+def _key(raw: str) -> str:
+    return re.sub(r"\s+", "", raw)
+
+
+def _pipe_fields(line: str) -> dict[str, str]:
+    cells = [c.strip() for c in re.split(r"[|｜\t]", line)]
+    fields: dict[str, str] = {}
+    for index, cell in enumerate(cells):
+        key = _key(cell).rstrip("::")
+        if key in HEADER_KEYS:
+            value = next((v for v in cells[index + 1:index + 2] if _key(v).rstrip("::") not in HEADER_KEYS), "")
+            fields[key] = value
+    return fields
+
+
+def is_pipe_header(line: str) -> bool:
+    return bool(re.search(r"[|｜\t]", line)) and bool(_pipe_fields(line))
 
 
 def clean(raw: str) -> tuple[str, dict[str, str]]:
     """Return (cleaned text, header fields). Paragraphs in the cleaned text are separated by '\\n'."""
     header: dict[str, str] = {}
     kept: list[str] = []
-    for number, line in enumerate(raw.split("\n")):
-        line = line.strip(" \t\u3000\xa0")
-        top = number < _TOP_LINES and len(kept) < 6
-        if top and _HEADER_LINE.match(line):
-            for key, value in parse_fields(line).items():
-                if value:
-                    header.setdefault(key, value)
+    related, pending_key = False, ""
+    lines = [line.strip(" \t\u3000\xa0") if "\t" not in line.strip() else line.strip()
+             for line in normalise(raw).split("\n")]
+    menu = _menu_lines(lines)
+    seen = 0  # non-blank lines so far: "near the top" does not count the blank lines of a page
+    for number, line in enumerate(lines):
+        seen += bool(line)
+        top = seen <= _TOP_LINES and len(kept) < _TOP_KEPT
+        if top and pending_key and not line:
+            continue
+        if top and pending_key:  # a header table read cell by cell: "索引号" then its value
+            if _key(line).rstrip("::") not in HEADER_KEYS:
+                _read_fields(f"{pending_key}: {line}", header)
+                pending_key = ""
+                continue
+            pending_key = ""
+        if top and _key(line).rstrip("::") in HEADER_KEYS:
+            pending_key = _key(line).rstrip("::")
+            continue
+        if top and (_HEADER_LINE.match(line) or is_pipe_header(line)):
+            _read_fields(line, header)
             continue
         if top and _SITE_NAME.match(line):
             header.setdefault("网站", line)
             continue
-        line = _CHROME.sub("", line).strip(" \t\u3000\xa0")
+        if number in menu:
+            continue
+        if _RELATED.match(line):  # a related-links list: the heading and the short link lines after it
+            related = True
+            continue
+        if related and line and len(line) <= 40 and not re.search(r"[。;;!?!?]$", line):
+            continue
+        related = related and not line
+        line = _CHROME.sub("", line).strip(" \t\u3000\xa0|｜")
+        if line and len(kept) < _TOP_KEPT:
+            line = _SITE_SUFFIX.sub("", line)
         if line:
-            kept.append(line)
+            kept += _break_long_line(line) if len(line) > _LONG_LINE else [line]
     kept = _drop_duplicate_title(kept, header)
-    if header and kept:  # the page's own metadata, once, in canonical form under the title
+    title = header.get("标题")
+    if title and kept and kept[0].strip("《》 ") != title:
+        kept.insert(0, title)  # the page's title lives only in its header table
+    if _shown_header(header) and kept:  # the page's own metadata, once, in canonical form under the title
         kept.insert(1, render_header(header))
     return "\n".join(kept), header
 
 
+def _menu_lines(lines: list[str]) -> set[int]:
+    """Site navigation copied as text: a run of three or more very short lines near the top."""
+    out: set[int] = set()
+    run: list[int] = []
+    for number, line in enumerate(lines[:2 * _TOP_LINES] + [""]):
+        words = line.split()
+        if len(words) >= 4 and all(len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w) for w in words):
+            out.add(number)  # a menu on one line: "首页 政务公开 政务服务 互动交流"
+            continue
+        if line and len(line) <= 8 and not re.search(r"[\d。,，;；:：、!?！？]", line):
+            run.append(number)
+            continue
+        if len(run) >= 3:
+            out.update(run)
+        run = [] if line or not run else run
+    return out
+
+
+def _read_fields(line: str, header: dict[str, str]) -> None:
+    for key, value in parse_fields(line).items():
+        value = value.strip(" |｜")
+        if key in _COUNTERS or (key in ("来源", "文章来源", "信息来源") and _NO_SOURCE.search(value)):
+            continue
+        if key in _DATE_KEYS:  # "2023-05-07 17:15:05 公文范文": the date and time, not the site's category
+            stamp = _STAMP.match(value)
+            value = stamp[0].strip() if stamp else value
+        if value:
+            header.setdefault(key, value)
+
+
+def _shown_header(header: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in header.items() if k != "标题"}
+
+
 def render_header(header: dict[str, str]) -> str:
-    return "  ".join(f"{key}: {value}" for key, value in header.items() if key != "标题")
+    return "  ".join(f"{key}: {value}" for key, value in _shown_header(header).items())
 
 
 def is_header_line(line: str) -> bool:
     return bool(_HEADER_LINE.match(line)) or line.startswith("网站: ")
+
+
+_NUM = "一二三四五六七八九十"
+_TITLE_THEN_BODY = re.compile(rf"^(.{{4,60}}?{_DOC_NOUN})(?=\s*(?:\d{{4}}\s*年|[{_NUM}]+、|今年|近年|过去|一年来|按照|根据|为|现将))")
+_INLINE_HEADING = re.compile(rf"(?<=[。;;!?!?])\s*(?=[{_NUM}]{{1,3}}、)|(?<=[。!?!?])\s*(?=[((][{_NUM}]{{1,3}}[))])")
+_SUB_AFTER_HEADING = re.compile(rf"^([{_NUM}]{{1,3}}、[^。]{{2,40}}?)(?=[((][{_NUM}]{{1,3}}[))])")
+
+
+def _break_long_line(line: str) -> list[str]:
+    """A page flattened into one line: its title, then one line per section heading."""
+    out: list[str] = []
+    title = _TITLE_THEN_BODY.match(line)
+    if title:
+        out.append(title[1].strip())
+        line = line[title.end():].strip()
+    for piece in _INLINE_HEADING.split(line):
+        piece = piece.strip()
+        head = _SUB_AFTER_HEADING.match(piece)  # "一、标题(一)小标题。正文" -> two lines
+        if head:
+            out += [head[1], piece[head.end():]]
+        elif piece:
+            out.append(piece)
+    return out
 
 
 def _drop_duplicate_title(lines: list[str], header: dict[str, str]) -> list[str]:
@@ -74,10 +214,11 @@ def _drop_duplicate_title(lines: list[str], header: dict[str, str]) -> list[str]
     out: list[str] = []
     for index, line in enumerate(lines):
         bare = line.strip("《》 ")
-        earlier = [i for i, kept in enumerate(out) if kept.strip("《》 ") == bare]
-        if index < 6 and len(bare) <= 60 and earlier:
-            out[earlier[0]] = bare
-            continue
+        if index < 6 and len(bare) <= 60:  # only the top lines: linear in the document's length
+            earlier = [i for i, kept in enumerate(out) if kept.strip("《》 ") == bare]
+            if earlier:
+                out[earlier[0]] = bare
+                continue
         out.append(line)
     if "信息名称" in header:
         header.setdefault("标题", header["信息名称"])

@@ -49,6 +49,8 @@ def _odd_after_region(text: str) -> set[str]:
             odd.add(rest)
     for match in re.finditer(_region_names().pattern + r"([\u4e00-\u9fff]{2,8}?)" + _ANCHORS, text):
         token = match.group(2)
+        if _region_names().fullmatch(token):  # 成都市 + 温江区 + 2021年: a sub-region, not spam
+            continue
         if not INSTITUTION.search(token) and not any(w in token for w in ("法治", "建设", "工作", "政府")):
             odd.add(token)
     return odd
