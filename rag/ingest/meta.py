@@ -192,8 +192,8 @@ def _year_evidence(doc: Document, body: list[str], strong_title: bool):
         years = [int(y) for y in _YEAR.findall(doc.title)]
         if years:
             yield "title", "high", years[0]
-    for line in body[:2]:
-        if _SPAN.match(line):
+    for line in body[:1]:
+        if _SPAN.match(line) or _HEADING.match(line):
             continue
         for sentence in re.split(r"(?<=[。!?！？])", line)[:3]:
             match = _OPENING_YEAR.match(sentence) or _REPORTING_YEAR.search(sentence[:80])
@@ -212,10 +212,11 @@ def _year_evidence(doc: Document, body: list[str], strong_title: bool):
 def _year_from_dates(doc: Document) -> int | None:
     if doc.doc_type == "news" and doc.published:
         return int(doc.published[:4])
-    if doc.signed:  # reports are signed early the next year; plans in the year they plan
-        year, month = int(doc.signed[:4]), int(doc.signed[5:7])
-        return year - 1 if month <= 4 and doc.doc_type == "annual_report" else year
-    return int(doc.published[:4]) if doc.published else None
+    date = doc.signed or doc.published
+    if not date:
+        return None
+    year, month = int(date[:4]), int(date[5:7])  # reports are signed and posted early the next year;
+    return year - 1 if month <= 4 and doc.doc_type == "annual_report" else year  # plans in their year
 
 
 def _read_region(doc: Document, body: list[str], signature: list[str]) -> None:
