@@ -1,31 +1,53 @@
 """Indicator facts: (region, year, indicator, value, unit, chunk, sentence) extracted at ingest.
 
-Indicators and their synonyms are data (rag/data/indicators.txt): a sentence gives a fact when
-one of an indicator's patterns matches it and the sentence (or its heading path) is about the
-indicator's subject (复议, 诉讼 ...). Facts live in SQLite beside the catalog.
+The indicators are a domain vocabulary (rag/data/indicators.toml: name, aliases, subject, measure
+words, unit kind). A fact is an indicator's measure word plus a number with a unit of its kind
+(rag/units.py) in the SAME clause — sentences split at ,;。 and at 、 after a figure — about the
+indicator's subject, found in the clause, earlier in the sentence or in the heading path. Not
+values: changes (同比增长17%, 提高5个百分点), targets (力争…达到), plan sections, parenthesised
+figures, and sub-counts (其中…; a centre or platform as the subject; N个试点单位共…).
+Facts live in SQLite beside the catalog.
 """
 from __future__ import annotations
 
 import re
 import sqlite3
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rag import units
 from rag.ingest.chunk import sentence_spans
 from rag.types import Chunk, Document
 
-INDICATORS_FILE = Path(__file__).resolve().parent / "data" / "indicators.txt"
+INDICATORS_FILE = Path(__file__).resolve().parent / "data" / "indicators.toml"
+SKIPPED_HEADINGS = ("文档信息", "落款")
+_PLAN_HEADING = re.compile(r"下一步|下步|今后|计划|安排|打算|思路|改进措施")
+_TARGET = re.compile(r"(力争|争取|确保|目标|预计|拟)[^,]{0,12}$")
+_NOT_COUNTED = re.compile(r"^(方面|环节|领域|步骤|阶段|层级|维度|种类|大类|类别|年度|月|小时|工作日)")
+_SUB_CLAUSE = re.compile(r"^(其中|内含|含)")
+_SUB_SUBJECT = re.compile(r"^(?:该|此)?(?!依托|通过|借助|利用|纳入|在|发挥|充分|建设|建立|设立|成立|组建|打造|推动)"
+                          r"[\u4e00-\u9fff“”]{0,8}?(中心|工作站|服务站|调解室|工作室|窗口|驿站|平台)"
+                          r"(?=共|累计|先后|已|今年|全年|[走发开为接调审办受出提])")
+_SUB_SCOPE = re.compile(r"(自|从)[^,\d]{1,12}(以来|运行|上线)|专项(行动|活动|整治)(中|期间)")
+_COUNTED_UNITS = re.compile(r"^[^,]{0,4}?\d+个[^,\d]{1,10}?(单位|部门|机构)(共|累计|合计)")
+_CONTINUES = re.compile(r"^(覆盖|惠及|参训|涉及|累计|共计|合计)")
+SUBJECT_LEVEL_COST = 4  # a subject carried from the sentence start costs 4 characters of distance; heading 8
+AFTER_COST = 2  # a measure after the number ("1008人参加考试") costs 2 characters more than one before
 
 
 @dataclass(frozen=True)
 class Indicator:
     name: str
-    unit: str
-    context: re.Pattern[str] | None
-    patterns: tuple[re.Pattern[str], ...]
+    unit: str  # the unit shown for the indicator: 件 / % / 人 / 次 / 元 ...
+    kinds: frozenset[str]  # unit kinds (rag/units.py)
+    measure: re.Pattern[str]
+    subject: re.Pattern[str] | None = None
     aliases: tuple[str, ...] = ()  # other names analysts use (行政复议案件量)
+    unless: re.Pattern[str] | None = None
+    gap: int = 12
 
 
 @dataclass
@@ -41,16 +63,21 @@ class Fact:
     sentence: str
 
 
+_SHOWN_UNIT = {"cases": "件", "documents": "件", "items": "项", "people": "人", "times": "次", "rate": "%",
+               "amount": "元", "organisations": "家", "households": "户"}
+
+
 @lru_cache(maxsize=1)
 def indicators() -> tuple[Indicator, ...]:
+    data = tomllib.loads(INDICATORS_FILE.read_text(encoding="utf-8"))
     out = []
-    for line in INDICATORS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        names, unit, context, patterns = (part.strip() for part in line.split(" | ", 3))
-        name, *aliases = names.split("/")
-        out.append(Indicator(name, unit, None if context == "-" else re.compile(context),
-                             tuple(re.compile(p.strip()) for p in patterns.split(";;")), tuple(aliases)))
+    for entry in data["indicator"]:
+        kinds = [entry["kind"]] if isinstance(entry["kind"], str) else entry["kind"]
+        out.append(Indicator(
+            entry["name"], _SHOWN_UNIT[kinds[0]], frozenset(kinds), re.compile(entry["measure"]),
+            re.compile(entry["subject"]) if entry.get("subject") else None, tuple(entry.get("aliases", ())),
+            re.compile(entry["unless"]) if entry.get("unless") else None,
+            entry.get("gap", 6 if "rate" in kinds else 12)))
     return tuple(out)
 
 
@@ -60,7 +87,7 @@ def find_indicator(text: str) -> Indicator | None:
     best = None
     for indicator in indicators():
         core = indicator.name.removeprefix("行政复议").removeprefix("行政诉讼").removeprefix("负责人")
-        names = {indicator.name, core, *indicator.aliases}
+        names = {indicator.name, *indicator.aliases} | ({core} if len(core) >= 3 else set())
         score = max((len(n) for n in names if n in text), default=0)
         if score and (best is None or score > best[0]):
             best = (score, indicator)
@@ -68,32 +95,125 @@ def find_indicator(text: str) -> Indicator | None:
 
 
 def extract(doc: Document, chunks: list[Chunk]) -> list[Fact]:
+    """Every (indicator, value) the document states, first statement first, each with its sentence."""
     facts, seen = [], set()
     for chunk in chunks:
+        top = chunk.heading.split(" > ")[0] if chunk.heading else ""
+        if top in SKIPPED_HEADINGS or _PLAN_HEADING.search(top):
+            continue  # plans state targets, not values
         for s, e in sentence_spans(chunk.text, 0, len(chunk.text)):
             sentence = chunk.text[s:e].strip()
-            plain = unicodedata.normalize("NFKC", sentence).replace(" ", "")
-            for indicator in indicators():
-                if indicator.context and not (indicator.context.search(plain) or indicator.context.search(chunk.heading)):
-                    continue
-                for pattern in indicator.patterns:
-                    match = pattern.search(plain)
-                    if match:
-                        key = (indicator.name, match["v"])
-                        if key not in seen:
-                            seen.add(key)
-                            near = "近" if plain[max(0, match.start("v") - 1):match.start("v")] == "近" else ""
-                            shown = near + match["v"] + _written_unit(plain[match.end("v"):], indicator.unit)
-                            facts.append(Fact(doc.doc_id, doc.region, doc.year, indicator.name,
-                                              float(match["v"]), indicator.unit, shown, chunk.chunk_id, sentence))
-                        break
+            for indicator, quantity in sentence_facts(sentence, chunk.heading):
+                if (indicator.name, quantity.value) not in seen:
+                    seen.add((indicator.name, quantity.value))
+                    facts.append(Fact(doc.doc_id, doc.region, doc.year, indicator.name, quantity.value,
+                                      quantity.unit, quantity.shown, chunk.chunk_id, sentence))
     return facts
 
 
-def _written_unit(after: str, default: str) -> str:
-    """The unit as the sentence writes it (起 for 件, 名 for 人, with 余 kept: 700余人)."""
-    match = re.match(r"(余?)([件起条人名%项个次家例宗卷份场])", after)
-    return match[1] + match[2] if match else default
+def sentence_facts(sentence: str, heading: str = "") -> list[tuple[Indicator, units.Quantity]]:
+    """The (indicator, quantity) pairs one sentence states, in order."""
+    out = []
+    clauses = split_clauses(_plain(sentence))
+    sub = parted = False
+    for index, (clause, sub_clause) in enumerate(clauses):
+        earlier = ",".join(c for c, _ in clauses[:index])
+        sub = sub or bool(_SUB_SUBJECT.search(clause) or _SUB_SCOPE.search(clause) or _COUNTED_UNITS.search(clause))
+        sub = sub or clause == "其中"
+        parted = parted or sub_clause
+        if sub or sub_clause:
+            continue
+        previous = clauses[index - 1][0] if index and _CONTINUES.search(clause) else ""
+        stated = {indicator.name for indicator, _ in out}
+        # after 其中…, the same indicator again is still the part ("其中市本级举办9期,培训2292人")
+        out += [(i, q) for i, q in _clause_facts(clause, earlier, heading, previous)
+                if not (parted and i.name in stated)]
+    return out
+
+
+def split_clauses(text: str) -> list[tuple[str, bool]]:
+    """Clauses at , ; 。: ! ? and at 、 right after a figure ("受理372件、审结344件"), each with
+    whether it is a sub-count (其中…, also for its 、 items)."""
+    out = []
+    for part in re.split(r"[,;。:!?]", text):
+        sub = bool(_SUB_CLAUSE.search(part)) and part != "其中"
+        pieces, start = [], 0
+        for q in units.find_quantities(part):
+            if part[q.end:q.end + 1] == "、":
+                pieces.append(part[start:q.end])
+                start = q.end + 1
+        pieces.append(part[start:])
+        out += [(p, sub) for p in pieces if p]
+    return out
+
+
+def _plain(sentence: str) -> str:
+    """Comparable text: NFKC, no spaces, no parenthesised asides, titles emptied (《…》 -> 《》)."""
+    text = unicodedata.normalize("NFKC", sentence)
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"\([^()]*\)", "", text)
+    return re.sub(r"《[^《》]*》", "《》", text)
+
+
+def _clause_facts(clause: str, earlier: str, heading: str, previous: str) -> list[tuple[Indicator, units.Quantity]]:
+    out = []
+    quantities = units.find_quantities(clause)
+    consumed = 0  # a measure taken after a figure ("9个地方性法规") is not the next figure's measure
+    for i, q in enumerate(quantities):
+        before = clause[consumed:q.start]
+        after = clause[q.end:quantities[i + 1].start if i + 1 < len(quantities) else len(clause)]
+        if q.unit == "个百分点" or units.is_change(before) or _TARGET.search(before) \
+                or _NOT_COUNTED.search(clause[q.end:]):
+            consumed = q.end
+            continue
+        best = _best(q, previous + before, after, clause, earlier, heading)
+        consumed = q.end + (best[2] if best else 0)
+        if best:
+            out.append((best[1], q))
+    return out
+
+
+def _best(q: units.Quantity, before: str, after: str, clause: str, earlier: str, heading: str):
+    """(cost, indicator, characters of `after` used) of the indicator that owns a quantity, or None."""
+    best = None
+    for indicator in indicators():
+        if not indicator.kinds & q.kinds:
+            continue
+        level = _subject_level(indicator, clause, earlier, heading)
+        if level is None or (indicator.unless and indicator.unless.search(before + after)):
+            continue
+        for cost, used in _measure_costs(indicator, before, after):
+            cost += SUBJECT_LEVEL_COST * level
+            if best is None or cost < best[0]:
+                best = (cost, indicator, used)
+    return best
+
+
+def _measure_costs(indicator: Indicator, before: str, after: str):
+    """Distance between the measure and the number: the nearest match before, or the first after."""
+    before_hits = [m for m in indicator.measure.finditer(before) if not _negated(before, m.start())]
+    if before_hits:
+        m = max(before_hits, key=lambda m: (m.end(), m.end() - m.start()))
+        gap = len(before) - m.end()
+        if gap <= indicator.gap:
+            yield gap - (m.end() - m.start()) / 100, 0
+    m = indicator.measure.search(after)
+    if m and m.start() <= indicator.gap:
+        yield m.start() + AFTER_COST - (m.end() - m.start()) / 100, m.end()
+
+
+def _negated(text: str, start: int) -> bool:
+    return text[max(0, start - 2):start].endswith(("不予", "不", "未", "无"))
+
+
+def _subject_level(indicator: Indicator, clause: str, earlier: str, heading: str) -> int | None:
+    """0: the clause names the subject; 1: the sentence did before; 2: the heading path does."""
+    if indicator.subject is None:
+        return 0
+    for level, text in enumerate((clause, earlier, heading)):
+        if indicator.subject.search(text):
+            return level
+    return None
 
 
 class FactStore:
