@@ -43,9 +43,9 @@ def test_html_is_reduced_to_text_without_scripts(tmp_path):
 def test_bad_inputs_raise_one_clear_error(tmp_path):
     with pytest.raises(InputError, match="没有这个文件或目录"):
         find_files([tmp_path / "missing.txt"])
-    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "report.xyz").write_bytes(b"%XYZ-1.4")
     with pytest.raises(InputError, match="不支持的文件类型"):
-        find_files([tmp_path / "report.pdf"])
+        read_file(tmp_path / "report.xyz")
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     with pytest.raises(InputError, match="空"):
         read_file(tmp_path / "empty.txt")

@@ -1,31 +1,44 @@
-"""Find report files and read them as text, whatever their encoding or markup."""
+"""Find report files and read them as text, whatever their encoding, markup or format.
+
+Text, Markdown and HTML are decoded here; PDF and Word .docx are read by `pdf` and `office` into
+the same plain text, one paragraph a line. Every file that cannot be read raises one InputError
+that names the file and the reason, so a batch reports it and goes on.
+"""
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from rag.errors import InputError
+from rag.ingest.html import html_to_text
+from rag.ingest.office import read_docx
+from rag.ingest.pdf import read_pdf
 
-SUPPORTED = {".txt", ".md", ".html", ".htm"}
+TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+SUPPORTED = TEXT_SUFFIXES | {".pdf", ".docx"}  # the formats read_file reads (upload, messages)
+PICKED = SUPPORTED | {".doc"}  # taken from folders: a .doc is reported (save as .docx), not skipped
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+__all__ = ["SUPPORTED", "PICKED", "find_files", "read_file", "decode", "html_to_text", "supported_text"]
+
+
+def supported_text() -> str:
+    return " ".join(sorted(SUPPORTED))
 
 
 def find_files(paths: list[Path]) -> list[Path]:
-    """Expand files and directories (recursively) into the supported report files, sorted."""
+    """Expand directories (recursively) into report files, sorted. Files named explicitly are kept
+    whatever their extension: reading each one says what is wrong with it, file by file."""
     found: list[Path] = []
     for path in paths:
         if not path.exists():
             raise InputError(f"没有这个文件或目录: {path}")
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
-        elif path.suffix.lower() in SUPPORTED:
-            found.append(path)
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PICKED
+                            and not p.name.startswith(("~$", ".")))
         else:
-            raise InputError(f"不支持的文件类型 {path.suffix or '(无扩展名)'}: {path} (支持 .txt .md .html)")
+            found.append(path)
     return found
 
 
@@ -54,58 +67,38 @@ def _looks_chinese(text: str) -> bool:
     return bool(letters) and sum(bool(_CJK.match(c)) for c in letters) / len(letters) > 0.6
 
 
-class _TextExtractor(HTMLParser):
-    """HTML to text: block elements become line breaks, script/style are dropped."""
-
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-              "table", "ul", "ol", "title", "header", "footer", "td"}
-    SKIP = {"script", "style", "noscript", "template"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in self.SKIP:
-            self._skip += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    return re.sub(r"\n[ \t\u3000]*\n(\s*\n)+", "\n\n", html.unescape(text))
-
-
 def read_file(path: Path) -> tuple[str, str]:
-    """Read one report file as plain text; returns (text, encoding)."""
+    """Read one report file as plain text; returns (text, encoding or format: 'pdf', 'docx')."""
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(f"无法读取文件 {path}: {err.strerror or err}") from err
+    suffix = path.suffix.lower()
+    if suffix == ".pdf" or raw.startswith(b"%PDF-"):
+        text, kind = read_pdf(path, raw), "pdf"
+    elif suffix in (".docx", ".doc") and not _is_markup(raw):
+        text, kind = read_docx(path, raw), "docx"
+    elif suffix in TEXT_SUFFIXES or suffix == ".doc":  # a .doc saved from a web page is HTML
+        text, kind = _read_text(path, raw)
+    else:
+        raise InputError(f"不支持的文件类型 {suffix or '(无扩展名)'}: {path} (支持 {supported_text()})")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"文件是空的: {path}")
+    return text, kind
+
+
+def _is_markup(raw: bytes) -> bool:
+    return bool(re.match(rb"\s*<(!doctype|html|\?xml)", raw[:200].lstrip(b"\xef\xbb\xbf"), re.I))
+
+
+def _read_text(path: Path, raw: bytes) -> tuple[str, str]:
     if b"\x00" in raw[:4096] and not raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputError(f"不是文本文件: {path}")
     try:
         text, encoding = decode(raw)
     except InputError as err:
         raise InputError(f"{err}: {path}") from err
-    if path.suffix.lower() in {".html", ".htm"} or re.match(r"\s*<(!doctype|html)", text[:200], re.I):
+    if path.suffix.lower() in {".html", ".htm", ".doc"} or re.match(r"\s*<(!doctype|html)", text[:200], re.I):
         text = html_to_text(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError(f"文件是空的: {path}")
     return text, encoding

@@ -1,0 +1,94 @@
+"""HTML to plain text: block elements become line breaks, data tables become "cell | cell" rows,
+and page chrome elements (navigation, breadcrumbs, share bars, related links, page footers) are
+dropped by their tag or their class/id, wherever a site puts them.
+
+The header table of an article page (索引号 | … | 发布日期 | …) is a data table and stays, one row
+a line, so the cleaner can read its fields as metadata.
+"""
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
+          "table", "ul", "ol", "title", "header", "footer", "dt", "dd", "blockquote", "pre", "hr"}
+SKIP = {"script", "style", "noscript", "template", "select", "button", "svg"}
+CHROME_TAGS = {"nav", "aside"}
+PAGE_TAGS = {"header", "footer"}  # chrome at page level; an article's own <header> holds its title
+CONTENT_TAGS = {"article", "main"}
+CHROME_NAMES = re.compile(
+    r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|bread|footer|foot|share|sharebar"
+    r"|toolbar|tools|topbar|top-bar|location|position|dqwz|related|relate|xgwz|xglj|copyright|bqxx"
+    r"|friend-?links?|yqlj|sidebar)(?:[-_\s\d]|$)", re.I)
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sinks: list[list[str]] = [[]]  # innermost last: the page, then open table cells
+        self.rows: list[list[str]] = []  # cells of the open row of each open table
+        self.skip: list[tuple[str, int]] = []  # (tag, nesting) of the chrome element being dropped
+        self.content = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if self.skip:
+            if tag == self.skip[-1][0]:
+                self.skip[-1] = (tag, self.skip[-1][1] + 1)
+            return
+        names = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
+        if (tag in SKIP or tag in CHROME_TAGS or (tag in PAGE_TAGS and not self.content)
+                or (names and CHROME_NAMES.search(names))):
+            self.skip.append((tag, 1))
+            return
+        self.content += tag in CONTENT_TAGS
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.sinks.append([])
+        elif tag in BLOCKS:
+            self.sinks[-1].append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip:
+            if tag == self.skip[-1][0]:
+                name, depth = self.skip.pop()
+                if depth > 1:
+                    self.skip.append((name, depth - 1))
+            return
+        self.content -= tag in CONTENT_TAGS and self.content > 0
+        if tag in ("td", "th") and len(self.sinks) > 1:
+            cell = "".join(self.sinks.pop())
+            (self.rows[-1] if self.rows else self.sinks[-1]).append(cell)
+        elif tag == "tr" and self.rows:
+            self._flush_row(self.rows.pop())
+        elif tag in BLOCKS:
+            self.sinks[-1].append("\n")
+
+    def _flush_row(self, cells: list[str]) -> None:
+        """A row of plain cells is one 'a | b' line; a layout row (cells holding paragraphs) stays
+        one block per cell."""
+        texts = [re.sub(r"[ \t\u3000\xa0]+", " ", c).strip() for c in cells]
+        if any("\n" in t for t in texts):
+            self.sinks[-1].append("\n" + "\n".join(texts) + "\n")
+        elif any(texts):
+            self.sinks[-1].append("\n" + " | ".join(t for t in texts if t) + "\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.sinks[-1].append(data)
+
+    def text(self) -> str:
+        while len(self.sinks) > 1:  # cells never closed
+            cell = "".join(self.sinks.pop())
+            self.sinks[-1].append(cell)
+        for row in reversed(self.rows):
+            self._flush_row(row)
+        return "".join(self.sinks[0])
+
+
+def html_to_text(markup: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return re.sub(r"\n[ \t\u3000]*\n(\s*\n)+", "\n\n", html.unescape(parser.text()))
