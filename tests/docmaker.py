@@ -7,13 +7,15 @@ gives the report's own paragraphs, one per line, as the cleaned text should hold
 """
 from __future__ import annotations
 
+import logging
 import random
 import zlib
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+logging.getLogger("fontTools").setLevel(logging.ERROR)  # font subsetting notes, not problems
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,9 @@ def header_fields(spec: Spec) -> list[tuple[str, str]]:
 WEEKDAYS = "一二三四五六日"
 
 
-def chrome_lines(spec: Spec, today: date) -> dict[str, str]:
+def chrome_lines(spec: Spec, today: date, updated: date | None = None) -> dict[str, str]:
     """The page chrome a government site wraps around a report, one string per widget."""
+    updated = updated or spec.published
     site = f"{spec.place}人民政府门户网站"
     abbr = {"四川省": "蜀川", "甘肃省": "陇甘", "浙江省": "浙浙"}.get(spec.province, "京京")
     return {
@@ -151,7 +154,7 @@ def chrome_lines(spec: Spec, today: date) -> dict[str, str]:
         "site": site,
         "nav": "首页 政务公开 政务服务 互动交流 走进" + spec.short,
         "crumb": "您所在的位置：首页 > 政务公开 > 法治政府建设",
-        "source": f"文章来源：{spec.justice_bureau}  更新时间：{spec.published.isoformat()}",
+        "source": f"文章来源：{spec.justice_bureau}  更新时间：{updated.isoformat()}",
         "hits": "浏览次数：128",
         "font": "【字体：大 中 小】",
         "share": "分享到：微信 微博 QQ空间  【打印本页】 【关闭窗口】",
@@ -170,8 +173,8 @@ def _table(rows: list[list[str]]) -> str:
 def gov_page_html(path: Path, spec: Spec = WENJIANG, layout: str = "table",
                   today: date = date(2024, 3, 5)) -> tuple[Path, dict]:
     """A saved government article page. layout 'table': header fields in a table and chrome in classed
-    divs; 'fields': '字段：值' header lines and chrome in <header>/<nav>/<aside>/<footer> elements."""
-    c = chrome_lines(spec, today)
+    divs; 'fields': '字段：值' header lines, a later 更新时间 and chrome in <header>/<nav>/<aside>/<footer>."""
+    c = chrome_lines(spec, today, spec.published + timedelta(days=0 if layout == "table" else 9))
     fields = header_fields(spec)
     paragraphs = body_lines(spec)[1:]
     body = "".join(f'<p style="text-indent:2em">{p}</p>' for p in paragraphs[:-2])
@@ -279,8 +282,8 @@ def report_pdf(path: Path, spec: Spec = GANGU, header_table: bool = True, indent
             row.cell(fields[4][1], colspan=3)
         pdf.ln(6)
     lines = body_lines(spec)
-    pdf.set_font("zh", size=16)
-    pdf.multi_cell(0, 10, lines[0], align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+    pdf.set_font("zh", size=20)  # titles are set larger (二号) than the body
+    pdf.multi_cell(0, 12, lines[0], align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
     pdf.ln(3)
     pdf.set_font("zh", size=15)  # 公文 body text is 三号 (16pt)
     for number, line in enumerate(lines[1:], 1):
