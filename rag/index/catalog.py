@@ -1,7 +1,8 @@
 """The document catalog: one SQLite row per ingested report (metadata, cleaned text, flags).
 
 Chroma holds chunks and vectors; the catalog holds what belongs to a whole document, so the UI
-can list and show reports and briefs can read a report in order.
+can list and show reports and briefs can read a report in order. A document is keyed by doc_id
+(its resolved path); `sha1` is the hash of its raw bytes, which finds byte-identical copies.
 """
 from __future__ import annotations
 
@@ -50,6 +51,12 @@ class Catalog:
     def delete(self, doc_id: str, fingerprint: str) -> None:
         self.db.execute("DELETE FROM documents WHERE doc_id = ? AND fingerprint = ?", (doc_id, fingerprint))
         self.db.commit()
+
+    def with_sha1(self, sha1: str, fingerprint: str) -> Document | None:
+        """An indexed document whose raw bytes have this sha1 (a byte-identical copy), or None."""
+        row = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM documents WHERE sha1 = ? AND fingerprint = ?",
+                              (sha1, fingerprint)).fetchone()
+        return self._document(row) if row else None
 
     def documents(self, fingerprint: str) -> list[tuple[Document, int]]:
         """All documents (with chunk counts) indexed under `fingerprint`, by region and year."""

@@ -41,13 +41,26 @@ class LexicalIndex:
     def build(cls, ids: list[str], texts: list[str], metas: list[dict]) -> "LexicalIndex":
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         corpus = [tokenize(t) or ["\u3000"] for t in texts]
-        retriever.index(corpus, show_progress=False)
+        retriever.index(corpus or [["\u3000"]], show_progress=False)  # bm25s needs one row: an empty library
         rows = [{"id": i, "region": m.get("region", ""), "year": m.get("year", -1)} for i, m in zip(ids, metas)]
         df: dict[str, int] = {}
         for tokens in corpus:
             for token in set(tokens):
                 df[token] = df.get(token, 0) + 1
         return cls(retriever, rows, df)
+
+    def relabel(self, ids: list[str], region: str, year: int | None) -> int:
+        """Set the region/year filter values of these chunks (a corrected document); returns rows changed."""
+        wanted, changed = set(ids), 0
+        for row in self.rows:
+            if row["id"] in wanted:
+                row["region"], row["year"] = region, year or -1
+                changed += 1
+        return changed
+
+    def save_rows(self, directory: Path) -> None:
+        """Persist only the filter values (after `relabel`); the BM25 matrix is unchanged."""
+        (directory / "rows.json").write_text(json.dumps(self.rows, ensure_ascii=False), encoding="utf-8")
 
     def idf(self, term: str) -> float | None:
         """Inverse document frequency of a token, None if the corpus never uses it."""
@@ -57,7 +70,7 @@ class LexicalIndex:
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.retriever.save(str(directory), show_progress=False)
-        (directory / "rows.json").write_text(json.dumps(self.rows, ensure_ascii=False), encoding="utf-8")
+        self.save_rows(directory)
         (directory / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
 
     @classmethod

@@ -24,12 +24,16 @@ def make_client(settings: Settings):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def document_metadata(doc: Document) -> dict:
+    """The chunk metadata that belongs to the whole document (updated in place on corrections)."""
+    return {"doc_id": doc.doc_id, "source": doc.source, "region": doc.region, "year": doc.year or -1,
+            "title": doc.title, "doc_type": doc.doc_type}
+
+
 def chunk_metadata(chunk: Chunk, doc: Document) -> dict:
     return {
-        "doc_id": doc.doc_id, "source": doc.source, "region": doc.region, "year": doc.year or -1,
-        "title": doc.title, "heading": chunk.heading, "start": chunk.start, "end": chunk.end,
-        "ordinal": chunk.ordinal, "doc_type": doc.doc_type,
-        "flags": json.dumps([vars(f) for f in chunk.flags], ensure_ascii=False),
+        **document_metadata(doc), "heading": chunk.heading, "start": chunk.start, "end": chunk.end,
+        "ordinal": chunk.ordinal, "flags": json.dumps([vars(f) for f in chunk.flags], ensure_ascii=False),
     }
 
 
@@ -63,6 +67,17 @@ class Store:
 
     def delete_document(self, doc_id: str) -> None:
         self.collection.delete(where={"doc_id": doc_id})
+
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        return self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
+
+    def update_metadata(self, doc_id: str, changes: dict) -> list[str]:
+        """Set document-level metadata (region, year, title, source ...) on every chunk of a document,
+        keeping its vectors; returns the chunk ids."""
+        got = self.collection.get(where={"doc_id": doc_id}, include=["metadatas"])
+        if got["ids"]:
+            self.collection.update(ids=got["ids"], metadatas=[{**m, **changes} for m in got["metadatas"]])
+        return got["ids"]
 
     def all_chunks(self, page: int = 2000):
         """Yield (ids, documents, metadatas) pages of every chunk."""

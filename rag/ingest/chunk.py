@@ -110,10 +110,11 @@ def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
 
 
 def _emit(doc: Document, chunks: list[Chunk], start: int, end: int, trail: list[str]) -> None:
-    """Append a chunk whose id hashes source, text and occurrence: stable across re-ingests."""
+    """Append a chunk whose id hashes doc_id, text and occurrence: stable across re-ingests and renames,
+    unique across documents."""
     piece = doc.text[start:end]
     occurrence = sum(1 for c in chunks if c.text == piece)
-    digest = hashlib.sha1(f"{doc.source}\x00{piece}\x00{occurrence}".encode()).hexdigest()[:16]
+    digest = hashlib.sha1(f"{doc.doc_id}\x00{piece}\x00{occurrence}".encode()).hexdigest()[:16]
     chunks.append(Chunk(digest, doc.doc_id, piece, start, end, " > ".join(trail), len(chunks),
                         _flags_in(doc.flags, start, end)))
 
