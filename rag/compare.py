@@ -1,10 +1,21 @@
-"""Compare regions on one indicator, from the facts table; every value cites its paragraph."""
+"""Compare regions on one indicator, from the facts table; every value cites its paragraph.
+
+The one comparison renderer: `to_markdown` (CLI), `answer_text` (chat answers), `table_rows` and
+`chart_rows` (the app's 对比 tab) all read one `Comparison`. A region without an extracted value is
+"未自动提取到" — the extractor did not find it, which does not mean the report lacks it — and the
+answer may quote that region's most relevant sentence instead.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rag import units
 from rag.errors import InputError
-from rag.facts import Fact, find_indicator, indicators
+from rag.facts import _PLAN_HEADING, Fact, _plain, find_indicator, indicators
+from rag.ingest.chunk import sentence_spans
+
+NOT_EXTRACTED = "未自动提取到"
+MIN_QUOTE_CHARS = 15  # shorter sentences are headings ("(三)全力降低行政败诉率。")
 
 
 @dataclass
@@ -12,7 +23,16 @@ class Comparison:
     indicator: str
     unit: str
     rows: list[tuple[int, Fact]] = field(default_factory=list)  # (citation number, fact), best first
-    missing: list[str] = field(default_factory=list)  # indexed regions that do not report it
+    missing: list[str] = field(default_factory=list)  # indexed regions with no extracted value
+
+
+@dataclass
+class Quoted:
+    """A sentence quoted for a region whose value was not extracted."""
+    region: str
+    label: str  # region and year, e.g. 平遥县2020年
+    text: str
+    n: int  # its citation number, after the rows'
 
 
 def compare(pipeline, indicator_text: str, regions: list[str] | None = None) -> Comparison:
@@ -32,10 +52,82 @@ def compare(pipeline, indicator_text: str, regions: list[str] | None = None) -> 
                       [r for r in covered if r not in reported])
 
 
+def _label(fact: Fact) -> str:
+    return f"{fact.region}{fact.year}年" if fact.year else fact.region
+
+
+def ranking(result: Comparison) -> str:
+    """'比较(行政复议纠错率,由高到低): 本溪市 23.29%[1] > 长沙市芙蓉区 20.93%[2]' for two or more values."""
+    if len(result.rows) < 2:
+        return ""
+    chain = " > ".join(f"{fact.region} {fact.shown}[{n}]" for n, fact in result.rows)
+    return f"比较({result.indicator},由高到低): {chain}"
+
+
+def missing_line(result: Comparison) -> str:
+    if not result.missing:
+        return ""
+    return f"{NOT_EXTRACTED}该指标数值的地区: {'、'.join(result.missing)}(报告可能以其他说法提及,可查阅原文)"
+
+
 def to_markdown(result: Comparison) -> str:
     lines = [f"### {result.indicator}(由高到低)", "", "| 地区 | 年度 | 数值 | 原文 |", "|---|---|---|---|"]
     for n, fact in result.rows:
         lines.append(f"| {fact.region} | {fact.year or ''} | {fact.shown}[{n}] | {fact.sentence} |")
     if result.missing:
-        lines += ["", f"未报告该指标: {'、'.join(result.missing)}"]
+        lines += ["", missing_line(result)]
     return "\n".join(lines)
+
+
+def answer_text(result: Comparison, quoted: list[Quoted] = ()) -> str:
+    """The chat answer: one cited sentence per region, quotes for the rest, then the ranking."""
+    lines = [f"按指标“{result.indicator}”比较(数据取自各报告原文):"]
+    lines += [f"- {_label(fact)}: {fact.sentence}[{n}]" for n, fact in result.rows]
+    quoted_regions = {q.region for q in quoted}
+    lines += [f"- {q.label}: {NOT_EXTRACTED}该指标数值,相关原文: {q.text}[{q.n}]" for q in quoted]
+    rest = [r for r in result.missing if r not in quoted_regions]
+    if rest:
+        lines.append(f"- {NOT_EXTRACTED}该指标数值: {'、'.join(rest)}")
+    chain = ranking(result)
+    return "\n".join(lines + (["", chain] if chain else []))
+
+
+def table_rows(results: list[Comparison]) -> list[list]:
+    """Rows of the app's table: 指标, 地区, 年度, 数值, 原文 (with its [n])."""
+    rows = []
+    for result in results:
+        rows += [[result.indicator, f.region, f.year or "", f.shown, f"[{n}] {f.sentence}"] for n, f in result.rows]
+        rows += [[result.indicator, region, "", NOT_EXTRACTED, ""] for region in result.missing]
+    return rows
+
+
+def chart_rows(results: list[Comparison]) -> list[dict]:
+    return [{"地区": f.region, "数值": f.value, "指标": result.indicator} for result in results for _, f in result.rows]
+
+
+def quote_missing(pipeline, question: str, result: Comparison) -> list[tuple[Quoted, object]]:
+    """For each region without an extracted value, the first sentence of its best retrieved passages
+    that names the indicator's measure (and subject), so the reader can check the report; as
+    (Quoted, passage). A region with no such sentence gets none."""
+    indicator = find_indicator(result.indicator)
+    out = []
+    for region in result.missing:
+        candidates = [(passage, sentence) for passage in pipeline.search(question, k=5, regions=[region]).passages
+                      if not _PLAN_HEADING.search(passage.heading.split(" > ")[0])
+                      for sentence in _sentences(passage.text) if _names(indicator, sentence, passage.heading)]
+        if candidates:  # a sentence with a figure of the indicator's kind first, else the best passage's
+            passage, sentence = max(candidates, key=lambda c: any(
+                indicator.kinds & q.kinds for q in units.find_quantities(c[1])))
+            label = f"{passage.region}{passage.year}年" if passage.year else passage.region
+            out.append((Quoted(region, label, sentence, len(result.rows) + len(out) + 1), passage))
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e].strip() for s, e in sentence_spans(text, 0, len(text)) if e - s >= MIN_QUOTE_CHARS]
+
+
+def _names(indicator, sentence: str, heading: str) -> bool:
+    plain = _plain(sentence)
+    return bool(indicator.measure.search(plain)) and (
+        indicator.subject is None or bool(indicator.subject.search(plain + heading)))

@@ -5,7 +5,8 @@ words, unit kind). A fact is an indicator's measure word plus a number with a un
 (rag/units.py) in the SAME clause — sentences split at ,;。 and at 、 after a figure — about the
 indicator's subject, found in the clause, earlier in the sentence or in the heading path. Not
 values: changes (同比增长17%, 提高5个百分点), targets (力争…达到), plan sections, parenthesised
-figures, and sub-counts (其中…; a centre or platform as the subject; N个试点单位共…).
+figures, and sub-counts (其中… repeating an indicator; a centre or platform as the subject; a
+scope since a platform started; N个试点单位共…).
 Facts live in SQLite beside the catalog.
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ _SUB_SUBJECT = re.compile(r"^(?:该|此)?(?!依托|通过|借助|利用|纳入|�
                           r"(?=共|累计|先后|已|今年|全年|[走发开为接调审办受出提])")
 _SUB_SCOPE = re.compile(r"(自|从)[^,\d]{1,12}(以来|运行|上线)|专项(行动|活动|整治)(中|期间)")
 _COUNTED_UNITS = re.compile(r"^[^,]{0,4}?\d+个[^,\d]{1,10}?(单位|部门|机构)(共|累计|合计)")
+_CLAUSE_END = re.compile(r"[;。:!?]|,(?!(?<=\d,)\d{3}(?!\d))")  # not the comma of 1,286
 _CONTINUES = re.compile(r"^(覆盖|惠及|参训|涉及|累计|共计|合计)")
 SUBJECT_LEVEL_COST = 4  # a subject carried from the sentence start costs 4 characters of distance; heading 8
 AFTER_COST = 2  # a measure after the number ("1008人参加考试") costs 2 characters more than one before
@@ -89,8 +91,12 @@ def find_indicator(text: str) -> Indicator | None:
         core = indicator.name.removeprefix("行政复议").removeprefix("行政诉讼").removeprefix("负责人")
         names = {indicator.name, *indicator.aliases} | ({core} if len(core) >= 3 else set())
         score = max((len(n) for n in names if n in text), default=0)
-        if score and (best is None or score > best[0]):
-            best = (score, indicator)
+        if not score or (indicator.unless and indicator.unless.search(text)):
+            continue
+        measure = indicator.measure.search(text)  # "执法人员参加资格考试的人数" names the exam count
+        rank = (score + (len(measure.group()) if measure else 0), score)
+        if best is None or rank > best[0]:
+            best = (rank, indicator)
     return best[1] if best else None
 
 
@@ -119,13 +125,13 @@ def sentence_facts(sentence: str, heading: str = "") -> list[tuple[Indicator, un
     for index, (clause, sub_clause) in enumerate(clauses):
         earlier = ",".join(c for c, _ in clauses[:index])
         sub = sub or bool(_SUB_SUBJECT.search(clause) or _SUB_SCOPE.search(clause) or _COUNTED_UNITS.search(clause))
-        sub = sub or clause == "其中"
-        parted = parted or sub_clause
-        if sub or sub_clause:
+        parted = parted or sub_clause or clause == "其中"
+        if sub:
             continue
         previous = clauses[index - 1][0] if index and _CONTINUES.search(clause) else ""
         stated = {indicator.name for indicator, _ in out}
-        # after 其中…, the same indicator again is still the part ("其中市本级举办9期,培训2292人")
+        # from 其中 on, an indicator already stated is a part of it ("其中市本级…培训2292人");
+        # another indicator is a breakdown worth keeping ("审结71件,其中纠错9件")
         out += [(i, q) for i, q in _clause_facts(clause, earlier, heading, previous)
                 if not (parted and i.name in stated)]
     return out
@@ -133,9 +139,9 @@ def sentence_facts(sentence: str, heading: str = "") -> list[tuple[Indicator, un
 
 def split_clauses(text: str) -> list[tuple[str, bool]]:
     """Clauses at , ; 。: ! ? and at 、 right after a figure ("受理372件、审结344件"), each with
-    whether it is a sub-count (其中…, also for its 、 items)."""
+    whether it begins a breakdown (其中…, also for its 、 items)."""
     out = []
-    for part in re.split(r"[,;。:!?]", text):
+    for part in _CLAUSE_END.split(text):
         sub = bool(_SUB_CLAUSE.search(part)) and part != "其中"
         pieces, start = [], 0
         for q in units.find_quantities(part):

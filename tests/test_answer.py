@@ -71,7 +71,7 @@ def test_comparison_answers_per_region_and_ranks_the_same_indicator(seeded):
     result = answer("哪个地区的行政复议纠错率最高?", seeded, mode="extractive")
     ranking = next(line for line in result.answer.splitlines() if line.startswith("比较"))
     assert re.search(r"本溪市 23\.29%\[\d\] > 长沙市芙蓉区 20\.93%\[\d\] > 温州市 17\.3%\[\d\]", ranking)
-    assert "未报告该指标: 平遥县、平顶山市" in result.answer
+    assert "未自动提取到该指标数值: 平遥县、平顶山市" in result.answer
     _assert_verified(result)
 
 

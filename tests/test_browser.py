@@ -139,6 +139,6 @@ def test_compare_tab_shows_table_and_chart(page, tmp_path):
     page.click("#compare-go")
     page.wait_for_function("() => document.querySelector('#compare-table').innerText.includes('23.29%')")
     table = page.locator("#compare-table").inner_text()
-    assert "17.3%" in table and "20.93%" in table and "未报告" in table
+    assert "17.3%" in table and "20.93%" in table and "未自动提取到" in table
     page.wait_for_selector("#compare-chart canvas, #compare-chart svg", state="attached", timeout=30_000)
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)

@@ -1,4 +1,4 @@
-"""Indicator extraction on real sentences of the seeds, comparisons, and region briefs."""
+"""Comparisons and region briefs over the seeded index (extraction rules: tests/test_facts_general.py)."""
 from __future__ import annotations
 
 import re
@@ -7,46 +7,9 @@ import pytest
 
 from rag.answer.cite import numbers_in
 from rag.brief import build_brief
-from rag.compare import compare
+from rag.compare import NOT_EXTRACTED, compare, to_markdown
 from rag.errors import InputError
-from rag.facts import extract, find_indicator
-from rag.types import Chunk, Document
-
-
-def _facts(sentence: str, heading: str = "一、主要工作 > 5、提升行政复议与应诉质效") -> dict[str, str]:
-    doc = Document("d", "s.txt", "s.txt", "x", sentence, region="某市", year=2022)
-    chunk = Chunk("c", "d", sentence, 0, len(sentence), heading, 0)
-    return {f.indicator: f.shown for f in extract(doc, [chunk])}
-
-
-@pytest.mark.parametrize("sentence,expected", [
-    ("全年办理行政复议案件372件,审结344件,直接纠错72件,纠错率20.93%;",
-     {"行政复议收案": "372件", "行政复议办结": "344件", "行政复议纠错件数": "72件", "行政复议纠错率": "20.93%"}),
-    ("调解、和解108件,调(和)解率29.07%;", {"行政复议调解和解件数": "108件", "行政复议调解和解率": "29.07%"}),
-    ("全市一审行政诉讼案件调解率为30.18%,比去年提高5.78%。", {"行政诉讼调解率": "30.18%"}),
-    ("今年,全市一审行政诉讼结案354件,结案率为80.45%,败诉45件,败诉率12.71%,行政机关负责人出庭应诉率同比增长17.45%。",
-     {"行政诉讼一审结案": "354件", "行政诉讼败诉件数": "45件", "行政诉讼败诉率": "12.71%"}),
-    ("全年共收到以县政府为被告的行政案件132件。", {"行政应诉案件": "132件"}),
-    ("共调解矛盾纠纷27751起,调成27320起,调成率98%。",
-     {"人民调解案件": "27751起", "人民调解成功件数": "27320起", "人民调解成功率": "98%"}),
-    ("组织295名符合行政执法资格条件的行政执法人员参加山西省行政执法证申领考试,其中267人考试合格,合格率90.5%,",
-     {"执法资格考试人数": "295名", "执法资格考试合格率": "90.5%"}),
-    ("全年全市三级政府及其部门聘请的律师、专家学者等政府法律顾问700余人,提供法律事务服务4000余人次。",
-     {"政府法律顾问人数": "700余人"}),
-    ("受理法律援助案件402件,接待咨询1354人次。", {"法律援助案件": "402件"}),
-])
-def test_indicator_patterns_on_seed_sentences(sentence, expected):
-    assert _facts(sentence) == expected
-
-
-@pytest.mark.parametrize("sentence", [
-    "全市107个统建单位共办理行政处罚案件4157件,发布处罚事项36055项。",  # a sub-count
-    "中心走访企业商户1076家,开展普法宣传活动10次。",  # one centre's activity, not the region's
-    "及时就地化解矛盾纠纷,化解矛盾纠纷2690件,涉及金额6142.69万元。",  # a campaign, not mediation cases
-    "行政机关负责人出庭应诉率同比增长17.45%。",  # a growth rate, not a rate
-])
-def test_sub_counts_and_growth_rates_are_not_indicator_values(sentence):
-    assert _facts(sentence) == {}
+from rag.facts import find_indicator
 
 
 def test_synonyms_name_one_indicator():
@@ -62,6 +25,8 @@ def test_compare_ranks_cited_values_and_names_missing_regions(seeded):
     assert set(result.missing) == {"平遥县", "平顶山市"}
     chunks = seeded.store.get([f.chunk_id for _, f in result.rows])
     assert all(f.sentence in chunks[f.chunk_id].text for _, f in result.rows)
+    table = to_markdown(result)
+    assert "| 本溪市 | 2022 | 23.29%[1] |" in table and f"{NOT_EXTRACTED}该指标数值的地区: 平遥县、平顶山市" in table
     with pytest.raises(InputError, match="不认识的指标"):
         compare(seeded, "天气")
 
@@ -71,8 +36,9 @@ def test_chat_comparison_uses_the_facts_table(seeded):
 
     result = answer("哪个地区的行政诉讼败诉率最高?", seeded, mode="extractive")
     assert "按指标“行政诉讼败诉率”比较" in result.answer and "12.71%" in result.answer
-    assert "未报告该指标" in result.answer and "平遥县" in result.answer
+    assert NOT_EXTRACTED in result.answer and "平遥县" in result.answer and "未报告" not in result.answer
     assert result.unverified == []
+    assert {c.n for c in result.citations} == set(map(int, re.findall(r"\[(\d+)\]", result.answer)))
 
 
 SECTIONS = ("## 概况", "## 主要举措与成效", "## 关键数据", "## 存在问题", "## 下一步计划", "## 来源")

@@ -13,6 +13,8 @@ from rag.answer.export import answer_markdown
 from rag.answer.respond import answer
 from rag.errors import RagError
 from rag.evaluate import compare_runs, run_eval, saved_runs
+from rag.ingest.load import SUPPORTED
+from rag.library import DOC_TYPES, origin, summary
 from ui import render
 
 EXAMPLES = [
@@ -22,7 +24,11 @@ EXAMPLES = [
     "平遥县2020年人民调解成功率是多少?",
     "温州2018年报告存在哪些问题?",
 ]
-DOC_COLUMNS = ["地区", "省份", "年度", "类型", "标题", "落款/发布", "签发日期", "发布日期", "块数", "质量标记", "文件"]
+DOC_COLUMNS = ["地区", "省份", "年度", "类型", "标题", "落款/发布", "签发日期", "发布日期", "块数", "质量标记",
+               "元数据来源", "文件"]
+TYPE_CHOICES = [(label, key) for key, label in DOC_TYPES.items()]
+UPLOAD_TYPES = sorted(SUPPORTED)
+_SHOWN_ORIGINS = {"year": "年度", "region": "地区", "doc_type": "类型", "title": "标题"}
 
 
 def filter_choices(pipeline) -> tuple[list[str], list[str]]:
@@ -81,12 +87,16 @@ def export(pipeline, history: list) -> str | None:
 
 def documents_table(pipeline) -> pd.DataFrame:
     rows = []
-    types = {"annual_report": "年度报告", "news": "新闻报道", "other": "其他"}
     for doc, chunks in pipeline.documents():
         flags = f"⚠ 可疑文字 {len(doc.flags)} 处" if doc.flags else ""
-        rows.append([doc.region, doc.province, doc.year or "", types.get(doc.doc_type, doc.doc_type), doc.title,
-                     doc.issuer or doc.publisher, doc.signed, doc.published, chunks, flags, doc.source])
+        origins = " · ".join(f"{label}: {origin(doc, f)}" for f, label in _SHOWN_ORIGINS.items() if origin(doc, f))
+        rows.append([doc.region, doc.province, doc.year or "", DOC_TYPES.get(doc.doc_type, doc.doc_type), doc.title,
+                     doc.issuer or doc.publisher, doc.signed, doc.published, chunks, flags, origins, doc.source])
     return pd.DataFrame(rows, columns=DOC_COLUMNS)
+
+
+def document_choices(pipeline) -> list[str]:
+    return [d.source for d, _ in pipeline.documents()]
 
 
 def view_document(pipeline, source: str) -> str:
@@ -96,18 +106,56 @@ def view_document(pipeline, source: str) -> str:
     return ""
 
 
+def edit_values(pipeline, source: str) -> tuple[str, str, str | None, str]:
+    """The edit form's (year, region, type, title) for a report."""
+    for doc, _ in pipeline.documents():
+        if doc.source == source:
+            return str(doc.year or ""), doc.region, doc.doc_type or None, doc.title
+    return "", "", None, ""
+
+
+def save_metadata(pipeline, source: str, year: str, region: str, doc_type: str | None, title: str) -> str:
+    """The edit form's save: the same correction as `rag docs set` (blank fields stay as they are)."""
+    if not source:
+        return "请先选择一份报告。"
+    blank = lambda v: None if v is None or not str(v).strip() else v  # noqa: E731
+    try:
+        doc, changed = pipeline.set_metadata(source, year=blank(year), region=blank(region),
+                                             doc_type=blank(doc_type), title=blank(title))
+    except RagError as err:
+        return f"错误: {err}"
+    return f"已更新 {doc.source}: {summary(changed)}" if changed else f"{doc.source}: 元数据没有变化"
+
+
+def delete_request(source: str) -> tuple[str, bool]:
+    """First click on 删除: ask for confirmation; returns (message, show the confirm button)."""
+    if not source:
+        return "请先选择一份报告。", False
+    return f"确定从索引中删除 {source}? 再点“确认删除”。", True
+
+
+def delete_document(pipeline, source: str) -> str:
+    """The confirmed delete: the same removal as `rag remove`."""
+    try:
+        removed = pipeline.remove([source])
+    except RagError as err:
+        return f"错误: {err}"
+    return "".join(f"已删除 {d.source} ({d.region or '地区不详'} {d.year or '年份不详'})" for d in removed)
+
+
 def upload(pipeline, files: list[str] | None, progress=None) -> str:
     """Ingest uploaded report files; returns a status line."""
     if not files:
-        return "请选择 .txt/.md/.html 报告文件。"
-    paths = [Path(f) for f in files]
+        return f"请选择报告文件 ({' '.join(UPLOAD_TYPES)})。"
     try:
-        report = pipeline.ingest(paths, (lambda n, total, name: progress((n - 1) / total, desc=name))
-                                 if progress else None)
+        report = pipeline.ingest_uploads([Path(f) for f in files],
+                                         (lambda n, total, name: progress((n - 1) / total, desc=name))
+                                         if progress else None)
     except RagError as err:
         return f"错误: {err}"
     lines = [f"新增 {len(report.added)} · 更新 {len(report.updated)} · 未变 {len(report.unchanged)} · "
-             f"失败 {len(report.failed)} · 切块 {report.chunks}"]
+             f"重复 {len(report.duplicates)} · 失败 {len(report.failed)} · 切块 {report.chunks}"]
+    lines += [f"重复: {Path(path).name} 与已导入的 {existing} 内容完全相同, 未再导入" for path, existing in report.duplicates]
     lines += [f"错误: {message}" for _, message in report.failed]
     return "\n\n".join(lines)
 
@@ -178,14 +226,8 @@ def indicator_choices(pipeline) -> list[str]:
 
 def compare_table(pipeline, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(table with cited sentences, chart data) for the picked indicators."""
-    from rag.compare import compare
+    from rag.compare import chart_rows, compare, table_rows
 
-    rows, bars = [], []
-    for name in names or []:
-        result = compare(pipeline, name)
-        for n, fact in result.rows:
-            rows.append([result.indicator, fact.region, fact.year or "", fact.shown, f"[{n}] {fact.sentence}"])
-            bars.append({"地区": fact.region, "数值": fact.value, "指标": result.indicator})
-        rows += [[result.indicator, region, "", "未报告", ""] for region in result.missing]
-    table = pd.DataFrame(rows, columns=["指标", "地区", "年度", "数值", "原文"])
-    return table, pd.DataFrame(bars, columns=["地区", "数值", "指标"])
+    results = [compare(pipeline, name) for name in names or []]
+    table = pd.DataFrame(table_rows(results), columns=["指标", "地区", "年度", "数值", "原文"])
+    return table, pd.DataFrame(chart_rows(results), columns=["地区", "数值", "指标"])

@@ -126,10 +126,10 @@ def _compare(out: Answer, pipeline, question: str, plan) -> None:
 
 
 def _compare_facts(out: Answer, pipeline, question: str, regions: list[str]) -> bool:
-    """Comparisons on a known indicator read the facts table: one cited value per report,
-    ranked, with the regions that do not report it named."""
+    """Comparisons on a known indicator read the facts table: one cited value per report, ranked;
+    a region whose value was not extracted gets its most relevant sentence quoted, or is named."""
     from rag.answer.extractive import in_report_terms
-    from rag.compare import compare
+    from rag.compare import answer_text, compare, quote_missing
     from rag.facts import find_indicator
 
     wording = in_report_terms(question)
@@ -139,18 +139,12 @@ def _compare_facts(out: Answer, pipeline, question: str, regions: list[str]) -> 
     if not table.rows:
         return False
     passages = pipeline.store.get([fact.chunk_id for _, fact in table.rows])
-    lines = [f"{compose.EXTRACTIVE_NOTE}按指标“{table.indicator}”比较(数据取自各报告原文):"]
-    citations = []
-    for n, fact in table.rows:
-        lines.append(f"- {fact.region}{fact.year or ''}年: {fact.sentence}[{n}]")
-        citations.append(compose.citation(n, passages[fact.chunk_id], [fact.sentence]))
-    if table.missing:
-        lines.append(f"- 未报告该指标: {'、'.join(table.missing)}")
-    if len(table.rows) > 1:
-        chain = " > ".join(f"{fact.region} {fact.shown}[{n}]" for n, fact in table.rows)
-        lines += ["", f"比较({table.indicator},由高到低): {chain}"]
-    out.retrieved = list(passages.values())
-    _finish(out, "\n".join(lines), citations, "extractive")
+    quoted = quote_missing(pipeline, question, table)
+    citations = [compose.citation(n, passages[fact.chunk_id], [fact.sentence]) for n, fact in table.rows]
+    citations += [compose.citation(q.n, passage, [q.text]) for q, passage in quoted]
+    out.retrieved = list(passages.values()) + [passage for _, passage in quoted]
+    _finish(out, compose.Composed(compose.EXTRACTIVE_NOTE + answer_text(table, [q for q, _ in quoted]), citations),
+            "extractive")
     return True
 
 
