@@ -32,8 +32,12 @@ serve: $(STAMP)
 ingest: $(STAMP)
 	$(BIN)/rag ingest seeds
 
+# dev+test over a fresh index of the seeds, then the field questions over seeds + field documents.
+FIELD ?= ../shared/field
 eval: $(STAMP)
-	$(BIN)/rag eval --questions evals/questions.jsonl --out evals/runs/latest
+	$(BIN)/rag eval --questions evals/questions.jsonl --corpus seeds --answer-mode extractive --out evals/runs/latest/seeds
+	$(BIN)/rag eval --questions evals/field_questions.jsonl --corpus seeds --corpus $(FIELD) --answer-mode extractive \
+		--out evals/runs/latest/field
 
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py

@@ -92,9 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("eval", help="在问题集上评测")
+    p = sub.add_parser("eval", help="在问题集上评测 (按 dev/test/field 划分分别报告)")
     p.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--split", default="all", help="只评测这一划分: dev | test | field | all (默认 all)")
+    p.add_argument("--corpus", type=Path, action="append",
+                   help="先把这些目录导入一个全新的临时索引, 再在其上评测 (可多次; 不用则用当前索引)")
+    p.add_argument("--out", type=Path, help="输出目录 (默认 evals/runs/<时间-随机后缀-划分>)")
     p.add_argument("--retrieval-only", action="store_true")
     p.add_argument("--answer-mode", choices=["auto", "llm", "extractive"], default="auto", help="回答方式")
     p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid", help="检索方式")
@@ -310,14 +313,23 @@ def cmd_serve(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from rag.evaluate import run_eval
+    from contextlib import nullcontext
 
     from rag.answer.respond import answer
+    from rag.evaluate import corpus_pipeline, load_questions, run_eval, run_name
 
-    pipeline = _pipeline()
-    report = run_eval(pipeline, args.questions, args.out, retrieval_only=args.retrieval_only, mode=args.mode,
-                      answer=lambda q: answer(q, pipeline, mode=args.answer_mode).to_json())
-    print((args.out / "report.md").read_text(encoding="utf-8"))
+    items = load_questions(args.questions, args.split)  # a bad file fails before any ingest
+    out = args.out or Path("evals/runs") / run_name(args.split)
+    with corpus_pipeline(args.corpus) if args.corpus else nullcontext((_pipeline(), None)) as (pipeline, ingested):
+        if ingested is not None:
+            print(f"临时索引: {len(ingested.added)} 份报告 · {ingested.chunks} 个段落 · 失败 {len(ingested.failed)}",
+                  file=sys.stderr)
+            for _, message in ingested.failed:
+                print(f"错误: {message}", file=sys.stderr)
+        report = run_eval(pipeline, items, out, retrieval_only=args.retrieval_only, mode=args.mode,
+                          answer=lambda q: answer(q, pipeline, mode=args.answer_mode).to_json(), split=args.split)
+    print((out / "report.md").read_text(encoding="utf-8"))
+    print(f"已写入 {out}", file=sys.stderr)
     return 0 if report else 1
 
 
