@@ -12,7 +12,7 @@ import pandas as pd
 from rag.answer.export import answer_markdown
 from rag.answer.respond import answer
 from rag.errors import RagError
-from rag.evaluate import compare_runs, run_eval, saved_runs
+from rag.evaluate import compare_runs, run_eval, run_name, saved_runs
 from rag.ingest.load import SUPPORTED
 from rag.library import DOC_TYPES, origin, summary
 from ui import render
@@ -170,7 +170,7 @@ def run_choices(pipeline) -> list[str]:
 
 def evaluate(pipeline, questions: str, mode: str, progress=None):
     """Run an eval set; returns (metrics table, chart data, failures table, run name)."""
-    out = runs_dir(pipeline) / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}"
+    out = runs_dir(pipeline) / run_name(mode)  # unique even for two runs in the same second
     report = run_eval(pipeline, Path(questions), out, retrieval_only=False,
                       answer=lambda q: answer(q, pipeline, mode=mode).to_json(),
                       progress=(lambda done, total: progress(done / total, desc=f"{done}/{total}")) if progress else None)
