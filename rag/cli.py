@@ -278,7 +278,7 @@ def cmd_docs(args) -> int:
 
 def cmd_docs_set(args) -> int:
     from rag.errors import InputError
-    from rag.library import FIELD_LABELS
+    from rag.library import summary
 
     fields = {k: getattr(args, k) for k in ("year", "region", "doc_type", "title", "issuer")}
     if all(v is None for v in fields.values()):
@@ -287,9 +287,8 @@ def cmd_docs_set(args) -> int:
     if not changed:
         print(f"{doc.source}: 元数据没有变化")
         return 0
-    shown = "、".join(f"{FIELD_LABELS.get(k, k)} {v or '-'}" for k, v in changed.items())
     where = f"已写入 {doc.path}.meta.json" if Path(doc.path).exists() else "原文件已不在, 未写元数据文件"
-    print(f"已更新 {doc.source}: {shown} ({where})")
+    print(f"已更新 {doc.source}: {summary(changed)} ({where})")
     return 0
 
 

@@ -123,13 +123,25 @@ def write_sidecar(doc: Document, fields: dict) -> Path | None:
     return sidecar
 
 
+def origin(doc: Document, field: str) -> str:
+    """'标题, 高': where a field's value came from and how sure it is ('' when not recorded)."""
+    found = doc.provenance.get(field) or {}
+    if not found:
+        return ""
+    where = SOURCE_LABELS.get(found.get("source", ""), found.get("source", "?"))
+    return f"{where}, {CONFIDENCE_LABELS.get(found.get('confidence', ''), found.get('confidence', '?'))}"
+
+
 def describe(doc: Document, field: str) -> str:
     """'2021 (标题, 高)': a field's value with where it came from and how sure it is."""
     value = getattr(doc, field)
     shown = DOC_TYPES.get(value, value) if field == "doc_type" else value
-    origin = doc.provenance.get(field) or {}
-    if not origin:
-        return str(shown) if shown not in (None, "") else "不详"
-    where = SOURCE_LABELS.get(origin.get("source", ""), origin.get("source", "?"))
-    sure = CONFIDENCE_LABELS.get(origin.get("confidence", ""), origin.get("confidence", "?"))
-    return f"{shown if shown not in (None, '') else '不详'} ({where}, {sure})"
+    shown = "不详" if shown in (None, "") else shown
+    where = origin(doc, field)
+    return f"{shown} ({where})" if where else str(shown)
+
+
+def summary(changed: dict) -> str:
+    """'年份 2019、地区 泸州市': the corrected fields, for a status line."""
+    return "、".join(f"{FIELD_LABELS.get(k, k)} {DOC_TYPES.get(v, v) if k == 'doc_type' else v or '-'}"
+                    for k, v in changed.items())

@@ -1,12 +1,15 @@
 """The UI's handlers driven directly, and the chat endpoint through gradio_client."""
 from __future__ import annotations
 
+import json
 import socket
+from pathlib import Path
 
 import pytest
 
 from ui import handlers as h
 from ui import render
+from tests.conftest import SEEDS
 from ui.app import build_app, launch
 
 
@@ -72,9 +75,48 @@ def test_upload_ingests_and_updates_filters(seeded_copy_pipeline, tmp_path):
     assert "新增 1" in status
     regions, years = h.filter_choices(seeded_copy_pipeline)
     assert "2021" in years
-    bad = tmp_path / "bad.pdf"
-    bad.write_bytes(b"%PDF")
-    assert h.upload(seeded_copy_pipeline, [str(bad)]).startswith("错误: 不支持的文件类型")
+    bad = tmp_path / "bad.xyz"
+    bad.write_bytes(b"%XYZ")
+    assert "错误: 不支持的文件类型 .xyz" in h.upload(seeded_copy_pipeline, [str(bad)])
+    twin = tmp_path / "本溪报告副本.txt"
+    twin.write_bytes((SEEDS / "000_a71df9a351047f25.txt").read_bytes())
+    status = h.upload(seeded_copy_pipeline, [str(twin)])
+    assert "重复 1" in status and "本溪报告副本.txt 与已导入的 000_a71df9a351047f25.txt 内容完全相同" in status
+    assert len(seeded_copy_pipeline.documents()) == 6
+
+
+def test_upload_accepts_exactly_the_supported_formats():
+    from rag.ingest.load import SUPPORTED
+
+    assert h.UPLOAD_TYPES == sorted(SUPPORTED)
+
+
+def test_edit_form_and_delete_use_the_pipeline_corrections(seeded_copy_pipeline, tmp_path):
+    pipeline = seeded_copy_pipeline
+    upload = tmp_path / "index.html"
+    upload.write_text("<p>宜宾市2021年法治政府建设工作报告</p><p>一、主要成效</p>"
+                      "<p>全年受理法律援助案件513件,同比增长9%。</p>", encoding="utf-8")
+    assert "新增 1" in h.upload(pipeline, [str(upload)])
+    year, region, doc_type, title = h.edit_values(pipeline, "index.html")
+    assert (year, region, title) == ("2021", "宜宾市", "宜宾市2021年法治政府建设工作报告")
+    assert h.save_metadata(pipeline, "index.html", "1900", region, doc_type, title) == \
+        "错误: 年份必须是 1949–2100 之间的整数: 1900"
+    assert h.save_metadata(pipeline, "index.html", "2019", "泸州市", doc_type, title) == \
+        "已更新 index.html: 年份 2019、地区 泸州市"
+    row = h.documents_table(pipeline).set_index("文件").loc["index.html"]
+    assert row["年度"] == 2019 and row["地区"] == "泸州市" and "年度: 用户, 高" in row["元数据来源"]
+    assert "泸州市" in h.filter_choices(pipeline)[0] and "2019" in h.filter_choices(pipeline)[1]
+    kept = next(d for d, _ in pipeline.documents() if d.source == "index.html")
+    assert Path(kept.path).parent.parent == pipeline.uploads_dir  # the sidecar lives beside a kept copy
+    assert json.loads(Path(kept.path + ".meta.json").read_text("utf-8")) == {"year": 2019, "region": "泸州市"}
+    passages = pipeline.search("泸州市2019年法律援助案件", k=3).passages
+    assert passages and {(p.region, p.year) for p in passages} == {("泸州市", 2019)}
+    assert h.delete_request("") == ("请先选择一份报告。", False)
+    assert h.delete_request("index.html")[1] is True
+    assert h.delete_document(pipeline, "index.html") == "已删除 index.html (泸州市 2019)"
+    assert "index.html" not in h.document_choices(pipeline) and not Path(kept.path).exists()
+    assert pipeline.store.chunk_ids(kept.doc_id) == [] and "泸州市" not in h.filter_choices(pipeline)[0]
+    assert h.delete_document(pipeline, "index.html") == "错误: 没有这份报告: index.html"
 
 
 def test_eval_tab_runs_a_set_and_compares_runs(seeded, tmp_path):

@@ -48,25 +48,53 @@ def _chat_tab(pipeline) -> None:
 
 def _documents_tab(pipeline, region, year) -> None:
     table = gr.Dataframe(h.documents_table(pipeline), label="已导入的报告", interactive=False, elem_id="doc-table")
-    sources = [d.source for d, _ in pipeline.documents()]
     with gr.Row():
-        pick = gr.Dropdown(sources, label="查看报告全文(可疑文字以删除线标出)", elem_id="doc-pick")
+        pick = gr.Dropdown(h.document_choices(pipeline), label="选择报告: 查看全文(可疑文字以删除线标出)、更正或删除",
+                           elem_id="doc-pick")
+    with gr.Row(elem_id="doc-edit"):
+        edit_year = gr.Textbox(label="年度", elem_id="edit-year", scale=1)
+        edit_region = gr.Textbox(label="地区", elem_id="edit-region", scale=2)
+        edit_type = gr.Dropdown(h.TYPE_CHOICES, label="类型", elem_id="edit-type", scale=1)
+        edit_title = gr.Textbox(label="标题", elem_id="edit-title", scale=4)
+    with gr.Row():
+        save = gr.Button("保存更正", variant="primary", size="sm", elem_id="doc-save")
+        delete = gr.Button("删除报告", variant="stop", size="sm", elem_id="doc-delete")
+        confirm = gr.Button("确认删除", variant="stop", size="sm", visible=False, elem_id="doc-delete-confirm")
+    doc_status = gr.Markdown(elem_id="doc-status")
     view = gr.HTML(elem_id="doc-view")
-    pick.change(lambda s: h.view_document(pipeline, s), pick, view)
     with gr.Row():
-        files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm"], label="上传报告",
-                        elem_id="upload")
+        files = gr.File(file_count="multiple", file_types=h.UPLOAD_TYPES, label="上传报告", elem_id="upload")
         status = gr.Markdown(elem_id="upload-status")
     go = gr.Button("导入", variant="primary", elem_id="upload-go")
 
-    def do_upload(paths, progress=gr.Progress()):
-        message = h.upload(pipeline, paths, progress)
+    def refreshed(**chosen):
+        """Everything a change to the library shows: table, report picker (value= to set it), chat filters."""
         regions, years = h.filter_choices(pipeline)
-        choices = [d.source for d, _ in pipeline.documents()]
-        return (message, h.documents_table(pipeline), gr.update(choices=regions), gr.update(choices=years),
-                gr.update(choices=choices))
+        return (h.documents_table(pipeline), gr.update(choices=h.document_choices(pipeline), **chosen),
+                gr.update(choices=regions), gr.update(choices=years))
 
-    go.click(do_upload, files, [status, table, region, year, pick])
+    def picked(source):
+        return (h.view_document(pipeline, source), *h.edit_values(pipeline, source), "", gr.update(visible=False))
+
+    def do_save(source, *values):
+        message = h.save_metadata(pipeline, source, *values)
+        return (message, *refreshed(), h.view_document(pipeline, source))
+
+    def do_delete(source):
+        message = h.delete_document(pipeline, source)
+        return (message, gr.update(visible=False), *refreshed(value=None), "")
+
+    def do_upload(paths, progress=gr.Progress()):
+        return (h.upload(pipeline, paths, progress), *refreshed())
+
+    form = [edit_year, edit_region, edit_type, edit_title]
+    library = [table, pick, region, year]
+    pick.change(picked, pick, [view, *form, doc_status, confirm])
+    save.click(do_save, [pick, *form], [doc_status, *library, view])
+    delete.click(lambda s: (lambda m, show: (m, gr.update(visible=show)))(*h.delete_request(s)), pick,
+                 [doc_status, confirm])
+    confirm.click(do_delete, pick, [doc_status, confirm, *library, view])
+    go.click(do_upload, files, [status, *library])
 
 
 def _eval_tab(pipeline) -> None:
