@@ -169,7 +169,7 @@ def _clause_facts(clause: str, earlier: str, heading: str, previous: str) -> lis
         before = clause[consumed:q.start]
         after = clause[q.end:quantities[i + 1].start if i + 1 < len(quantities) else len(clause)]
         if q.unit == "个百分点" or units.is_change(before) or _TARGET.search(before) \
-                or _NOT_COUNTED.search(clause[q.end:]):
+                or _NOT_COUNTED.search(clause[q.end:]) or "分别" in after:  # "A、B分别被评为X、Y": unpaired
             consumed = q.end
             continue
         best = _best(q, previous + before, after, clause, earlier, heading)

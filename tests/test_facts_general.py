@@ -94,6 +94,9 @@ def test_changes_are_told_from_levels(before, change):
      {"主动公开政府信息": "1.6万条", "政府信息公开申请": "210件"}),
     ("县政府常务会议开展会前学法 14 次,组织法治培训 6 期、培训干部 900 人次。", "",
      {"会前学法": "14次", "法治培训": "900人次"}),
+    ("开展“法律进乡村、进社区”活动320场次,培育“法律明白人”1,500名,新增民主法治示范村6个。", "",
+     {"普法宣传活动": "320场次", "法律明白人": "1,500名", "民主法治示范村": "6个"}),
+    ("人大代表建议办结率和满意率均达到100%,群众对法治建设的满意率为95.2%。", "", {"群众满意率": "95.2%"}),
 ])
 def test_indicators_in_other_phrasings_and_units(sentence, heading, expected):
     assert facts_of(sentence, heading) == expected
@@ -110,6 +113,7 @@ def test_indicators_in_other_phrasings_and_units(sentence, heading, expected):
     "力争行政复议纠错率控制在10%以内。",
     "积极推进行政复议规范化建设,举办业务培训班6期。",
     "加强法律援助工作宣传,发放宣传册3000册。",
+    "5个社区、12个单位分别被评为民主法治示范社区和法治宣传教育先进单位。",
 ])
 def test_changes_placeholders_sub_counts_targets_and_clause_boundaries_give_no_value(sentence):
     assert facts_of(sentence) == {}
