@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from rag import units
 from rag.errors import InputError
-from rag.facts import _PLAN_HEADING, Fact, _plain, find_indicator, indicators
+from rag.facts import PLAN_HEADING, Fact, plain
+from rag.indicators import find_indicator, indicators
 from rag.ingest.chunk import sentence_spans
 
 NOT_EXTRACTED = "未自动提取到"
@@ -113,7 +114,7 @@ def quote_missing(pipeline, question: str, result: Comparison) -> list[tuple[Quo
     out = []
     for region in result.missing:
         candidates = [(passage, sentence) for passage in pipeline.search(question, k=5, regions=[region]).passages
-                      if not _PLAN_HEADING.search(passage.heading.split(" > ")[0])
+                      if not PLAN_HEADING.search(passage.heading.split(" > ")[0])
                       for sentence in _sentences(passage.text) if _names(indicator, sentence, passage.heading)]
         if candidates:  # a sentence with a figure of the indicator's kind first, else the best passage's
             passage, sentence = max(candidates, key=lambda c: any(
@@ -128,6 +129,6 @@ def _sentences(text: str) -> list[str]:
 
 
 def _names(indicator, sentence: str, heading: str) -> bool:
-    plain = _plain(sentence)
-    return bool(indicator.measure.search(plain)) and (
-        indicator.subject is None or bool(indicator.subject.search(plain + heading)))
+    text = plain(sentence)
+    return bool(indicator.measure.search(text)) and (
+        indicator.subject is None or bool(indicator.subject.search(text + heading)))

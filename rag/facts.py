@@ -1,7 +1,7 @@
 """Indicator facts: (region, year, indicator, value, unit, chunk, sentence) extracted at ingest.
 
-The indicators are a domain vocabulary (rag/data/indicators.toml: name, aliases, subject, measure
-words, unit kind). A fact is an indicator's measure word plus a number with a unit of its kind
+The indicators are a domain vocabulary (rag/indicators.py over rag/data/indicators.toml: name,
+aliases, subject, measure words, unit kind). A fact is an indicator's measure word plus a number with a unit of its kind
 (rag/units.py) in the SAME clause — sentences split at ,;。 and at 、 after a figure — about the
 indicator's subject, found in the clause, earlier in the sentence or in the heading path. Not
 values: changes (同比增长17%, 提高5个百分点), targets (力争…达到), plan sections, parenthesised
@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from rag import units
+from rag.indicators import Indicator, find_indicator, indicators  # noqa: F401  (the vocabulary, re-exported)
 from rag.ingest.chunk import sentence_spans
 from rag.types import Chunk, Document
-
-INDICATORS_FILE = Path(__file__).resolve().parent / "data" / "indicators.toml"
 SKIPPED_HEADINGS = ("文档信息", "落款")
-_PLAN_HEADING = re.compile(r"下一步|下步|今后|计划|安排|打算|思路|改进措施")
+PLAN_HEADING = re.compile(r"下一步|下步|今后|计划|安排|打算|思路|改进措施")
 _TARGET = re.compile(r"(力争|争取|确保|目标|预计|拟)[^,]{0,12}$")
 _NOT_COUNTED = re.compile(r"^(方面|环节|领域|步骤|阶段|层级|维度|种类|大类|类别|年度|月|小时|工作日)")
 _SUB_CLAUSE = re.compile(r"^(其中|内含|含)")
@@ -38,18 +35,6 @@ _CLAUSE_END = re.compile(r"[;。:!?]|,(?!(?<=\d,)\d{3}(?!\d))")  # not the comma
 _CONTINUES = re.compile(r"^(覆盖|惠及|参训|涉及|累计|共计|合计)")
 SUBJECT_LEVEL_COST = 4  # a subject carried from the sentence start costs 4 characters of distance; heading 8
 AFTER_COST = 2  # a measure after the number ("1008人参加考试") costs 2 characters more than one before
-
-
-@dataclass(frozen=True)
-class Indicator:
-    name: str
-    unit: str  # the unit shown for the indicator: 件 / % / 人 / 次 / 元 ...
-    kinds: frozenset[str]  # unit kinds (rag/units.py)
-    measure: re.Pattern[str]
-    subject: re.Pattern[str] | None = None
-    aliases: tuple[str, ...] = ()  # other names analysts use (行政复议案件量)
-    unless: re.Pattern[str] | None = None
-    gap: int = 12
 
 
 @dataclass
@@ -65,47 +50,12 @@ class Fact:
     sentence: str
 
 
-_SHOWN_UNIT = {"cases": "件", "documents": "件", "items": "项", "people": "人", "times": "次", "rate": "%",
-               "amount": "元", "organisations": "家", "households": "户"}
-
-
-@lru_cache(maxsize=1)
-def indicators() -> tuple[Indicator, ...]:
-    data = tomllib.loads(INDICATORS_FILE.read_text(encoding="utf-8"))
-    out = []
-    for entry in data["indicator"]:
-        kinds = [entry["kind"]] if isinstance(entry["kind"], str) else entry["kind"]
-        out.append(Indicator(
-            entry["name"], _SHOWN_UNIT[kinds[0]], frozenset(kinds), re.compile(entry["measure"]),
-            re.compile(entry["subject"]) if entry.get("subject") else None, tuple(entry.get("aliases", ())),
-            re.compile(entry["unless"]) if entry.get("unless") else None,
-            entry.get("gap", 6 if "rate" in kinds else 12)))
-    return tuple(out)
-
-
-def find_indicator(text: str) -> Indicator | None:
-    """The indicator a question or a user's word names (纠错率, 直接纠错率, 败诉率 ...)."""
-    text = unicodedata.normalize("NFKC", text)
-    best = None
-    for indicator in indicators():
-        core = indicator.name.removeprefix("行政复议").removeprefix("行政诉讼").removeprefix("负责人")
-        names = {indicator.name, *indicator.aliases} | ({core} if len(core) >= 3 else set())
-        score = max((len(n) for n in names if n in text), default=0)
-        if not score or (indicator.unless and indicator.unless.search(text)):
-            continue
-        measure = indicator.measure.search(text)  # "执法人员参加资格考试的人数" names the exam count
-        rank = (score + (len(measure.group()) if measure else 0), score)
-        if best is None or rank > best[0]:
-            best = (rank, indicator)
-    return best[1] if best else None
-
-
 def extract(doc: Document, chunks: list[Chunk]) -> list[Fact]:
     """Every (indicator, value) the document states, first statement first, each with its sentence."""
     facts, seen = [], set()
     for chunk in chunks:
         top = chunk.heading.split(" > ")[0] if chunk.heading else ""
-        if top in SKIPPED_HEADINGS or _PLAN_HEADING.search(top):
+        if top in SKIPPED_HEADINGS or PLAN_HEADING.search(top):
             continue  # plans state targets, not values
         for s, e in sentence_spans(chunk.text, 0, len(chunk.text)):
             sentence = chunk.text[s:e].strip()
@@ -120,7 +70,7 @@ def extract(doc: Document, chunks: list[Chunk]) -> list[Fact]:
 def sentence_facts(sentence: str, heading: str = "") -> list[tuple[Indicator, units.Quantity]]:
     """The (indicator, quantity) pairs one sentence states, in order."""
     out = []
-    clauses = split_clauses(_plain(sentence))
+    clauses = split_clauses(plain(sentence))
     sub = parted = False
     for index, (clause, sub_clause) in enumerate(clauses):
         earlier = ",".join(c for c, _ in clauses[:index])
@@ -153,7 +103,7 @@ def split_clauses(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _plain(sentence: str) -> str:
+def plain(sentence: str) -> str:
     """Comparable text: NFKC, no spaces, no parenthesised asides, titles emptied (《…》 -> 《》)."""
     text = unicodedata.normalize("NFKC", sentence)
     text = re.sub(r"\s+", "", text)

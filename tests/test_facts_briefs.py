@@ -37,6 +37,8 @@ def test_chat_comparison_uses_the_facts_table(seeded):
     result = answer("哪个地区的行政诉讼败诉率最高?", seeded, mode="extractive")
     assert "按指标“行政诉讼败诉率”比较" in result.answer and "12.71%" in result.answer
     assert NOT_EXTRACTED in result.answer and "平遥县" in result.answer and "未报告" not in result.answer
+    wenzhou = next(line for line in result.answer.splitlines() if line.startswith("- 温州市"))
+    assert "相关原文" in wenzhou and "败诉率" in wenzhou  # no value extracted: its sentence is quoted instead
     assert result.unverified == []
     assert {c.n for c in result.citations} == set(map(int, re.findall(r"\[(\d+)\]", result.answer)))
 
