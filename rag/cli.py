@@ -328,6 +328,8 @@ def cmd_eval(args) -> int:
         report = run_eval(pipeline, items, out, retrieval_only=args.retrieval_only, mode=args.mode,
                           answer=lambda q: answer(q, pipeline, mode=args.answer_mode).to_json(), split=args.split)
     print((out / "report.md").read_text(encoding="utf-8"))
+    if report.get("errors"):
+        print(f"⚠ {len(report['errors'])} 题回答时出错, 计为答错 (见 {out / 'report.md'})", file=sys.stderr)
     print(f"已写入 {out}", file=sys.stderr)
     return 0 if report else 1
 

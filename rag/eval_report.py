@@ -49,6 +49,7 @@ def build_report(items: list[dict], results: list[dict], mode: str, split: str =
                       "expected": i.get("answer", ""), "got": r.get("answer", ""),
                       "sources": [x["source"] for x in r["retrieved"][:3]]}
                      for i, r in pairs if "answer" in r and not is_correct(i, r)],
+        "errors": [{"id": i["id"], "question": i["question"], "error": r["error"]} for i, r in pairs if r.get("error")],
         "misses": [{"id": i["id"], "question": i["question"], "top": [r["source"] for r in res["retrieved"][:3]]}
                    for i, res in pairs if (i.get("evidence") or i.get("sources")) and first_hit_rank(i, res) is None],
     }
@@ -135,6 +136,9 @@ def render_markdown(report: dict) -> str:
         lines += ["", "## 答错的问题", ""]
         lines += [f"- {f['id']} ({f['split']}, {f['type']}): {f['question']}\n  - 期望: {f['expected']}\n  - 得到: "
                   f"{f['got'][:200].replace(chr(10), ' ')}" for f in report["failures"]] + [""]
+    if report.get("errors"):
+        lines += [f"## 回答时出错 ({len(report['errors'])} 题, 计为答错)", ""]
+        lines += [f"- {e['id']}: {e['question']} — {e['error'][:200]}" for e in report["errors"]] + [""]
     if report["misses"]:
         lines += ["## 前10未命中", ""] + [f"- {m['id']}: {m['question']} (前3: {', '.join(m['top'])})"
                                         for m in report["misses"]]

@@ -137,6 +137,9 @@ def _run_one(pipeline, item: dict, mode: str, answer) -> dict:
         "notices": found.plan.notices,
     }
     if answer is not None:
-        result.update(answer(item["question"]))
+        try:
+            result.update(answer(item["question"]))
+        except Exception as err:  # noqa: BLE001  one broken answer is a wrong answer, not a lost run
+            result.update({"answer": "", "refused": False, "error": f"{type(err).__name__}: {err}"})
     result.setdefault("latency_ms", round((time.perf_counter() - started) * 1000, 1))
     return result

@@ -233,3 +233,22 @@ def test_rag_eval_corpus_ingests_folders_into_a_fresh_index(tmp_path, capsys):
     result = json.loads((out / "results.jsonl").read_text(encoding="utf-8"))
     assert {r["source"] for r in result["retrieved"]} == {"county.txt"}
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["retrieval"]["hit@1"] == 1.0
+
+
+def test_an_answer_that_raises_is_recorded_as_a_wrong_answer_and_the_run_goes_on(seeded, tmp_path):
+    from rag.evaluate import run_eval
+
+    items = [{"id": "ok", "question": "本溪2022年行政复议纠错率是多少?", "type": "fact", "split": "dev",
+              "must_include": ["23.29%"]},
+             {"id": "boom", "question": "芙蓉区2023年行政复议纠错率是多少?", "type": "fact", "split": "dev",
+              "must_include": ["20.93%"]}]
+
+    def answer(question: str) -> dict:
+        if question.startswith("芙蓉区"):
+            raise ValueError("坏了")
+        return {"answer": "纠错率23.29%[1]", "refused": False, "citations": []}
+
+    report = run_eval(seeded, items, tmp_path / "run", retrieval_only=False, answer=answer)
+    assert report["errors"] == [{"id": "boom", "question": items[1]["question"], "error": "ValueError: 坏了"}]
+    assert report["answers"]["accuracy_by_type"]["fact"] == {"n": 2, "accuracy": 0.5}
+    assert "## 回答时出错 (1 题, 计为答错)" in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
