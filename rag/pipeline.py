@@ -153,16 +153,23 @@ class Pipeline(LibraryOps):
         return index
 
     def similarity(self, question: str, sentences: list[str]) -> list[float]:
-        """Cosine between the question and each sentence with the index's embedder."""
-        vectors = self.embedder.passages(sentences, self.settings.embed_batch)
-        return (vectors @ self.embedder.query(question)).tolist()
+        """Cosine between the question and each sentence with the index's embedder. Sentence vectors
+        are kept in memory: the same report sentences come back question after question."""
+        import numpy as np
+
+        cache = self.__dict__.setdefault("_sentence_vectors", {})
+        todo = list(dict.fromkeys(s for s in sentences if s not in cache))
+        if todo:
+            cache.update(zip(todo, self.embedder.passages(todo, self.settings.embed_batch)))
+        query = self.embedder.query(question)
+        return [float(np.dot(cache[s], query)) for s in sentences]
 
     # ---- read side ----------------------------------------------------------------------
     def documents(self) -> list[tuple[Document, int]]:
         return self.catalog.documents(self.settings.index_fingerprint)
 
     def coverage(self) -> retrieve.Coverage:
-        return retrieve.Coverage({(d.region, d.year) for d, _ in self.documents()})
+        return retrieve.Coverage.of(d for d, _ in self.documents())
 
     def search(self, question: str, k: int = 10, regions: list[str] | None = None,
                years: list[int] | None = None, mode: str = "hybrid") -> SearchResult:

@@ -58,6 +58,8 @@ class QueryPlan:
 def aliases(region: str) -> list[str]:
     """Ways a user names an indexed region: 长沙市芙蓉区 -> 长沙市芙蓉区, 芙蓉区, 芙蓉."""
     names = {region}
+    local = region[region.find("市") + 1:] if "市" in region[:-1] else region  # 宜宾市叙州区 -> 叙州区
+    names |= {local, local[:-1]} if len(local) >= 3 and local[-1] in "市县区旗" else {local}
     info = gazetteer.by_full_name().get(region)
     if info:
         names |= {info.name, info.short}

@@ -112,6 +112,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     retrieved: list[Passage] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)
+    derived: list[dict] = field(default_factory=list)  # {"value", "operation"}: computed from cited numbers
     invalid_markers: list[int] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     resolved_question: str = ""  # the question after follow-up resolution
@@ -127,6 +128,6 @@ class Answer:
                           for c in self.citations],
             "retrieved": [{"chunk_id": p.chunk_id, "source": p.source, "region": p.region, "year": p.year,
                            "text": p.text, "score": p.score} for p in self.retrieved],
-            "unverified": self.unverified, "invalid_markers": self.invalid_markers, "notices": self.notices,
+            "unverified": self.unverified, "derived": self.derived, "invalid_markers": self.invalid_markers, "notices": self.notices,
             "resolved_question": self.resolved_question, "latency_ms": self.latency_ms,
         }

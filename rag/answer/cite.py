@@ -1,8 +1,9 @@
 """Citation markers and numeric verification, shared by the LLM and extractive paths.
 
 Every number, percentage and date in an answer must occur in at least one passage it cites
-(after normalising full-width digits, thousands separators and 万/亿); markers that point at no
-passage are invalid. The refusal phrase and marker format are shared with the prompts and tests.
+(after normalising full-width digits, thousands separators and 万/亿), or follow from two numbers of
+those passages by one shown operation (a − b, a + b, a ÷ b as %, rounded as written): such numbers
+are listed as `derived`. Markers that point at no passage are invalid. The refusal phrase and marker format are shared with the prompts and tests.
 """
 from __future__ import annotations
 
@@ -67,6 +68,64 @@ class Verification:
     markers: list[int] = field(default_factory=list)  # valid markers, in order of first use
     invalid_markers: list[int] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)
+    derived: list[dict] = field(default_factory=list)  # {"value", "operation"}: computed from cited numbers
+
+
+def _values(canonicals: set[str]) -> list[Decimal]:
+    out = []
+    for c in canonicals:
+        if c.startswith("date:"):
+            continue
+        try:
+            out.append(Decimal(c.lstrip("%‰")))
+        except InvalidOperation:
+            continue
+    return sorted(set(out))
+
+
+def derivation(written: str, canonical: str, allowed: set[str]) -> str:
+    """The one operation (a − b, a + b, a ÷ b as %) on numbers of the cited passages that yields
+    this number, rounded as written; '' when none does."""
+    if canonical.startswith("date:"):
+        return ""
+    try:
+        target = Decimal(canonical.lstrip("%‰"))
+    except InvalidOperation:
+        return ""
+    digits = len(written.split(".")[1].rstrip("%‰ 件人名项个次")) if "." in written else 0
+    quantum = Decimal(1).scaleb(-digits)
+    numbers = _values(allowed)
+    percent = canonical.startswith("%")
+    for a in numbers:  # differences and sums first; a share only for a percentage
+        for b in numbers:
+            if a > b and a - b == target:
+                return f"{_show(a)} − {_show(b)}"
+            if not percent and a <= b and a + b == target:
+                return f"{_show(a)} + {_show(b)}"
+    if percent:
+        for a in numbers:
+            for b in numbers:
+                if b and a < b and (a / b * 100).quantize(quantum) == target:
+                    return f"{_show(a)} ÷ {_show(b)}"
+    return ""
+
+
+def _shown_operation(claim: str, written: str) -> str:
+    """'295 − 267 = 28人' written in the claim, when its result is this number and both operands
+    are numbers the claim's citations vouch for (checked by the caller through `allowed`)."""
+    number = re.escape(re.sub(r"[^\d.]", "", written))
+    match = re.search(rf"(\d+(?:\.\d+)?)\s*([−\-+÷])\s*(\d+(?:\.\d+)?)\s*=\s*{number}(?!\d)", normalise(claim))
+    if not match:
+        return ""
+    a, op, b = Decimal(match[1]), match[2], Decimal(match[3])
+    result = {"−": a - b, "-": a - b, "+": a + b, "÷": a / b * 100 if b else None}[op]
+    target = Decimal(re.sub(r"[^\d.]", "", written))
+    ok = result is not None and (result == target or (op == "÷" and round(result, 2) == target))
+    return f"{_show(a)} {'−' if op == '-' else op} {_show(b)}" if ok else ""
+
+
+def _show(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 def verify(answer: str, passages: dict[int, str], extra: dict[int, set[str]] | None = None) -> Verification:
@@ -84,7 +143,13 @@ def verify(answer: str, passages: dict[int, str], extra: dict[int, set[str]] | N
         cited = [int(m) for m in CITATION_RE.findall(claim) if int(m) in sets]
         allowed = set().union(*(sets[n] for n in cited)) if cited else everywhere
         for written, canonical in numbers_in(claim):
-            if canonical not in allowed and written not in result.unverified:
+            if canonical in allowed or written in result.unverified:
+                continue
+            operation = (_shown_operation(claim, written) or derivation(written, canonical, allowed)) if cited else ""
+            if operation:
+                if all(d["value"] != written for d in result.derived):
+                    result.derived.append({"value": written, "operation": operation})
+            else:
                 result.unverified.append(written)
     return result
 

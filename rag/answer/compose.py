@@ -4,13 +4,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from rag import retrieve
-from rag.answer.cite import REFUSAL
-from rag.answer.extractive import (Quote, best_quotes, content_terms, expected_shapes, is_list_question,
-                                   split_parts)
-from rag.types import Citation, Passage
+from dataclasses import dataclass, field
 
-THRESHOLD = 0.5  # idf-weighted share of the asked-for terms a quote's sentence must contain
+from rag import retrieve
+from rag.answer import derive, items
+from rag.answer.cite import REFUSAL
+from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms
+from rag.answer.question import Analysis, Part, derivation_of, slot_of, split_parts
+from rag.answer.thresholds import THRESHOLD
+from rag.types import Citation, Passage
 EXTRACTIVE_NOTE = "【抽取式回答】未使用大模型,以下句子摘自报告原文。"
 SPAM_MASK = "〔已隐去可疑文字〕"
 
@@ -25,47 +27,167 @@ def _label(p: Passage) -> str:
 
 
 def _drop_words(passages: list[Passage]) -> list[str]:
-    return [a for r in {p.region for p in passages} for a in retrieve.aliases(r)]
+    """Ways the question may name the passages' regions: not part of the asked-for thing."""
+    return [a for r in {p.region for p in passages if p.region} for a in retrieve.aliases(r)]
 
 
-def pick_quotes(question: str, passages: list[Passage], corpus_idf=None, similarity=None,
-                must_contain: tuple[str, ...] = ()) -> list[Quote]:
+@dataclass
+class Composed:
+    """An extractive answer before verification: text, citations, whether it refuses, derived figures."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    refused: bool = False
+    derived: list[derive.Derived] = field(default_factory=list)
+
+
+def _parts(question: str, analysis: Analysis | None) -> list[Part]:
+    if analysis is not None and analysis.parts:
+        return analysis.parts
+    return [Part(p, slot_of(in_report_terms(p))) for p in split_parts(question)]
+
+
+def select(question: str, passages: list[Passage], corpus_idf=None, similarity=None,
+           must_contain: tuple[str, ...] = (), analysis: Analysis | None = None):
+    """(quotes that hold their part's slot, [(part, best quote about it that lacks the slot)])."""
     drop = _drop_words(passages)
     whole = content_terms(question, drop)
+    parts = _parts(question, analysis)
+    take = 3 if any(p.slot.kind == "list" for p in parts) else 1
     chosen: list[Quote] = []
-    take = 3 if is_list_question(question) else 1
-    for part in split_parts(question):
-        ranked = [q for q in best_quotes(part, passages, drop, whole, corpus_idf=corpus_idf,
-                                          similarity=similarity) if q.score >= THRESHOLD
-                  and (not must_contain or any(m in q.text for m in must_contain))]
-        for quote in ranked[:take]:
+    missing: list[tuple[Part, Quote | None]] = []
+    for part in parts:
+        ranked = [q for q in best_quotes(part.text, passages, drop, whole, corpus_idf=corpus_idf,
+                                         similarity=similarity, slot=part.slot)
+                  if not must_contain or any(m in q.text for m in must_contain)]
+        good = [q for q in ranked if q.holds and q.score >= THRESHOLD]
+        if not good:
+            missing.append((part, next((q for q in ranked if q.about >= THRESHOLD), None)))
+            continue
+        for quote in good[:take]:
             if any(_overlaps(quote, c) for c in chosen):
                 break  # an earlier quote already answers this part best
             chosen.append(quote)
-    return chosen
+    return chosen, missing
+
+
+def pick_quotes(question: str, passages: list[Passage], corpus_idf=None, similarity=None,
+                must_contain: tuple[str, ...] = (), analysis: Analysis | None = None) -> list[Quote]:
+    return select(question, passages, corpus_idf, similarity, must_contain, analysis)[0]
 
 
 def _overlaps(a: Quote, b: Quote) -> bool:
     return a.passage == b.passage and (a.text in b.text or b.text in a.text)
 
 
+class _Numbering:
+    """One citation number per passage, in order of first use."""
+
+    def __init__(self, passages: list[Passage]) -> None:
+        self.passages, self.numbers, self.quotes = passages, {}, {}
+
+    def cite(self, index: int, quote: str) -> int:
+        n = self.numbers.setdefault(index, len(self.numbers) + 1)
+        self.quotes.setdefault(index, [])
+        if quote not in self.quotes[index]:
+            self.quotes[index].append(quote)
+        return n
+
+    def citations(self) -> list[Citation]:
+        return [citation(n, self.passages[i], self.quotes[i]) for i, n in self.numbers.items()]
+
+
 def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, similarity=None,
-               must_contain: tuple[str, ...] = ()) -> tuple[str, list[Citation]]:
-    quotes = pick_quotes(question, passages, corpus_idf, similarity, must_contain)
+               must_contain: tuple[str, ...] = (), analysis: Analysis | None = None) -> Composed:
+    quotes, missing = select(question, passages, corpus_idf, similarity, must_contain, analysis)
+    derivation = analysis.derivation if analysis is not None else derivation_of(question)
+    if derivation is not None:
+        derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
+        if derived is not None:
+            return derived
     if not quotes:
-        return _weak_refusal(passages), []
-    numbers: dict[int, int] = {}
-    for q in quotes:
-        numbers.setdefault(q.passage, len(numbers) + 1)
+        return _partial(passages, missing) or Composed(_weak_refusal(passages), [], True)
+    if any(p.slot.kind == "list" for p in _parts(question, analysis)):
+        listed = _listed(question, passages, quotes[0])
+        if listed is not None:
+            return listed
+    numbering = _Numbering(passages)
     labels = {_label(passages[q.passage]) for q in quotes}
     lines = [EXTRACTIVE_NOTE]
     if len(labels) == 1:
         lines.append(f"{labels.pop()}:")
     for q in quotes:
-        prefix = "" if len(lines) > 1 and lines[1].endswith(":") else f"{_label(passages[q.passage])}: "
-        lines.append(f"- {prefix}{q.text}[{numbers[q.passage]}]")
-    citations = [citation(n, passages[i], [q.text for q in quotes if q.passage == i]) for i, n in numbers.items()]
-    return "\n".join(lines), citations
+        prefix = "" if lines[1].endswith(":") else f"{_label(passages[q.passage])}: "
+        lines.append(f"- {prefix}{q.text}[{numbering.cite(q.passage, q.text)}]")
+    for part, _ in missing:  # a part of a multi-part question the reports do not answer
+        lines.append(f"- {part.text}: 报告中没有给出{part.slot.describe()}")
+    return Composed("\n".join(lines), numbering.citations())
+
+
+def _partial(passages: list[Passage], missing) -> Composed | None:
+    """The reports speak about the asked-for thing but do not give the asked figure: say so,
+    cite what they do say, and refuse."""
+    near = [(part, q) for part, q in missing if q is not None]
+    if not near:
+        return None
+    numbering = _Numbering(passages)
+    said = "; ".join(f"{_label(passages[q.passage])}: “{q.text}”[{numbering.cite(q.passage, q.text)}]" for _, q in near[:2])
+    lacking = "、".join(dict.fromkeys(part.slot.describe() for part, _ in missing))
+    return Composed(f"{REFUSAL}。报告提到{said},但没有给出{lacking}。", numbering.citations(), True)
+
+
+def _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain) -> Composed | None:
+    """Compute the asked figure from two figures a relevant sentence states, showing the arithmetic."""
+    drop = _drop_words(passages)
+    slot = analysis.slot if analysis is not None else slot_of(question)
+    unit = derive.asked_unit(question)
+    ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
+              if q.about >= THRESHOLD * 0.8 and (not must_contain or any(m in q.text for m in must_contain))]
+    for quote in ranked[:6]:
+        sentence = _sentence_of(passages[quote.passage].text, quote.text)
+        found = derive.solve(derivation, slot, sentence, unit)
+        if found is None:
+            continue
+        numbering = _Numbering(passages)
+        n = numbering.cite(quote.passage, sentence)
+        label = _label(passages[quote.passage])
+        text = "\n".join([EXTRACTIVE_NOTE, f"{label}:", f"- {sentence}[{n}]",
+                          f"- 计算得出: {found.shown}[{n}]"])
+        return Composed(text, numbering.citations(), False, [found])
+    return None
+
+
+def _sentence_of(text: str, quote: str) -> str:
+    from rag.ingest.chunk import sentence_spans
+
+    at = text.find(quote)
+    for s, e in sentence_spans(text, 0, len(text)):
+        if s <= at < e:
+            return text[s:max(e, at + len(quote))].strip()
+    return quote
+
+
+def document_items(question: str, chunks: list[Passage]) -> Composed | None:
+    """A list question nothing retrieved answers: the honours or titles the whole report names."""
+    found = items.in_document(question, chunks)
+    if len(found) < 1:
+        return None
+    numbering = _Numbering(chunks)
+    lines = [EXTRACTIVE_NOTE, f"{_label(chunks[0])}(报告中点名的各项):"]
+    lines += [f"- {item.text}[{numbering.cite(item.passage, item.sentence)}]" for item in found]
+    return Composed("\n".join(lines), numbering.citations())
+
+
+def _listed(question: str, passages: list[Passage], best: Quote) -> Composed | None:
+    """One cited bullet per named item, from the best sentence and the ones after it."""
+    start = (best.passage, _sentence_of(passages[best.passage].text, best.text))
+    found = items.collect(question, passages, start)
+    if not found:
+        return None
+    numbering = _Numbering(passages)
+    lines = [EXTRACTIVE_NOTE, f"{_label(passages[best.passage])}:"]
+    lines += [f"- {item.text}[{numbering.cite(item.passage, item.sentence)}]" for item in found]
+    return Composed("\n".join(lines), numbering.citations())
 
 
 def _weak_refusal(passages: list[Passage]) -> str:
@@ -81,7 +203,7 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
     lines, citations, picked = [EXTRACTIVE_NOTE + "按地区分别摘录:"], [], {}
     for region, passages in per_region.items():
         quotes = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf,
-                                                 similarity=similarity) if q.score >= THRESHOLD]
+                                         similarity=similarity) if q.holds and q.score >= THRESHOLD]
         if not quotes:
             lines.append(f"- {region}: 报告中未见相关数据")
             continue
@@ -106,7 +228,7 @@ def _ranking(question: str, picked: dict, drop: list[str]) -> str:
     runs = re.findall(r"[\u4e00-\u9fff]{2,}", text)
     candidates = sorted({run[i:j] for run in runs for i in range(len(run)) for j in range(i + 2, len(run) + 1)},
                         key=len, reverse=True)
-    units = "%" if "rate" in expected_shapes(question) else "件|人|项|个|家|次"
+    units = "%" if slot_of(question).kind == "rate" else "件|人|项|个|家|次"
     for indicator in candidates:
         values = {}
         for region, (quote, n, _) in picked.items():

@@ -10,29 +10,31 @@ import re
 import time
 from collections.abc import Callable
 
-from rag.answer import compose, followup, structured
+from rag.answer import compose, structured
+from rag.answer.question import analyse
 from rag.answer.cite import REFUSAL, strip_invalid, verify, vouched
 from rag.types import Answer, Citation, Passage
 
 _PLAN_WORDS = re.compile(r"(计划|安排|打算|下一步|思路|部署|目标)")
-_COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个|各地|各地区|对比|比较|相比|谁的|谁更|最高|最低|排名|几个地区|各个|分别是多少)")
 
 
 def answer(question: str, pipeline, mode: str = "auto", regions: list[str] | None = None,
            years: list[int] | None = None, history: list[Answer] | None = None, llm_client=None,
            on_token: Callable[[str], None] | None = None) -> Answer:
+    """analyse -> retrieve -> select evidence -> compose -> verify."""
     started = time.perf_counter()
     coverage = pipeline.coverage()
-    resolved, found_regions, found_years = followup.resolve(question, history or [], coverage)
-    result = pipeline.search(resolved, k=10, regions=regions or found_regions or None,
-                             years=years or found_years or None)
+    asked = analyse(question, history or [], coverage)
+    resolved = asked.resolved
+    result = pipeline.search(resolved, k=10, regions=regions or asked.regions or None,
+                             years=years or asked.years or None)
     plan = result.plan
     refusal = _coverage_refusal(plan, coverage)
     out = Answer(question=question, answer="", mode="extractive", refused=False, retrieved=result.passages,
                  notices=list(plan.notices), resolved_question=resolved, regions=plan.regions, years=plan.years)
-    comparing = len(plan.regions) >= 2 or (not plan.regions and bool(_COMPARE.search(question)))
+    comparing = len(plan.regions) >= 2 or (not plan.regions and asked.intent == "compare")
     if refusal and plan.regions and not plan.unknown_regions:
-        _events_of_missing_year(out, pipeline, resolved, plan, refusal)
+        _events_of_missing_year(out, pipeline, resolved, plan, refusal, asked)
     elif refusal:
         out.answer, out.refused = refusal, True
     elif comparing:
@@ -42,7 +44,7 @@ def answer(question: str, pipeline, mode: str = "auto", regions: list[str] | Non
         if use_llm:
             _with_llm(out, pipeline, resolved, result.passages, history or [], llm_client, on_token)
         if not use_llm or out.mode == "extractive":
-            _extractive(out, pipeline, resolved, plan, result.passages)
+            _extractive(out, pipeline, resolved, plan, result.passages, asked)
     out.latency_ms = round((time.perf_counter() - started) * 1000, 1)
     return out
 
@@ -58,7 +60,7 @@ def _coverage_refusal(plan, coverage) -> str:
     holdings = "、".join(f"{r}{y}年" if y else r for r, y in sorted(coverage.pairs, key=str)) or "无"
     if plan.unknown_regions and not plan.regions:
         return f"{REFUSAL}。{''.join(plan.notices)}现有报告: {holdings}。"
-    if plan.years and not plan.year_filter and not _plan_year(plan, coverage):
+    if plan.years and not plan.year_filter and not plan.unsure_year and not _plan_year(plan, coverage):
         return f"{REFUSAL}。{''.join(plan.notices)}"
     return ""
 
@@ -76,31 +78,38 @@ def _plan_year(plan, coverage) -> bool:
     return False
 
 
-def _events_of_missing_year(out: Answer, pipeline, question: str, plan, refusal: str) -> None:
+def _events_of_missing_year(out: Answer, pipeline, question: str, plan, refusal: str, asked) -> None:
     """No report for the asked year, but another report may record events of that year
     ("2021年市政府督查机构对121项重点工作进行跟踪督办" in a 2022 article). Answer only from
     sentences that name the year; otherwise refuse, saying which years exist."""
     years = tuple(f"{y}年" for y in plan.years)
-    text, citations = compose.extractive(question, plan, out.retrieved, pipeline.lexical.idf,
-                                         pipeline.similarity, must_contain=years)
-    if citations:
+    composed = compose.extractive(question, plan, out.retrieved, pipeline.lexical.idf, pipeline.similarity,
+                                  must_contain=years, analysis=asked)
+    if composed.citations and not composed.refused:
         out.notices.append("以下内容来自其他年度报告中对该年情况的记述。")
-        _finish(out, text, citations, "extractive")
+        _finish(out, composed, "extractive")
     else:
         out.answer, out.refused = refusal, True
 
 
-def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passage]) -> None:
-    text, citations = "", []
+def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passage], asked) -> None:
     docs = _target_docs(pipeline, plan, passages)
-    section = structured.section_intent(question)
-    if structured.meta_intent(question) and docs:
+    composed = None
+    if asked.intent == "meta" and docs:
         text, citations = structured.meta_answer([(d, pipeline.store.document_chunks(d.doc_id)) for d in docs])
-    elif section and len(docs) == 1:
-        text, citations = structured.section_answer(section, docs[0], pipeline.store.document_chunks(docs[0].doc_id))
-    if not text:
-        text, citations = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity)
-    _finish(out, text, citations, "extractive")
+        composed = compose.Composed(text, citations) if text else None
+    elif asked.intent == "section" and len(docs) == 1:
+        text, citations = structured.section_answer(asked.section, docs[0],
+                                                    pipeline.store.document_chunks(docs[0].doc_id))
+        composed = compose.Composed(text, citations) if text else None
+    if composed is None:
+        composed = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity,
+                                      analysis=asked)
+    if composed.refused and asked.intent == "list" and len(docs) == 1:
+        chunks = pipeline.store.document_chunks(docs[0].doc_id)
+        composed = compose.document_items(question, chunks) or composed
+        out.retrieved = out.retrieved + [c for c in chunks if c.chunk_id in {x.chunk_id for x in composed.citations}]
+    _finish(out, composed, "extractive")
 
 
 def _target_docs(pipeline, plan, passages: list[Passage]) -> list:
@@ -122,7 +131,7 @@ def _compare(out: Answer, pipeline, question: str, plan) -> None:
         per_region[region] = found.passages
     out.retrieved = [p for ps in per_region.values() for p in ps[:3]]
     text, citations = compose.comparison(question, per_region, pipeline.lexical.idf, pipeline.similarity)
-    _finish(out, text, citations, "extractive")
+    _finish(out, compose.Composed(text, citations, not citations), "extractive")
 
 
 def _compare_facts(out: Answer, pipeline, question: str, regions: list[str]) -> bool:
@@ -168,21 +177,21 @@ def _with_llm(out: Answer, pipeline, question: str, passages: list[Passage], his
         return
     originals = {p.chunk_id: p for p in passages}  # unmasked, untruncated: what citations show
     citations = [compose.citation(n, originals[s.chunk_id], []) for n, s in enumerate(sent, 1)]
-    _finish(out, text, citations, "llm")
-    if REFUSAL in text:
-        out.refused = True
+    _finish(out, compose.Composed(text, citations, REFUSAL in text), "llm")
 
 
-def _finish(out: Answer, text: str, citations: list[Citation], mode: str) -> None:
-    """Verify markers and numbers, drop invalid markers, keep only cited passages."""
-    text = compose.mask_spam(text, out.retrieved)
-    by_n = {c.n: c for c in citations}
-    if mode == "extractive" and text.startswith(REFUSAL):  # our own refusal template claims no facts
-        out.answer, out.refused, out.mode = text, True, mode
+def _finish(out: Answer, composed, mode: str) -> None:
+    """Verify markers and numbers (a number may be derived from cited ones by one shown operation),
+    drop invalid markers, keep only cited passages."""
+    text = compose.mask_spam(composed.text, out.retrieved)
+    by_n = {c.n: c for c in composed.citations}
+    out.mode = mode
+    if not by_n and text.startswith(REFUSAL):  # our own refusal template claims no facts
+        out.answer, out.refused = text, True
         return
-    extra = {c.n: vouched(c.year, c.heading) for c in citations}
+    extra = {c.n: vouched(c.year, c.heading) for c in composed.citations}
     check = verify(text, {n: c.text for n, c in by_n.items()}, extra)
     out.answer = strip_invalid(text, check.invalid_markers)
-    out.invalid_markers, out.unverified, out.mode = check.invalid_markers, check.unverified, mode
+    out.invalid_markers, out.unverified, out.derived = check.invalid_markers, check.unverified, check.derived
     out.citations = [by_n[n] for n in sorted(check.markers)]
-    out.refused = out.refused or text.startswith(REFUSAL)
+    out.refused = out.refused or composed.refused or text.startswith(REFUSAL)

@@ -58,8 +58,9 @@ def extract(doc: Document) -> Document:
     tag = _read_title(doc, lines)
     body = _body(lines, doc.title)
     _read_dates(doc, lines)
-    signature, doc.signed = _signature(lines, doc.signed)
-    if doc.signed and "signed" not in doc.provenance:
+    signature, signed = _signature(lines, "")
+    if signed:  # the document's own date line outranks the site's 成文日期
+        doc.signed = signed
         _note(doc, "signed", "signature", "high")
     repaired = [spam.repair(line, _spans_in(doc, line)) for line in signature]
     doc.issuer = "、".join(repaired)

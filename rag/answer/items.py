@@ -1,0 +1,83 @@
+"""Named-item lists: "分别是什么 / 有哪些 / 哪几部 / 获得了哪些荣誉" answered item by item.
+
+Items are what these reports name in a row: 《》 titles, honours after 获评/荣获/被评为/被命名为,
+一是/二是 points, and 、-enumerations before 等N个 ("市场监管、生态环境、交通运输等5个领域").
+They are collected from the best-matching sentence and the sentences after it (the items often
+follow the sentence that names the topic), each with the passage it comes from.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.ingest.chunk import sentence_spans
+
+_TITLE = re.compile(r"《([^《》]{2,60})》")
+_HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得|入选|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
+_POINT = re.compile(r"([一二三四五六七八九十]是)([^;。]{4,80})")
+_ENUM = re.compile(r"([\u4e00-\u9fff“”()]{2,14}(?:、[\u4e00-\u9fff“”()]{2,14}){1,12})(?=(?:等|共)?\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:个|项|类|家|部|大|种|方面|领域))")
+# verbs that open a clause before its enumeration ("完成市场监管、生态环境…"): not part of the first item
+_LEAD_VERB = re.compile(r"^(?:完成|开展|推进|推动|建立|建成|制定|出台|包括|涵盖|涉及|围绕|聚焦|实现|组建|设立|覆盖|在|对|将|把|从)")
+_WANTS = {
+    "titles": re.compile(r"(法规|规章|文件|制度|办法|规定|条例|方案|意见|清单|汇编|通知|规划|细则|指引|标准)"),
+    "honours": re.compile(r"(荣誉|称号|奖|表彰|示范|先进|评为|入选|获评)"),
+    "points": re.compile(r"(不足|问题|措施|举措|做法|方面|哪几点|哪些工作)"),
+}
+
+
+@dataclass
+class Item:
+    text: str
+    passage: int  # index into the passages list
+    sentence: str  # the verbatim sentence that names it (for highlighting)
+
+
+def wanted(question: str) -> list[str]:
+    """Which kinds of items the question asks for, most likely first."""
+    kinds = [kind for kind, pattern in _WANTS.items() if pattern.search(question)]
+    return kinds + [k for k in ("titles", "honours", "enums", "points") if k not in kinds]
+
+
+def items_in(sentence: str, kind: str) -> list[str]:
+    if kind == "titles":
+        return [f"《{t}》" for t in _TITLE.findall(sentence)]
+    if kind == "honours":  # the whole clause: who won it, and what
+        return [clause.strip() for clause in re.split(r"[,;。]", sentence) if _HONOUR.search(clause)]
+    if kind == "points":
+        return [f"{label}{text}" for label, text in _POINT.findall(sentence)]
+    found = []
+    for match in _ENUM.finditer(sentence):
+        parts = match[1].split("、")
+        parts[0] = _LEAD_VERB.sub("", parts[0])
+        parts[-1] = re.sub(r"(?:等|共)$", "", parts[-1])
+        found += [part.strip("“”") for part in parts if len(part.strip("“”")) >= 2]
+    return found
+
+
+def collect(question: str, passages, start: tuple[int, str], limit: int = 10) -> list[Item]:
+    """Items of the kind the question wants, from the starting sentence (passage index, sentence)
+    and the sentences after it in the same passage; the first kind that yields two or more wins."""
+    index, first = start
+    text = passages[index].text
+    at = text.find(first)
+    sentences = [text[s:e].strip() for s, e in sentence_spans(text, max(at, 0), len(text))][:6]
+    for kind in wanted(question):
+        items: list[Item] = []
+        for sentence in sentences:  # the rest of the paragraph: one topic, items may be sentences apart
+            items += [Item(i, index, sentence) for i in items_in(sentence, kind) if i not in [x.text for x in items]]
+        if len(items) >= 2 or (kind in ("titles", "honours") and items and _WANTS[kind].search(question)):
+            return items[:limit]
+    return []
+
+
+def in_document(question: str, chunks, limit: int = 10) -> list[Item]:
+    """Honours and titles anywhere in one report, for a question whose words the sentences naming
+    them do not share ("拿到了哪些荣誉" vs "获评全省法治政府建设示范单位")."""
+    kinds = [k for k in ("honours", "titles") if _WANTS[k].search(question)][:1]
+    out: list[Item] = []
+    for index, chunk in enumerate(chunks):
+        for s, e in sentence_spans(chunk.text, 0, len(chunk.text)):
+            sentence = chunk.text[s:e].strip()
+            for kind in kinds:
+                out += [Item(i, index, sentence) for i in items_in(sentence, kind) if i not in [x.text for x in out]]
+    return out[:limit]

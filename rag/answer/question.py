@@ -1,0 +1,201 @@
+"""Question analysis in one place: regions, years, follow-up resolution, intent and the asked-for slot.
+
+`analyse(question, history, coverage)` returns one `Analysis`; every later step (retrieve, select
+evidence, compose, verify) reads it instead of re-reading the question with regexes of its own.
+The rules follow the general grammar of questions about these reports: what is counted (多少人 →
+people, 几件 → cases), a named rate (纠错率), an amount, a date, a name, a list of named items, a
+figure to compute from two stated ones (没通过的 = 参加 − 通过; 加起来; 占比), a comparison across
+regions, a question about the document itself, or a whole section (存在的问题, 下一步计划).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag import units
+from rag.answer import followup
+from rag.textnorm import normalise
+
+_META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的)|落款|署名|名义|哪个(机构|单位|部门)(发布|印发|发出)|"
+                   r"发布(时间|日期|单位|机构)|(什么时候|哪天|何时)(发布|印发|发表|公布|签发|落款)|"
+                   r"哪一?年的?工作|哪一?年度|覆盖.{0,4}年|总结的是哪|什么类型|文本类型|正式.{0,6}报告吗|"
+                   r"年度报告吗|出自|出处|哪个网站|呈报|报送给)")
+SECTIONS = {
+    "problems": re.compile(r"(问题|不足|短板|薄弱|差距)"),
+    "plans": re.compile(r"(下一步|下步|计划|打算|安排|思路|重点工作|改进措施|明年|来年)"),
+}
+_SECTION_ASK = re.compile(r"(哪些|什么|有何|主要|列出|列举|概括|总结|说说|有哪几)")
+_COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个|各地|各地区|对比|比较|相比|谁的|谁更|最高|最低|排名|"
+                      r"几个地区|各个|分别是多少)")
+_LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪两|哪三|分别是什么|分别有|包括什么|包括哪|列举|几个方面|"
+                   r"什么荣誉|哪些荣誉|称号)")
+_RATE = re.compile(r"(?<!效)率|比例|比重|占比|百分比|百分之几")
+_AMOUNT = re.compile(r"金额|多少钱|资金|经费|万元|标的额|罚没款")
+_DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
+_YEAR = re.compile(r"(哪年|哪一年|何年|哪个年份)")
+_NAME = re.compile(r"(什么文件|哪份文件|哪部|什么制度|哪项制度|什么办法|叫什么|名称|什么名字|《)")
+_COUNT = re.compile(r"(多少|几)(?!个百分点)|数量|件数|人数|次数|总数")
+# computing from two stated figures
+_NEGATED = re.compile(r"(?:没有?|未|不|尚未|还没有?)(通过|考过|考试合格|合格|审结|办结|结案|受理|采纳|办理|完成|"
+                      r"整改|化解|到位|答复|上线)")
+_REMAINING = re.compile(r"(还有|还剩|剩下|剩余|尚有|结余)(多少|几)")
+_REMOVED = re.compile(r"扣除(?P<a>[^,，。?？]{2,20}?)(?:的|之)?(?:后|以后|之后)|除(?:了)?(?P<b>[^,，。?？]{2,20}?)(?:以外|之外|外)|"
+                      r"不(?:涉及|包括|含|属于)(?P<c>[^,，。?？]{2,20}?)的")
+_SUM = re.compile(r"(加起来|加在一起|合计|总共|共计|总计|一共|合起来)")
+_JOIN = re.compile(r"[和与及、]|加上")
+_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少)|(比例|占比)(是|为)?多少")
+_POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少)了?(几|多少)个?百分点")
+_PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|几|哪|什么|是否))|、(?=[^、]*(?:多少|几|哪|什么))")
+# synonyms of the verbs a question negates, as reports write the positive side
+VERB_FORMS = {"考过": "合格|通过|考试合格|取得", "考试合格": "合格|通过", "合格": "合格|通过", "通过": "通过|合格",
+              "审结": "审结|办结|结案", "办结": "办结|审结|结案", "结案": "结案|审结|办结", "受理": "受理|立案",
+              "完成": "完成|办结", "整改": "整改", "化解": "化解|调解成功|调成", "答复": "答复|办复", "上线": "上线"}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What one question part asks for, and what a quote must hold to answer it."""
+
+    kind: str  # count | rate | amount | points | date | year | name | list | text
+    unit_kinds: frozenset[str] = frozenset()  # rag.units kinds a figure must have (people, cases ...)
+    rates: frozenset[str] = frozenset()  # named rates by their head (纠错率): only that rate answers
+    label: str = ""  # the rate as the question names it (负责人出庭应诉率), for messages
+    head: str = ""  # count: the noun counted when the question names it right after the unit (多少个问题)
+
+    def describe(self) -> str:
+        """How the answer names a figure the report does not give: "但没有给出…"."""
+        if self.rates:
+            return (self.label or "、".join(sorted(self.rates))) + "的数值"
+        names = {"people": "人数", "cases": "件数", "times": "次数", "documents": "件数", "items": "数量",
+                 "organisations": "单位数", "households": "户数", "amount": "金额", "rate": "比例"}
+        asked = [names[k] for k in sorted(self.unit_kinds) if k in names]
+        if asked:
+            return "、".join(dict.fromkeys(asked))
+        return {"rate": "比例", "amount": "金额", "points": "变化幅度", "date": "日期", "year": "年份",
+                "name": "名称", "count": "具体数字"}.get(self.kind, "相关内容")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A figure computed from two stated ones."""
+
+    op: str  # difference | sum | share | points
+    verb: str = ""  # difference: the positive side of the negated verb, as a regex (合格|通过)
+    removed: str = ""  # difference: what is taken away (不予受理, 涉及金融机构借贷)
+    terms: tuple[str, ...] = ()  # sum: what is added up
+
+
+@dataclass
+class Part:
+    text: str
+    slot: Slot
+
+
+@dataclass
+class Analysis:
+    question: str  # as asked
+    resolved: str  # after follow-up resolution and punctuation normalisation: what is retrieved
+    regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    intent: str = "fact"  # fact | multi | list | derived | compare | meta | section
+    section: str = ""  # problems | plans, for intent "section"
+    parts: list[Part] = field(default_factory=list)
+    derivation: Derivation | None = None
+
+    @property
+    def slot(self) -> Slot:
+        return self.parts[0].slot if self.parts else Slot("text")
+
+
+def slot_of(text: str) -> Slot:
+    text = normalise(text)
+    rates = frozenset(re.findall(r"[\u4e00-\u9fff]{2}率", text)) - {"比率", "概率", "效率", "频率", "税率"}
+    if _POINTS.search(text):
+        return Slot("points", frozenset({"points", "rate"}))
+    if _RATE.search(text):
+        named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
+        label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
+        return Slot("rate", frozenset({"rate"}), rates, label)
+    if _AMOUNT.search(text):
+        return Slot("amount", frozenset({"amount"}))
+    if _YEAR.search(text):
+        return Slot("year")
+    if _DATE.search(text) and not _COUNT.search(text):
+        return Slot("date")
+    if _LIST.search(text):
+        return Slot("list")
+    if _COUNT.search(text):
+        return Slot("count", units.asked_kinds(text) - {"rate", "amount"}, head=_head_noun(text))
+    if _NAME.search(text):
+        return Slot("name")
+    return Slot("text")
+
+
+_HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户)(?:的)?([\u4e00-\u9fff]{2,4})")
+_NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|人员|工作|方面|情况)")
+
+
+def _head_noun(text: str) -> str:
+    """The noun a count question names after its unit: 多少个问题 -> 问题 (not 多少人参加 -> 参加)."""
+    match = _HEAD.search(text)
+    if not match or _NOT_HEAD.match(match[1]):
+        return ""
+    noun = re.split(r"[了过是被在呢吗的和与]", match[1])[0]
+    return noun if len(noun) >= 2 and not re.match(r"^(参加|参与|获得|通过|没有|还有|受理|办理|开展|完成|出台|发现)", noun) else ""
+
+
+def derivation_of(text: str) -> Derivation | None:
+    text = normalise(text)
+    if _POINTS.search(text):
+        return Derivation("points")
+    negated = _NEGATED.search(text)
+    if negated and _COUNT.search(text):
+        return Derivation("difference", verb=VERB_FORMS.get(negated[1], negated[1]))
+    removed = _REMOVED.search(text)
+    if removed and _COUNT.search(text):
+        return Derivation("difference", removed=next(g for g in removed.groups() if g).strip("的"))
+    if _REMAINING.search(text):
+        return Derivation("difference", verb="办结|审结|结案|完成|化解|整改")
+    if _SHARE.search(text):
+        return Derivation("share")
+    cue = _SUM.search(text)
+    if cue and _COUNT.search(text):
+        before = re.split(r"[,，]", text[:cue.start()])[-1]
+        terms = [t for t in _JOIN.split(before) if len(t) >= 2]
+        if len(terms) >= 2:
+            return Derivation("sum", terms=tuple(terms))
+    return None
+
+
+def split_parts(question: str) -> list[str]:
+    parts = [p.strip(" ,。") for p in _PART_SPLIT.split(normalise(question)) if p and len(p.strip(" ,。")) >= 2]
+    return parts or [question]
+
+
+def section_of(question: str) -> str:
+    if not _SECTION_ASK.search(question):
+        return ""
+    return next((name for name, asks in SECTIONS.items() if asks.search(question)), "")
+
+
+def analyse(question: str, history, coverage) -> Analysis:
+    """One record of everything the answerer needs to know about a question."""
+    text = normalise(question.strip())
+    resolved, regions, years = followup.resolve(text, history or [], coverage)
+    out = Analysis(question, resolved, regions, years)
+    out.parts = [Part(p, slot_of(p)) for p in split_parts(resolved)]
+    out.derivation = derivation_of(resolved)
+    out.section = section_of(resolved)
+    if _META.search(resolved):
+        out.intent = "meta"
+    elif len(regions) >= 2 or (not regions and _COMPARE.search(resolved)):
+        out.intent = "compare"
+    elif out.derivation:
+        out.intent = "derived"
+    elif out.section:
+        out.intent = "section"
+    elif any(p.slot.kind == "list" for p in out.parts):
+        out.intent = "list"
+    elif len(out.parts) > 1:
+        out.intent = "multi"
+    return out

@@ -1,0 +1,148 @@
+"""Each step of the extractive answerer on its own, on sentences written for the test (not the seeds):
+question analysis, the asked-for slot, evidence selection, derived numbers, named items, verification."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from rag.answer import compose, derive, items
+from rag.answer.cite import REFUSAL, verify
+from rag.answer.extractive import best_quotes, holds_slot
+from rag.answer.question import analyse, derivation_of, slot_of
+from rag.retrieve import Coverage
+from rag.types import Passage
+
+
+def _passage(text: str, n: int = 0, heading: str = "一、主要工作", region: str = "宜宾市叙州区", year: int = 2021,
+             score: float = 0.0) -> Passage:
+    return Passage(f"c{n}", text, "r.txt", region, year, "叙州区2021年法治政府建设工作报告", heading, "d", 0,
+                   len(text), score=score)
+
+
+COVERAGE = Coverage({("宜宾市叙州区", 2021)})
+
+
+@pytest.mark.parametrize("question,kind,units", [
+    ("叙州区去年有多少名执法人员参加了培训?", "count", {"people"}),
+    ("全区一共受理了几件复议申请?", "count", {"cases", "documents", "items"}),
+    ("行政诉讼的败诉率是多少?", "rate", {"rate"}),
+    ("罚没款金额是多少?", "amount", {"amount"}),
+    ("条例是哪一年出台的?", "year", set()),
+    ("听证会是什么时候召开的?", "date", set()),
+    ("制定了哪些规范性文件?", "list", set()),
+])
+def test_slot_of_paraphrases(question, kind, units):
+    slot = slot_of(question)
+    assert slot.kind == kind
+    assert units <= set(slot.unit_kinds)
+
+
+@pytest.mark.parametrize("question,op", [
+    ("参加考试的人里有多少人没有通过?", "difference"),
+    ("收到的申请里还有多少件没办结?", "difference"),
+    ("扣除不予受理的以后还剩多少件?", "difference"),
+    ("除了市本级以外,区县一共有多少名法律顾问?", "difference"),
+    ("社区矫正对象和安置帮教对象加起来有多少人?", "sum"),
+    ("合格率比上年提高了几个百分点?", "points"),
+    ("全年收案多少件?", None),
+])
+def test_derivation_of_paraphrases(question, op):
+    found = derivation_of(question)
+    assert (found.op if found else None) == op
+
+
+def test_analysis_names_intent_once():
+    assert analyse("叙州区2021年有哪些不足?", [], COVERAGE).intent == "section"
+    assert analyse("叙州区2021年出台了哪几部规章?", [], COVERAGE).intent == "list"
+    assert analyse("叙州区2021年参加考试的有多少人没考过?", [], COVERAGE).intent == "derived"
+    assert analyse("这份报告是谁发布的?", [], COVERAGE).intent == "meta"
+    assert analyse("叙州区收案多少件?败诉率多少?", [], COVERAGE).intent == "multi"
+    assert analyse("哪个地区的纠错率最高?", [], COVERAGE).intent == "compare"
+
+
+def test_a_count_of_people_is_not_answered_by_a_count_of_units():
+    people = slot_of("有多少人参加了培训?")
+    assert not holds_slot("全区12个单位参加了培训。", people)
+    assert holds_slot("全区共有360名干部参加了培训。", people)
+
+
+def test_a_count_names_what_it_counts():
+    problems = slot_of("评查发现了多少个问题?")
+    assert problems.head == "问题"
+    assert not holds_slot("全区12个单位开展了执法案卷评查。", problems)
+    assert holds_slot("开展执法案卷评查,发现问题25个。", problems)
+
+
+def test_a_rate_is_not_answered_by_its_change():
+    rate = slot_of("出庭应诉率是多少?")
+    assert not holds_slot("行政机关负责人出庭应诉率同比提高12.5%。", rate)
+    assert not holds_slot("结案率为81%,出庭应诉率同比提高12.5%。", rate)
+    assert holds_slot("行政机关负责人出庭应诉率达到96.5%。", rate)
+
+
+def test_passage_order_never_changes_the_quote():
+    texts = ["全区办理行政复议案件86件,纠错率为9.3%。", "全区法律援助中心受理案件412件。",
+             "行政诉讼一审结案40件,败诉率5%。"]
+    heads = ["(四)化解行政争议", "(五)公共法律服务", "(四)化解行政争议"]
+    winners = set()
+    for order in itertools.permutations(range(3)):
+        passages = [_passage(texts[i], i, heads[i]) for i in order]
+        top = best_quotes("行政复议的纠错率是多少?", passages, [])[0]
+        winners.add(top.text)
+    assert winners == {texts[0]}
+
+
+@pytest.mark.parametrize("question,sentence,shown", [
+    ("报名参加执法资格考试的人员中有多少人没考过?", "共有512人报名参加执法资格考试,其中468人考试合格。", "512 − 468 = 44人"),
+    ("受理的复议案件中还有多少件没有审结?", "全年受理行政复议案件64件,审结59件,纠错7件。", "64 − 59 = 5件"),
+    ("扣除不予受理的以后还有多少件?", "共收到行政复议申请75件,不予受理9件。", "75 − 9 = 66件"),
+    ("矫正对象和帮教对象加起来有多少人?", "现有社区矫正对象233人,安置帮教对象410人。", "233 + 410 = 643人"),
+    ("覆盖率提高了几个百分点?", "村居法律顾问覆盖率由82%提高到97%。", "97 − 82 = 15个百分点"),
+])
+def test_derived_figures_from_one_sentence(question, sentence, shown):
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.shown == shown
+
+
+def test_no_derivation_when_a_figure_is_missing():
+    question = "报名参加执法资格考试的人员中有多少人没考过?"
+    assert derive.solve(derivation_of(question), slot_of(question), "共有512人报名参加执法资格考试。", "人") is None
+
+
+def test_verifier_accepts_one_shown_operation_and_lists_it_as_derived():
+    passages = {1: "全年受理行政复议案件64件,审结59件。"}
+    check = verify("受理64件,审结59件[1];未审结 64 − 59 = 5件[1]", passages)
+    assert check.unverified == [] and check.derived == [{"value": "5", "operation": "64 − 59"}]
+    llm_style = verify("到年底还有5件没有审结[1]。", passages)  # no arithmetic written: still found
+    assert llm_style.derived and not llm_style.unverified
+    wrong = verify("到年底还有7件没有审结[1]。", passages)
+    assert wrong.unverified == ["7"] and not wrong.derived
+
+
+def test_items_are_collected_one_per_title_honour_or_point():
+    titles = "制定出台《叙州区重大行政决策程序规定》和《叙州区行政规范性文件管理办法》。"
+    assert items.items_in(titles, "titles") == ["《叙州区重大行政决策程序规定》", "《叙州区行政规范性文件管理办法》"]
+    honours = "区司法局获评全省法治政府建设示范单位;南岸街道获评全国民主法治示范社区。"
+    assert items.items_in(honours, "honours") == ["区司法局获评全省法治政府建设示范单位", "南岸街道获评全国民主法治示范社区"]
+    points = "一是法治意识有待增强;二是执法力量仍显不足。"
+    assert items.items_in(points, "points") == ["一是法治意识有待增强", "二是执法力量仍显不足"]
+    enum = "完成应急管理、城市管理、农业农村三个领域执法队伍整合。"
+    assert items.items_in(enum, "enums") == ["应急管理", "城市管理", "农业农村"]
+
+
+def test_partial_evidence_is_said_and_refused():
+    passages = [_passage("全区12个单位开展了执法案卷评查,评查结果全部通报。", 0, "(三)规范执法")]
+    composed = compose.extractive("叙州区执法案卷评查发现了多少个问题?", None, passages,
+                                  analysis=analyse("叙州区执法案卷评查发现了多少个问题?", [], COVERAGE))
+    assert composed.refused
+    assert composed.text.startswith(REFUSAL) and "报告提到" in composed.text and "但没有给出" in composed.text
+    assert composed.citations and composed.citations[0].chunk_id == "c0"
+
+
+def test_list_answer_has_one_cited_bullet_per_item():
+    passages = [_passage("区政府制定出台《叙州区重大行政决策程序规定》《叙州区行政规范性文件管理办法》两部规章。", 0)]
+    question = "叙州区2021年出台了哪几部规章?"
+    composed = compose.extractive(question, None, passages, analysis=analyse(question, [], COVERAGE))
+    bullets = [line for line in composed.text.splitlines() if line.startswith("- ")]
+    assert bullets == ["- 《叙州区重大行政决策程序规定》[1]", "- 《叙州区行政规范性文件管理办法》[1]"]
