@@ -1,6 +1,7 @@
 """The app in real headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def test_uploaded_report_becomes_answerable(page, tmp_path):
     page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)
     page.get_by_role("tab", name="问答").click()
     _ask(page, "示例县2021年受理了多少件法律援助案件?")
-    assert "４５６" in page.locator("#sources").inner_text()
+    assert "456" in page.locator("#sources").inner_text()  # full-width digits are normalised at cleaning
 
 
 def test_report_with_markup_renders_inert(page, tmp_path):
@@ -142,3 +143,24 @@ def test_compare_tab_shows_table_and_chart(page, tmp_path):
     assert "17.3%" in table and "20.93%" in table and "未自动提取到" in table
     page.wait_for_selector("#compare-chart canvas, #compare-chart svg", state="attached", timeout=30_000)
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+
+
+def test_library_tab_corrects_a_reports_year(page, tmp_path):
+    report = tmp_path / "宜宾年报.txt"
+    report.write_text("宜宾市2021年度法治政府建设工作报告\n一、主要成效\n全年受理法律援助案件 ６１８ 件。\n", encoding="utf-8")
+    _upload(page, report)
+    _choose(page, "#doc-pick", report.name)
+    year = page.locator("#edit-year textarea, #edit-year input").first
+    page.wait_for_function("() => { const e = document.querySelector('#edit-year textarea, #edit-year input');"
+                           " return e && e.value === '2021'; }")
+    year.fill("2019")
+    page.click("#doc-save")
+    page.wait_for_function("() => document.querySelector('#doc-status').innerText.includes('已更新')")
+    assert "年份 2019" in page.locator("#doc-status").inner_text()
+    page.wait_for_function("() => document.querySelector('#doc-table').innerText.includes('年度: 用户, 高')")
+    table = page.locator("#doc-table").inner_text()
+    assert re.search(r"宜宾市\s+四川省\s+2019\s+\S+\s+宜宾市2021年度法治政府建设工作报告", table), table  # 年度 column
+    page.screenshot(path=str(tmp_path / "library-edit.png"), full_page=True)
+    page.get_by_role("tab", name="问答").click()
+    _ask(page, "宜宾市2019年受理法律援助案件多少件?")
+    assert "618" in page.locator("#sources").inner_text() and "2019年" in page.locator("#sources").inner_text()

@@ -110,6 +110,20 @@ def test_an_edited_file_replaces_its_chunks_under_the_same_identity(embedder, tw
     assert "999件" in pipeline.search("大连市受理法律援助案件多少件", k=1).passages[0].text
 
 
+def test_a_moved_file_is_indexed_at_its_new_path_not_reported_as_its_own_duplicate(embedder, two_cities, tmp_path):
+    dalian, _ = two_cities
+    pipeline = make_pipeline(embedder)
+    pipeline.ingest([dalian])
+    old = pipeline.documents()[0][0]
+    moved = tmp_path / "archive" / "dalian-2021.html"
+    moved.parent.mkdir()
+    dalian.rename(moved)
+    report = pipeline.ingest([moved])
+    assert report.added == ["dalian-2021.html"] and not report.duplicates
+    docs = pipeline.documents()
+    assert [d.path for d, _ in docs] == [str(moved.resolve())] and pipeline.store.chunk_ids(old.doc_id) == []
+
+
 class Spy:
     """Counts calls to a real method and passes them through (not a mock: the method still runs)."""
 

@@ -47,10 +47,11 @@ def _chat_tab(pipeline) -> None:
 
 
 def _documents_tab(pipeline, region, year) -> None:
-    table = gr.Dataframe(h.documents_table(pipeline), label="已导入的报告", interactive=False, elem_id="doc-table")
+    table = gr.Dataframe(lambda: h.documents_table(pipeline), label="已导入的报告", interactive=False,
+                         elem_id="doc-table")  # a callable: read again on every page load
     with gr.Row():
-        pick = gr.Dropdown(h.document_choices(pipeline), label="选择报告: 查看全文(可疑文字以删除线标出)、更正或删除",
-                           elem_id="doc-pick")
+        pick = gr.Dropdown(h.document_choices(pipeline), value=None, elem_id="doc-pick",
+                           label="选择报告: 查看全文(可疑文字以删除线标出)、更正或删除")  # none picked: the form fills on pick
     with gr.Row(elem_id="doc-edit"):
         edit_year = gr.Textbox(label="年度", elem_id="edit-year", scale=1)
         edit_region = gr.Textbox(label="地区", elem_id="edit-region", scale=2)
