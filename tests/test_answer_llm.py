@@ -123,3 +123,14 @@ def test_cli_ask_json_in_both_modes(seeded, fake_openai, tmp_path):
                          capture_output=True, text=True, env=env, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "[大模型回答] 本溪市2022年纠错率23.29%[1]。" in run.stdout and "模式: 大模型" in run.stdout
+
+
+def test_an_llm_answer_that_subtracts_cited_numbers_is_derived_not_unverified(llm_pipeline, fake_openai):
+    def reply(req):
+        n = _passage(_user(req), "审结344件")
+        return f"芙蓉区2023年办理行政复议案件372件,审结344件,尚未审结 372 − 344 = 28件[{n}]。"
+    fake_openai.default = reply
+    result = answer("芙蓉区2023年办理的复议案件到年底还有多少件没审结?", llm_pipeline, mode="llm")
+    assert result.mode == "llm" and result.unverified == []
+    assert result.derived == [{"value": "28", "operation": "372 − 344"}]
+    assert result.to_json()["derived"] == result.derived
