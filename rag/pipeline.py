@@ -183,11 +183,11 @@ class Pipeline(LibraryOps):
         rankings: dict[str, list[str]] = {}
         dense: dict[str, Passage] = {}
         if mode in ("hybrid", "dense"):
-            where = retrieve.where_clause(plan.regions, plan.year_filter)
+            where = retrieve.where_clause(plan.regions, plan.year_filter, plan.doc_filter)
             dense = {p.chunk_id: p for p in self.store.query(self.embedder.query(question), pool, where)}
             rankings["dense"] = list(dense)
         if mode in ("hybrid", "lexical"):
-            hits = self.lexical.search(question, pool, plan.regions, plan.year_filter)
+            hits = self.lexical.search(question, pool, plan.regions, plan.year_filter, plan.doc_filter)
             rankings["lexical"] = [chunk_id for chunk_id, _ in hits]
         weights = {"dense": self.settings.dense_weight, "lexical": self.settings.lexical_weight}
         fused = retrieve.fuse(rankings, weights, self.settings.rrf_k)[:k]

@@ -22,19 +22,22 @@ class Coverage:
     # posting date): a year missing from `pairs` is then no ground for refusal
     unsure: set[str] = field(default_factory=set)
     labels: dict[str, list[str]] = field(default_factory=dict)  # region -> titles of its unsure reports
+    docs: list[tuple[str, str, int | None, bool]] = field(default_factory=list)  # (doc_id, region, year, sure)
 
     @classmethod
     def of(cls, documents) -> "Coverage":
         from rag.ingest.meta import STRONG_SOURCES
 
-        pairs, unsure, labels = set(), set(), {}
+        pairs, unsure, labels, docs = set(), set(), {}, []
         for doc in documents:
             pairs.add((doc.region, doc.year))
             source = (doc.provenance or {}).get("year", {}).get("source")
-            if doc.year is None or (doc.provenance and source not in STRONG_SOURCES):
+            sure = doc.year is not None and (not doc.provenance or source in STRONG_SOURCES)
+            if not sure:
                 unsure.add(doc.region)
                 labels.setdefault(doc.region, []).append(doc.title)
-        return cls(pairs, unsure, labels)
+            docs.append((doc.doc_id, doc.region, doc.year, sure))
+        return cls(pairs, unsure, labels, docs)
 
     @property
     def regions(self) -> list[str]:
@@ -53,6 +56,7 @@ class QueryPlan:
     notices: list[str] = field(default_factory=list)  # what the index cannot cover, for the user
     year_filter: list[int] = field(default_factory=list)  # years actually applied as a filter
     unsure_year: bool = False  # the asked year is missing but some report's year is not known for sure
+    doc_filter: list[str] = field(default_factory=list)  # then: the reports a search may use
 
 
 def aliases(region: str) -> list[str]:
@@ -125,11 +129,15 @@ def _check_coverage(plan: QueryPlan, coverage: Coverage) -> None:
         else:
             plan.notices.append(f"索引中没有{'、'.join(map(str, plan.years))}年的报告。")
     plan.unsure_year = bool(unsure) and len(have) < len(plan.years)
-    plan.year_filter = [] if plan.unsure_year else have
+    plan.year_filter = have
+    if plan.unsure_year:  # the reports of the asked years, and those whose year is not known for sure
+        plan.doc_filter = [d for d, r, y, sure in coverage.docs if (not plan.regions or r in plan.regions)
+                           and (not sure or y in have)]
+        plan.year_filter = []
 
 
-def where_clause(regions: list[str], years: list[int]) -> dict | None:
-    parts = []
+def where_clause(regions: list[str], years: list[int], docs: list[str] | None = None) -> dict | None:
+    parts = [{"doc_id": {"$in": docs}}] if docs else []
     if regions:
         parts.append({"region": {"$in": regions}})
     if years:

@@ -28,6 +28,14 @@ def test_chat_handler_answers_with_markers_and_source_cards(seeded):
     assert len(history) == 1 and history[0].citations[0].region == "长沙市芙蓉区"
 
 
+def test_derived_figures_are_marked_as_computed_in_chat_and_sources(seeded):
+    question = "平遥县2020年参加执法证申领考试的人员里有多少人没有考过?"
+    chat, sources, history = _drain(h.ask(seeded, question, [], [], [], [], "extractive"))
+    assert history[0].derived and not history[0].unverified
+    assert "〔计算得出〕" in chat[-1]["content"] and "计算得出:" in sources
+    assert f"= {history[0].derived[0]['value']}" in sources
+
+
 def test_chat_filters_and_follow_ups_use_the_same_pipeline(seeded):
     _, _, history = _drain(h.ask(seeded, "行政复议纠错率是多少?", [], [], ["温州市"], [], "extractive"))
     assert "17.3%" in history[-1].answer and {c.region for c in history[-1].citations} == {"温州市"}

@@ -59,6 +59,8 @@ def sources_html(result: Answer | None) -> str:
         parts.append('<span class="badge warn">未找到答案</span>')
     if result.unverified:
         parts.append(f'<span class="badge warn">未核实数字: {html.escape("、".join(result.unverified))}</span>')
+    for item in result.derived:
+        parts.append(f'<span class="badge">计算得出: {html.escape(item["operation"])} = {html.escape(item["value"])}</span>')
     if result.invalid_markers:
         parts.append(f'<span class="badge warn">已删除无效引用: {len(result.invalid_markers)} 个</span>')
     parts.append("</div>")
@@ -75,7 +77,9 @@ def chat_text(result: Answer) -> str:
     badge = "〔大模型〕" if result.mode == "llm" else ("" if "抽取式" in result.answer else "〔抽取式〕")
     notices = "".join(f"\n\n> 注意: {html.escape(n, quote=False)}" for n in result.notices)
     warn = f"\n\n⚠ 未能在引用段落中核实的数字: {'、'.join(result.unverified)}" if result.unverified else ""
-    return f"{badge} {text}{notices}{warn}".strip()
+    derived = "".join(f"\n\n〔计算得出〕{html.escape(d['value'])} = {html.escape(d['operation'])}(由引用段落中的数字计算)"
+                      for d in result.derived)
+    return f"{badge} {text}{notices}{derived}{warn}".strip()
 
 
 def document_html(doc: Document) -> str:

@@ -23,6 +23,9 @@ def citation(n: int, passage: Passage, quotes: list[str]) -> Citation:
 
 
 def _label(p: Passage) -> str:
+    """Whose words these are: region and year, or the report's title when the region is unknown."""
+    if not p.region:
+        return f"《{p.title}》" + (f"({p.year}年)" if p.year else "")
     return f"{p.region}{p.year}年" if p.year else p.region
 
 
@@ -107,20 +110,18 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
             return derived
     if not quotes:
         return _partial(passages, missing) or Composed(_weak_refusal(passages), [], True)
-    if any(p.slot.kind == "list" for p in _parts(question, analysis)):
-        listed = _listed(question, passages, quotes[0])
-        if listed is not None:
-            return listed
     numbering = _Numbering(passages)
     labels = {_label(passages[q.passage]) for q in quotes}
     lines = [EXTRACTIVE_NOTE]
     if len(labels) == 1:
         lines.append(f"{labels.pop()}:")
     for q in quotes:
-        prefix = "" if lines[1].endswith(":") else f"{_label(passages[q.passage])}: "
+        prefix = "" if len(lines) > 1 and lines[1].endswith(":") else f"{_label(passages[q.passage])}: "
         lines.append(f"- {prefix}{q.text}[{numbering.cite(q.passage, q.text)}]")
     for part, _ in missing:  # a part of a multi-part question the reports do not answer
         lines.append(f"- {part.text}: 报告中没有给出{part.slot.describe()}")
+    if any(p.slot.kind == "list" for p in _parts(question, analysis)):
+        lines += _item_lines(question, passages, quotes, numbering)
     return Composed("\n".join(lines), numbering.citations())
 
 
@@ -178,16 +179,17 @@ def document_items(question: str, chunks: list[Passage]) -> Composed | None:
     return Composed("\n".join(lines), numbering.citations())
 
 
-def _listed(question: str, passages: list[Passage], best: Quote) -> Composed | None:
-    """One cited bullet per named item, from the best sentence and the ones after it."""
-    start = (best.passage, _sentence_of(passages[best.passage].text, best.text))
-    found = items.collect(question, passages, start)
-    if not found:
-        return None
-    numbering = _Numbering(passages)
-    lines = [EXTRACTIVE_NOTE, f"{_label(passages[best.passage])}:"]
-    lines += [f"- {item.text}[{numbering.cite(item.passage, item.sentence)}]" for item in found]
-    return Composed("\n".join(lines), numbering.citations())
+def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], numbering: "_Numbering") -> list[str]:
+    """The named items of the quoted sentences, one cited bullet each (after the quotes that name
+    them, so counts and context stay with the list)."""
+    found: list[items.Item] = []
+    for quote in quotes:
+        sentence = _sentence_of(passages[quote.passage].text, quote.text)
+        found += [i for i in items.collect(question, passages, (quote.passage, sentence), whole_passage=False)
+                  if i.text not in [x.text for x in found]]
+    if len(found) < 2:
+        return []
+    return ["其中点名的各项:"] + [f"- {i.text}[{numbering.cite(i.passage, i.sentence)}]" for i in found[:12]]
 
 
 def _weak_refusal(passages: list[Passage]) -> str:

@@ -31,10 +31,25 @@ class Derived:
 
 
 def _clause(text: str, q: units.Quantity) -> str:
-    """The clause around a figure (between the punctuation marks on either side)."""
-    start = max(text.rfind(mark, 0, q.start) for mark in ",;。:、") + 1
-    ends = [i for i in (text.find(mark, q.end) for mark in ",;。") if i != -1]
+    """The clause around a figure (between the punctuation marks or brackets on either side)."""
+    start = max(text.rfind(mark, 0, q.start) for mark in ",;。:、(") + 1
+    ends = [i for i in (text.find(mark, q.end) for mark in ",;。)") if i != -1]
     return text[start:min(ends) if ends else len(text)]
+
+
+def _segments(text: str, figures, index: int) -> tuple[str, str]:
+    """(before, after): the words between this figure and its neighbours in the same clause,
+    asides in brackets removed: what the figure counts ('145个乡(镇)工作站、' -> '乡工作站')."""
+    q = figures[index]
+    clause_start = max(text.rfind(mark, 0, q.start) for mark in ",;。:") + 1
+    ends = [i for i in (text.find(mark, q.end) for mark in ",;。") if i != -1]
+    clause_end = min(ends) if ends else len(text)
+    prev_end = figures[index - 1].end if index else 0
+    next_start = figures[index + 1].start if index + 1 < len(figures) else len(text)
+    before = text[max(clause_start, prev_end):q.start]
+    after = text[q.end:min(clause_end, next_start)]
+    strip = lambda t: re.sub(r"\([^()]*\)", "", t)  # noqa: E731
+    return strip(before), strip(after)
 
 
 def _grams(text: str) -> set[str]:
@@ -47,9 +62,9 @@ def _overlap(term: str, clause: str) -> float:
 
 
 def _figures(sentence: str, slot: Slot) -> list[units.Quantity]:
+    if slot.kind == "points":  # levels before and after: "从去年的3%提高到5%"
+        return [q for q in units.find_quantities(sentence) if q.unit == "%"]
     found = [q for q in units.find_quantities(sentence) if not units.is_change(sentence[:q.start])]
-    if slot.kind == "points":
-        return [q for q in found if q.unit == "%"]
     found = [q for q in found if q.unit not in ("%", "‰", "个百分点")]
     kinds = slot.unit_kinds
     return [q for q in found if units.compatible(q.unit, kinds)] if kinds else found
@@ -98,7 +113,7 @@ def _difference(derivation: Derivation, text: str, figures):
     def is_part(q) -> bool:
         clause = _clause(text, q)
         if derivation.removed:
-            return _overlap(derivation.removed, clause) >= 0.5
+            return _overlap(derivation.removed, clause) >= 0.7
         hit = re.search(f"(?<!不予)(?<!未)(?<!不)({derivation.verb})", clause)
         return bool(hit)
 
@@ -114,8 +129,9 @@ def _difference(derivation: Derivation, text: str, figures):
 def _sum(derivation: Derivation, text: str, figures):
     picked = []
     for term in derivation.terms[:2]:
-        scored = sorted(((_overlap(term, _clause(text, q)), i) for i, q in enumerate(figures)), reverse=True)
-        best = next(((s, i) for s, i in scored if s >= 0.5 and i not in [p for p in picked]), None)
+        tail = term[-6:]  # a noun phrase ends with its head: 在管的社区矫正对象 -> 社区矫正对象
+        scored = [(max(_overlap(tail, seg) for seg in _segments(text, figures, i)), -i, i) for i in range(len(figures))]
+        best = next(((s, i) for s, _, i in sorted(scored, reverse=True) if s >= 0.5 and i not in picked), None)
         if best is None:
             return None
         picked.append(best[1])

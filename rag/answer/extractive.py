@@ -53,8 +53,12 @@ def holds_slot(quote: str, slot: Slot) -> bool:
         return bool(SHAPES[slot.kind].search(quote))
     if slot.kind == "rate":
         return _rate_level(quote, slot.rates)
+    if slot.kind == "change":  # "同比增长了多少": only a change answers, not the level itself
+        return any(units.is_change(quote[:q.start]) for q in units.find_quantities(quote))
     if slot.kind == "points":
         return "百分点" in quote or len([q for q in units.find_quantities(quote) if q.unit == "%"]) >= 2
+    if slot.kind == "count" and slot.unit_word and slot.unit_word not in units.UNIT_KINDS:
+        return bool(re.search(rf"\d+\s*[余多]?{re.escape(slot.unit_word)}", quote))  # 连续5年, 3个月
     if slot.kind in ("count", "amount"):
         found = [q for q in units.find_quantities(quote) if not units.is_change(quote[:q.start])
                  and q.unit not in ("%", "‰", "个百分点")]
@@ -65,15 +69,17 @@ def holds_slot(quote: str, slot: Slot) -> bool:
 
 
 def _counts_head(quote: str, q, head: str) -> bool:
-    """'多少个问题' is answered by '发现问题25个' or '25个问题', not by '12个单位': the counted noun
-    (a bigram of it) stands in the figure's clause."""
+    """'多少个问题' is answered by '发现问题25个' or '25个问题', not by '12个单位': a figure directly
+    followed by a noun that shares nothing with the counted noun counts something else."""
     if not head:
         return True
+    after = re.match(r"[\u4e00-\u9fff]{2,4}", quote[q.end:])
+    if not after:
+        return True
+    grams = {head[i:i + 2] for i in range(len(head) - 1)}
+    named = {after[0][i:i + 2] for i in range(len(after[0]) - 1)}
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
-    clause = quote[start:min(ends) if ends else len(quote)]
-    grams = {head[i:i + 2] for i in range(len(head) - 1)} or {head}
-    return any(g in clause for g in grams)
+    return bool(grams & named) or head in quote[start:q.start]
 
 
 def _rate_level(quote: str, rates: frozenset[str]) -> bool:

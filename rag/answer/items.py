@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rag.ingest.chunk import sentence_spans
 
 _TITLE = re.compile(r"《([^《》]{2,60})》")
+_QUOTED = re.compile(r"“([^“”]{4,40})”")
 _HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得|入选|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
 _POINT = re.compile(r"([一二三四五六七八九十]是)([^;。]{4,80})")
 _ENUM = re.compile(r"([\u4e00-\u9fff“”()]{2,14}(?:、[\u4e00-\u9fff“”()]{2,14}){1,12})(?=(?:等|共)?\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:个|项|类|家|部|大|种|方面|领域))")
@@ -35,12 +36,15 @@ class Item:
 def wanted(question: str) -> list[str]:
     """Which kinds of items the question asks for, most likely first."""
     kinds = [kind for kind, pattern in _WANTS.items() if pattern.search(question)]
-    return kinds + [k for k in ("titles", "honours", "enums", "points") if k not in kinds]
+    return kinds + [k for k in ("titles", "quoted", "honours", "enums", "points") if k not in kinds]
 
 
 def items_in(sentence: str, kind: str) -> list[str]:
     if kind == "titles":
         return [f"《{t}》" for t in _TITLE.findall(sentence)]
+    if kind == "quoted":  # named projects, campaigns: “发扬立法首创精神、引领绿色发展”
+        found = _QUOTED.findall(sentence)
+        return [f"“{q}”" for q in found] if len(found) >= 2 else []
     if kind == "honours":  # the whole clause: who won it, and what
         return [clause.strip() for clause in re.split(r"[,;。]", sentence) if _HONOUR.search(clause)]
     if kind == "points":
@@ -54,18 +58,19 @@ def items_in(sentence: str, kind: str) -> list[str]:
     return found
 
 
-def collect(question: str, passages, start: tuple[int, str], limit: int = 10) -> list[Item]:
+def collect(question: str, passages, start: tuple[int, str], limit: int = 10, whole_passage: bool = True) -> list[Item]:
     """Items of the kind the question wants, from the starting sentence (passage index, sentence)
     and the sentences after it in the same passage; the first kind that yields two or more wins."""
     index, first = start
     text = passages[index].text
     at = text.find(first)
-    sentences = [text[s:e].strip() for s, e in sentence_spans(text, max(at, 0), len(text))][:6]
+    sentences = [text[s:e].strip() for s, e in sentence_spans(text, max(at, 0), len(text))][:6 if whole_passage else 1]
     for kind in wanted(question):
         items: list[Item] = []
         for sentence in sentences:  # the rest of the paragraph: one topic, items may be sentences apart
             items += [Item(i, index, sentence) for i in items_in(sentence, kind) if i not in [x.text for x in items]]
-        if len(items) >= 2 or (kind in ("titles", "honours") and items and _WANTS[kind].search(question)):
+        if len(items) >= 2 or (items and not whole_passage) or (kind in ("titles", "honours") and items
+                                                                 and _WANTS[kind].search(question)):
             return items[:limit]
     return []
 

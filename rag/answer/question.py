@@ -61,6 +61,7 @@ class Slot:
     rates: frozenset[str] = frozenset()  # named rates by their head (纠错率): only that rate answers
     label: str = ""  # the rate as the question names it (负责人出庭应诉率), for messages
     head: str = ""  # count: the noun counted when the question names it right after the unit (多少个问题)
+    unit_word: str = ""  # count: the word after 多少/几 (件, 人, 年, 个月)
 
     def describe(self) -> str:
         """How the answer names a figure the report does not give: "但没有给出…"."""
@@ -112,6 +113,8 @@ def slot_of(text: str) -> Slot:
     rates = frozenset(re.findall(r"[\u4e00-\u9fff]{2}率", text)) - {"比率", "概率", "效率", "频率", "税率"}
     if _POINTS.search(text):
         return Slot("points", frozenset({"points", "rate"}))
+    if _CHANGE_ASKED.search(text):
+        return Slot("change")
     if _RATE.search(text):
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
@@ -125,14 +128,19 @@ def slot_of(text: str) -> Slot:
     if _LIST.search(text):
         return Slot("list")
     if _COUNT.search(text):
-        return Slot("count", units.asked_kinds(text) - {"rate", "amount"}, head=_head_noun(text))
+        asked = units.asked_kinds(text.replace("个人员", "个 人员")) - {"rate", "amount"}  # 多少个人员编制: 个
+        word = re.search(r"(?:多少|几)(个月|个工作日|年|天|日|周|小时|[\u4e00-\u9fff]{1,2}?)(?=[\u4e00-\u9fff]|$|[?,。])", text)
+        unit_word = word[1] if word and (word[1] in units.UNIT_KINDS or word[1] in _TIME_WORDS) else ""
+        return Slot("count", asked, head=_head_noun(text), unit_word=unit_word)
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
 
 
-_HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户)(?:的)?([\u4e00-\u9fff]{2,4})")
-_NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|人员|工作|方面|情况)")
+_HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户)(?:的)?([\u4e00-\u9fff]{2,6})")
+_NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|工作|方面|情况)")
+_TIME_WORDS = {"年", "个月", "个工作日", "天", "日", "周", "小时"}
+_CHANGE_ASKED = re.compile(r"(同比|比上年|较上年|比去年|较去年|比前一年)?(增长|增加|提高|上升|下降|减少|降低)了?(多少|几)(?!个百分点)")
 
 
 def _head_noun(text: str) -> str:
@@ -160,15 +168,31 @@ def derivation_of(text: str) -> Derivation | None:
         return Derivation("share")
     cue = _SUM.search(text)
     if cue and _COUNT.search(text):
-        before = re.split(r"[,，]", text[:cue.start()])[-1]
-        terms = [t for t in _JOIN.split(before) if len(t) >= 2]
+        before = re.sub(r"\([^()]*\)", "", re.split(r"[,，]", text[:cue.start()])[-1])
+        terms = [t for t in re.split(r"[和与及]|加上", before) if len(t) >= 2]
+        if len(terms) < 2:
+            terms = [t for t in _JOIN.split(before) if len(t) >= 2]
         if len(terms) >= 2:
             return Derivation("sum", terms=tuple(terms))
     return None
 
 
+_ASKS = re.compile(r"(多少|几|哪|什么|是否|如何|怎样|怎么|吗|呢|谁|何|有没有|分别)")
+
+
 def split_parts(question: str) -> list[str]:
-    parts = [p.strip(" ,。") for p in _PART_SPLIT.split(normalise(question)) if p and len(p.strip(" ,。")) >= 2]
+    """The sub-questions of a multi-part question; a piece that asks nothing ("那份报告里") is
+    context for the piece after it, not a part of its own."""
+    pieces = [p.strip(" ,。") for p in _PART_SPLIT.split(normalise(question)) if p and len(p.strip(" ,。")) >= 2]
+    parts, context = [], ""
+    for piece in pieces:
+        if not _ASKS.search(piece):
+            context += piece + ","
+            continue
+        parts.append(context + piece)
+        context = ""
+    if context and parts:
+        parts[-1] += "," + context.rstrip(",")
     return parts or [question]
 
 

@@ -115,7 +115,8 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
 def _target_docs(pipeline, plan, passages: list[Passage]) -> list:
     """The reports a question is about: its regions (and years), else the best passage's report."""
     docs = [d for d, _ in pipeline.documents()]
-    chosen = [d for d in docs if d.region in plan.regions and (not plan.year_filter or d.year in plan.year_filter)]
+    chosen = [d for d in docs if d.region in plan.regions and (not plan.year_filter or d.year in plan.year_filter)
+              and (not plan.doc_filter or d.doc_id in plan.doc_filter)]
     if not chosen and passages:
         chosen = [d for d in docs if d.doc_id == passages[0].doc_id]
     return chosen

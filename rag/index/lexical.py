@@ -42,7 +42,8 @@ class LexicalIndex:
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         corpus = [tokenize(t) or ["\u3000"] for t in texts]
         retriever.index(corpus or [["\u3000"]], show_progress=False)  # bm25s needs one row: an empty library
-        rows = [{"id": i, "region": m.get("region", ""), "year": m.get("year", -1)} for i, m in zip(ids, metas)]
+        rows = [{"id": i, "region": m.get("region", ""), "year": m.get("year", -1), "doc_id": m.get("doc_id", "")}
+                for i, m in zip(ids, metas)]
         df: dict[str, int] = {}
         for tokens in corpus:
             for token in set(tokens):
@@ -82,14 +83,14 @@ class LexicalIndex:
         return cls(retriever, rows, json.loads((directory / "df.json").read_text(encoding="utf-8")))
 
     def search(self, query: str, k: int, regions: list[str] | None = None,
-               years: list[int] | None = None) -> list[tuple[str, float]]:
+               years: list[int] | None = None, docs: list[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (chunk id, score) among rows matching the filters; only rows that share a token."""
         tokens = [t for t in tokenize(query) if t in self.retriever.vocab_dict]
         if not tokens or not self.rows:
             return []
         scores = self.retriever.get_scores(tokens)
         mask = np.array([(not regions or r["region"] in regions) and (not years or r["year"] in years)
-                         for r in self.rows])
+                         and (not docs or r.get("doc_id", docs[0]) in docs) for r in self.rows])  # older rows: no doc_id
         scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:k]
         return [(self.rows[i]["id"], float(scores[i])) for i in top if scores[i] > 0]
