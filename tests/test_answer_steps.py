@@ -98,7 +98,7 @@ def test_passage_order_never_changes_the_quote():
     ("受理的复议案件中还有多少件没有审结?", "全年受理行政复议案件64件,审结59件,纠错7件。", "64 − 59 = 5件"),
     ("扣除不予受理的以后还有多少件?", "共收到行政复议申请75件,不予受理9件。", "75 − 9 = 66件"),
     ("矫正对象和帮教对象加起来有多少人?", "现有社区矫正对象233人,安置帮教对象410人。", "233 + 410 = 643人"),
-    ("覆盖率提高了几个百分点?", "村居法律顾问覆盖率由82%提高到97%。", "97 − 82 = 15个百分点"),
+    ("覆盖率提高了几个百分点?", "村居法律顾问覆盖率由82%提高到97%。", "97% − 82% = 15个百分点"),
 ])
 def test_derived_figures_from_one_sentence(question, sentence, shown):
     found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
@@ -116,6 +116,8 @@ def test_verifier_accepts_one_shown_operation_and_lists_it_as_derived():
     assert check.unverified == [] and check.derived == [{"value": "5", "operation": "64 − 59"}]
     llm_style = verify("到年底还有5件没有审结[1]。", passages)  # no arithmetic written: still found
     assert llm_style.derived and not llm_style.unverified
+    points = verify("覆盖率由82%提高到97%,提高 97% − 82% = 15个百分点[1]", {1: "覆盖率由82%提高到97%。"})
+    assert points.unverified == [] and points.derived == [{"value": "15", "operation": "97 − 82"}]
     wrong = verify("到年底还有7件没有审结[1]。", passages)
     assert wrong.unverified == ["7"] and not wrong.derived
 

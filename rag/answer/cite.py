@@ -114,7 +114,7 @@ def _shown_operation(claim: str, written: str) -> str:
     """'295 − 267 = 28人' written in the claim, when its result is this number and both operands
     are numbers the claim's citations vouch for (checked by the caller through `allowed`)."""
     number = re.escape(re.sub(r"[^\d.]", "", written))
-    match = re.search(rf"(\d+(?:\.\d+)?)\s*([−\-+÷])\s*(\d+(?:\.\d+)?)\s*=\s*{number}(?!\d)", normalise(claim))
+    match = re.search(rf"(\d+(?:\.\d+)?)%?\s*([−\-+÷])\s*(\d+(?:\.\d+)?)%?\s*=\s*{number}(?!\d)", normalise(claim))
     if not match:
         return ""
     a, op, b = Decimal(match[1]), match[2], Decimal(match[3])

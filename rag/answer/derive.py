@@ -103,7 +103,9 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     value = x - y if op == MINUS else x + y
     if value <= 0:
         return None
-    unit = "个百分点" if derivation.op == "points" else (asked_unit or b.unit.lstrip("余多"))
+    if derivation.op == "points":  # the operands are rates: shown with their %
+        return Derived(_fmt(value), "个百分点", f"{a.number}% {op} {b.number}%", sentence)
+    unit = asked_unit or b.unit.lstrip("余多")
     return Derived(_fmt(value), unit, f"{a.number} {op} {b.number}", sentence)
 
 
