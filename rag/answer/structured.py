@@ -9,10 +9,7 @@ from rag.answer.compose import EXTRACTIVE_NOTE, citation, mask_spam
 from rag.ingest.chunk import sentence_spans
 from rag.types import Citation, Document, Passage
 
-META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的)|落款|署名|名义|哪个(机构|单位|部门)(发布|印发|发出)|"
-                  r"发布(时间|日期|单位|机构)|(什么时候|哪天|何时)(发布|印发|发表|公布|签发|落款)|"
-                  r"哪一?年的?工作|哪一?年度|覆盖.{0,4}年|总结的是哪|什么类型|文本类型|正式.{0,6}报告吗|"
-                  r"年度报告吗|出自|出处|哪个网站|呈报|报送给)")
+# (question words, heading words) per section kind; questions are analysed in rag/answer/question.py
 SECTIONS = {
     "problems": (re.compile(r"(问题|不足|短板|薄弱)"), re.compile(r"问题|不足")),
     "plans": (re.compile(r"(下一步|下步|计划|打算|安排|思路|重点工作|改进措施)"),
@@ -24,16 +21,6 @@ STATES = {
     "plans": re.compile(r"(下一步|今后|明年|将继续|将进一步|将全力|将高举|将坚持|工作,将|工作,将)"),
 }
 DOC_TYPES = {"annual_report": "年度工作报告", "news": "新闻报道(不是政府的正式年度报告)", "other": "其他文本"}
-
-
-def meta_intent(question: str) -> bool:
-    return bool(META.search(question))
-
-
-def section_intent(question: str) -> str:
-    if not re.search(r"(哪些|什么|有何|主要|列出|列举|概括|总结|说说)", question):
-        return ""
-    return next((name for name, (asks, _) in SECTIONS.items() if asks.search(question)), "")
 
 
 def meta_answer(docs: list[tuple[Document, list[Passage]]]) -> tuple[str, list[Citation]]:

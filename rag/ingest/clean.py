@@ -28,7 +28,7 @@ _DATE_KEYS = {"发布日期", "发布时间", "成文日期", "更新时间", "�
 _STAMP = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?")
 _COUNTERS = {"浏览量", "浏览次数", "点击次数", "阅读次数", "访问量", "访问次数"}
 # values a reposting site writes where a source belongs: not a publisher
-_NO_SOURCE = re.compile(r"(网友|投稿|小编|整理|转载|互联网|网络|本站|原创|佚名|未知)")
+NO_SOURCE = re.compile(r"(网友|投稿|小编|整理|转载|互联网|网络|本站|原创|佚名|未知)")
 
 _WEEKDAY = r"(星期|周|礼拜)[一二三四五六日天]"
 CHROME = [
@@ -64,7 +64,7 @@ _TOP_KEPT = 10  # ... before the body starts
 # "标题_某某区人民政府门户网站", "标题 - 某某网": a page title carrying its site's name
 _SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*[^_|｜]{2,30}(门户网站|政府网|网站|人民政府|网)$|\s+[-—]\s+[^-—]{2,30}(门户网站|政府网|网站)$")
 _LONG_LINE = 600  # a page flattened into one line: break it at its title and headings
-_DOC_NOUN = r"(报告|总结|方案|要点|规划|计划|通知|意见|白皮书|解读|决定|办法)"
+DOC_NOUN = r"(报告|总结|方案|要点|规划|计划|通知|意见|白皮书|解读|决定|办法)"
 
 
 def parse_fields(line: str) -> dict[str, str]:
@@ -165,7 +165,7 @@ def _menu_lines(lines: list[str]) -> set[int]:
 def _read_fields(line: str, header: dict[str, str]) -> None:
     for key, value in parse_fields(line).items():
         value = value.strip(" |｜")
-        if key in _COUNTERS or (key in ("来源", "文章来源", "信息来源") and _NO_SOURCE.search(value)):
+        if key in _COUNTERS or (key in ("来源", "文章来源", "信息来源") and NO_SOURCE.search(value)):
             continue
         if key in _DATE_KEYS:  # "2023-05-07 17:15:05 公文范文": the date and time, not the site's category
             stamp = _STAMP.match(value)
@@ -187,7 +187,7 @@ def is_header_line(line: str) -> bool:
 
 
 _NUM = "一二三四五六七八九十"
-_TITLE_THEN_BODY = re.compile(rf"^(.{{4,60}}?{_DOC_NOUN})(?=\s*(?:\d{{4}}\s*年|[{_NUM}]+、|今年|近年|过去|一年来|按照|根据|为|现将))")
+_TITLE_THEN_BODY = re.compile(rf"^(.{{4,60}}?{DOC_NOUN})(?=\s*(?:\d{{4}}\s*年|[{_NUM}]+、|今年|近年|过去|一年来|按照|根据|为|现将))")
 _INLINE_HEADING = re.compile(rf"(?<=[。;;!?!?])\s*(?=[{_NUM}]{{1,3}}、)|(?<=[。!?!?])\s*(?=[((][{_NUM}]{{1,3}}[))])")
 _SUB_AFTER_HEADING = re.compile(rf"^([{_NUM}]{{1,3}}、[^。]{{2,40}}?)(?=[((][{_NUM}]{{1,3}}[))])")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rag.errors import InputError
 from rag.ingest import gazetteer, spam
-from rag.ingest.clean import is_header_line
+from rag.ingest.clean import DOC_NOUN, NO_SOURCE, is_header_line
 from rag.types import Document, Span
 
 DOC_TYPES = ("annual_report", "news", "interpretation", "plan", "yearbook", "other")
@@ -37,10 +37,9 @@ _YEARBOOK_LEAD = re.compile(r"^【[^】]{2,12}】\s*((?:19|20)\d{2})\s*年")
 _TAG = re.compile(r"^【([^】]{2,8})】\s*")
 _MASKED = re.compile(r"(某|[*＊×Xx]{1,3})(?:省|自治区|市|自治州|州|地区|盟|县|区|旗)")
 _PLACE_IN_TITLE = re.compile(r"^(?:关于)?([\u4e00-\u9fff]{2,12}?(?:省|自治区|市|自治州|州|地区|盟|县|区|旗))")
-_DOC_NOUN = re.compile(r"(报告|总结|白皮书|方案|要点|规划|计划|通知|意见|决定|办法|解读)")
+_DOC_NOUN = re.compile(DOC_NOUN)  # the kind words a title ends with, as the cleaner splits titles
 _PLAN_NOUNS = {"方案", "要点", "规划", "计划", "通知", "意见", "决定", "办法"}
 _NEWS_MARKS = re.compile(r"(日报|晚报|商报|新闻网|记者|通讯员|本报讯|融媒体|电视台|综述)")
-_NO_SOURCE = re.compile(r"(网友|投稿|小编|整理|转载|互联网|网络|本站|佚名)")
 
 
 def iso_date(value: str) -> str:
@@ -111,7 +110,7 @@ def _read_dates(doc: Document, lines: list[str]) -> None:
         doc.signed = iso_date(header["成文日期"])
         _note(doc, "signed", "header", "high")
     publisher = next((header[k] for k in ("发布机构", "发布单位", "制发机构", "发文机关", "来源", "文章来源", "信息来源")
-                      if header.get(k) and not _NO_SOURCE.search(header[k])), "")
+                      if header.get(k) and not NO_SOURCE.search(header[k])), "")
     byline = next((m for line in lines[1:4] if (m := _BYLINE.match(line))), None)
     if byline:  # "清水县人民政府 2024年01月08日" under the title
         publisher = publisher or byline["org"]
