@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from rag import library
 from rag.answer.compose import EXTRACTIVE_NOTE, citation, mask_spam
 from rag.ingest.chunk import sentence_spans
 from rag.types import Citation, Document, Passage
@@ -20,7 +21,9 @@ STATES = {
     "problems": re.compile(r"(但也存在|但仍然存在|仍然存在|仍存在|还存在|不足之处|薄弱环节|差距较大)"),
     "plans": re.compile(r"(下一步|今后|明年|将继续|将进一步|将全力|将高举|将坚持|工作,将|工作,将)"),
 }
-DOC_TYPES = {"annual_report": "年度工作报告", "news": "新闻报道(不是政府的正式年度报告)", "other": "其他文本"}
+# the library's names of the document types, two of them explained for a reader of an answer
+DOC_TYPES = {**library.DOC_TYPES, "annual_report": "年度工作报告", "news": "新闻报道(不是政府的正式年度报告)",
+             "other": "其他文本"}
 
 
 def meta_answer(docs: list[tuple[Document, list[Passage]]]) -> tuple[str, list[Citation]]:
