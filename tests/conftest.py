@@ -10,6 +10,9 @@ from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+# real documents that are not the seeds, read in place beside the project (never copied into it)
+FIELD = ROOT.parent / "shared" / "field"
+needs_field = pytest.mark.skipif(not FIELD.is_dir(), reason=f"the field set is not at {FIELD}")
 pytest_plugins = ["tests.fake_openai"]
 
 

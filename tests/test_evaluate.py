@@ -13,10 +13,10 @@ from rag.cli import main
 from rag.errors import InputError
 from rag.evaluate import (answer_metrics, build_report, citation_scores, compare_runs, corpus_files, is_correct,
                           load_questions, render_markdown, run_name)
-from tests.conftest import ROOT
+from tests.conftest import FIELD, ROOT
 
 EVALS = ROOT / "evals"
-FIELD = ROOT.parent / "shared" / "field"
+
 
 
 def fact(**extra) -> dict:

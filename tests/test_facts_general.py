@@ -2,7 +2,6 @@
 seeds' sentences), and on the field documents read in place."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from rag.facts import Fact, extract, find_indicator, indicators, sentence_facts
 from rag.ingest import load_document
 from rag.ingest.chunk import chunk_document
 from rag.types import Chunk, Document
+from tests.conftest import FIELD, needs_field
 
-FIELD = Path(__file__).resolve().parent.parent.parent / "shared" / "field"
 
 
 def facts_of(sentence: str, heading: str = "一、主要工作") -> dict[str, str]:
@@ -160,12 +159,14 @@ def _field_facts(name: str) -> dict[str, str]:
     return {f.indicator: f.shown for f in extract(doc, chunk_document(doc, 1200))}
 
 
+@needs_field
 def test_field_report_with_spaced_numbers():
     found = _field_facts("county_2025_report.txt")
     assert found["会前学法"] == "12次" and found["法治培训"] == "680余人次"
     assert "行政执法人员" not in found  # "约谈责任人 5 名" is not a head count
 
 
+@needs_field
 def test_field_pages_with_placeholders_and_quoted_figures():
     assert _field_facts("district_five_year_report.txt") == {}  # every count is masked (*次)
     assert _field_facts("yunnan_2022_whitepaper_note.txt") == {"群众满意率": "97.77%", "地方性法规": "11件"}

@@ -10,10 +10,7 @@ from rag.ingest import load_document
 from rag.ingest.chunk import chunk_document
 from rag.retrieve import Coverage, analyse
 from tests import docmaker
-from tests.conftest import ROOT
-
-FIELD = ROOT.parent / "shared" / "field"
-needs_field = pytest.mark.skipif(not FIELD.is_dir(), reason="the shared field set is not beside the project")
+from tests.conftest import FIELD, needs_field
 
 
 def _doc(tmp_path: Path, text: str, name: str = "page.txt"):
