@@ -31,6 +31,9 @@ COVERAGE = Coverage({("宜宾市叙州区", 2021)})
     ("条例是哪一年出台的?", "year", set()),
     ("听证会是什么时候召开的?", "date", set()),
     ("制定了哪些规范性文件?", "list", set()),
+    ("群众对窗口服务的满意度达到了多少?", "rate", {"rate"}),
+    ("乡镇政务公开面是多少?", "rate", {"rate"}),
+    ("出台了多少项管理制度?", "count", {"items"}),
 ])
 def test_slot_of_paraphrases(question, kind, units):
     slot = slot_of(question)
