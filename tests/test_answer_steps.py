@@ -34,6 +34,8 @@ COVERAGE = Coverage({("宜宾市叙州区", 2021)})
     ("群众对窗口服务的满意度达到了多少?", "rate", {"rate"}),
     ("乡镇政务公开面是多少?", "rate", {"rate"}),
     ("出台了多少项管理制度?", "count", {"items"}),
+    ("为降低行政败诉率出台了哪些文件?", "list", set()),
+    ("纠错率最高的是哪些案件类型,纠错率是多少?", "rate", {"rate"}),
 ])
 def test_slot_of_paraphrases(question, kind, units):
     slot = slot_of(question)

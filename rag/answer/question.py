@@ -33,6 +33,8 @@ _LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪两|哪�
 _RATE = re.compile(r"(?<!效)率|比例|比重|占比|百分比|百分之几|"
                    r"(?<![年制程力尺限角态])度(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])|"
                    r"(?<![方全层局])面(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])")
+_RATE_ASKED = re.compile(r"率[^,?。]{0,6}?(多少|几|多高|多大|怎样|如何)|(多少|多大|多高)[^,?。]{0,4}(比例|比重|占比)|"
+                         r"(比例|比重|占比|百分比)[^,?。]{0,6}(多少|几|多高|多大)|百分之几")
 _AMOUNT = re.compile(r"金额|多少钱|资金|经费|万元|标的额|罚没款")
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
 _YEAR = re.compile(r"(哪年|哪一年|何年|哪个年份)")
@@ -127,7 +129,7 @@ def slot_of(text: str) -> Slot:
         return Slot("points", frozenset({"points", "rate"}))
     if _CHANGE_ASKED.search(text):
         return Slot("change")
-    if _RATE.search(text):
+    if _RATE.search(text) and not (_LIST.search(text) and not _RATE_ASKED.search(text)):  # 为降低败诉率出台了哪些文件: a list
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
         return Slot("rate", frozenset({"rate"}), rates, label)
