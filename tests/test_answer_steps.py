@@ -196,3 +196,17 @@ def test_regions_are_ranked_only_on_one_figure_of_the_asked_kind_each():
     assert compose._ranking("甲市和乙县的行政复议纠错率谁高?", rates) == "比较(行政复议纠错率,由高到低): 甲市 12.5%[1] > 乙县 9%[2]"
     counts = {"甲市": ("受理法律援助案件412件。", 1, None), "乙县": ("办理法律援助案件603件,审结580件。", 2, None)}
     assert compose._ranking("甲市和乙县的法律援助案件各有多少件?", counts) == ""  # 乙县 states two counts: no ranking
+
+
+def test_a_measure_written_with_another_reports_verb_still_counts():
+    """办结 / 审结 / 结案 name one measure: a corpus that only writes 审结 still weighs a question's 办结,
+    and a sentence with 审结 holds it."""
+    from rag.answer import extractive
+
+    assert extractive._weights(["办结"], [], lambda t: 2.0 if t == "审结" else None) == {"办结": 2.0}
+    assert extractive._in("办结", "审结920件") and not extractive._in("办结", "受理958件")
+
+
+def test_which_has_more_asks_for_a_count():
+    assert slot_of("两地的行政复议案件哪边办结得更多?").kind == "count"
+    assert slot_of("哪个地区的法律援助案件最多?").kind == "count"

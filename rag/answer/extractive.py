@@ -99,10 +99,26 @@ def _synonyms() -> list[tuple[str, str]]:
     """(colloquial form, report term) pairs, longest form first."""
     pairs = []
     for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
-        if ":" in line and not line.startswith("#"):
+        if ":" in line and not line.startswith(("#", "=")):
             term, forms = line.split(":", 1)
             pairs += [(form, term.strip()) for form in forms.split()]
     return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@lru_cache(maxsize=1)
+def _equivalents() -> dict[str, tuple[str, ...]]:
+    """Report terms that name the same measure in different reports (`= 办结 审结 结案`): a sentence
+    holding any of them holds the term."""
+    groups = {}
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("="):
+            words = tuple(line[1:].split())
+            groups.update({word: words for word in words})
+    return groups
+
+
+def _in(term: str, text: str) -> bool:
+    return any(form in text for form in _equivalents().get(term, (term,)))
 
 
 def in_report_terms(question: str) -> str:
@@ -155,8 +171,8 @@ def _weights(terms: list[str], passages: list[Passage], corpus_idf) -> dict[str,
     carry no weight), else rarity among the retrieved passages."""
     if corpus_idf is None:
         n = len(passages) + 1
-        return {t: math.log(1 + n / (1 + sum(t in p.text for p in passages))) for t in terms}
-    return {t: w for t in terms if (w := corpus_idf(t))}
+        return {t: math.log(1 + n / (1 + sum(_in(t, p.text) for p in passages))) for t in terms}
+    return {t: w for t in terms if (w := max(corpus_idf(form) or 0.0 for form in _equivalents().get(t, (t,))))}
 
 
 def best_quotes(part: str, passages: list[Passage], drop: list[str], context_terms: list[str] = (),
@@ -180,7 +196,7 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
         text = passage.text
         for s, e in sentence_spans(text, 0, len(text)):
             clauses = _clauses(text, s, e)
-            hits = [(cs, ce) for cs, ce in clauses if any(t in text[cs:ce] for t in idf)]
+            hits = [(cs, ce) for cs, ce in clauses if any(_in(t, text[cs:ce]) for t in idf)]
             if hits:
                 candidates.append((index, text, s, e, clauses, hits))
     cosines = similarity(part, [c[1][c[2]:c[3]] for c in candidates]) if similarity and candidates else None
@@ -190,7 +206,7 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
         quote = text[window[0]:window[1]].strip()
         # a term in the passage's heading path counts half: the sentence inherits its section's subject
         heading = passages[index].heading  # this candidate's own section, not the last passage looped over
-        covered = sum(w if t in text[s:e] else w * 0.5 if t in heading else 0 for t, w in idf.items()) / total
+        covered = sum(w if _in(t, text[s:e]) else w * 0.5 if _in(t, heading) else 0 for t, w in idf.items()) / total
         if covered < MIN_TERM_SHARE:
             continue  # similar in meaning but not about the asked-for thing: never an answer
         if cosines is not None:

@@ -39,6 +39,7 @@ _AMOUNT = re.compile(r"金额|多少钱|资金|经费|万元|标的额|罚没款
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
 _YEAR = re.compile(r"(哪年|哪一年|何年|哪个年份)")
 _NAME = re.compile(r"(什么文件|哪份文件|哪部|什么制度|哪项制度|什么办法|叫什么|名称|什么名字|《)")
+_MORE = re.compile(r"(更多|更少|最多|最少|较多|较少|多一些|少一些|(哪个|哪边|哪里|谁)[^,?。]{0,6}?(多|少)(?!少))")
 _COUNT = re.compile(r"(多少|几)(?!个百分点)|数量|件数|人数|次数|总数")
 # computing from two stated figures
 # a negated verb: "没有考过的", "未调解成功的", "没发现问题的" (the report states the positive side)
@@ -141,7 +142,7 @@ def slot_of(text: str) -> Slot:
         return Slot("date")
     if _LIST.search(text):
         return Slot("list")
-    if _COUNT.search(text):
+    if _COUNT.search(text) or _MORE.search(text):
         asked = units.asked_kinds(text.replace("个人员", "个 人员")) - {"rate", "amount"}  # 多少个人员编制: 个
         word = re.search(r"(?:多少|几)(个月|个工作日|年|天|日|周|小时|[\u4e00-\u9fff]{1,2}?)(?=[\u4e00-\u9fff]|$|[?,。])", text)
         unit_word = word[1] if word and (word[1] in units.UNIT_KINDS or word[1] in _TIME_WORDS) else ""
