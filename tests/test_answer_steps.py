@@ -60,6 +60,10 @@ def test_slot_of_paraphrases(question, kind, units):
     ("未成年人法律援助案件有多少件?", None),
     ("不予受理的有多少件?", None),
     ("收案数比上年多多少件?", None),
+    ("法律顾问中,市政府以外的有多少人?", "difference"),
+    ("审结的案件里,不是直接纠错的有多少件?", "difference"),
+    ("矫正对象和帮教对象总数是多少?", "sum"),
+    ("案件总数是多少?", None),
 ])
 def test_derivation_of_paraphrases(question, op):
     found = derivation_of(question)
