@@ -133,6 +133,19 @@ def test_cut_stream_raises_connection_error_after_partial_deltas(
     assert len(fake_openai.requests) == 1
 
 
+def test_a_paused_stream_sends_the_rest_only_once_resumed(fake_openai: FakeOpenAI, client: openai.OpenAI) -> None:  # noqa: F811
+    resume = threading.Event()
+    fake_openai.queue(Reply("first half, second half", pause_at=11, resume=resume))
+    stream = iter(client.chat.completions.create(model="m", messages=MESSAGES, stream=True))
+    got = ""
+    while got != "first half,":  # arrives before resume is set (else the read times out after 5 s)
+        got += next(stream).choices[0].delta.content or ""
+    assert len(fake_openai.requests) == 1
+    resume.set()
+    rest = [c.choices[0].delta.content or "" for c in stream]
+    assert got + "".join(rest) == "first half, second half"
+
+
 def test_cut_non_streaming_raises_connection_error(fake_openai: FakeOpenAI, client: openai.OpenAI) -> None:  # noqa: F811
     fake_openai.queue(CutStream())
     with pytest.raises(openai.APIConnectionError):
