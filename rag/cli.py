@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from rag.errors import RagError
+from rag.errors import IndexMissing, RagError
 
 _FLAG_NAMES = {"已知垃圾信息模式": "垃圾信息", "机构名位置出现异常文字": "机构名异常"}
 
@@ -236,7 +236,10 @@ def cmd_brief(args) -> int:
 def cmd_compare(args) -> int:
     from rag.compare import compare, to_markdown
 
-    result = compare(_pipeline(), args.indicator, args.regions)
+    pipeline = _pipeline()
+    if not pipeline.documents():
+        raise IndexMissing("索引是空的: 请先运行 `rag ingest` 导入报告")
+    result = compare(pipeline, args.indicator, args.regions)
     if args.json:
         print(json.dumps({"indicator": result.indicator, "unit": result.unit, "missing": result.missing,
                           "rows": [{"n": n, **vars(f)} for n, f in result.rows]}, ensure_ascii=False, indent=1))
@@ -299,6 +302,7 @@ def cmd_remove(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from rag.errors import InputError
     from ui.app import launch
 
     pipeline = _pipeline()
@@ -307,7 +311,10 @@ def cmd_serve(args) -> int:
         report = pipeline.ingest([Path("seeds")])
         print(f"已导入 {len(report.added)} 份报告, {report.chunks} 个段落", flush=True)
     print(f"打开 http://{args.host}:{args.port}", flush=True)
-    launch(pipeline, args.host, args.port)
+    try:
+        launch(pipeline, args.host, args.port)
+    except OSError as err:  # gradio raises it before serving: the port is taken or the address is not ours
+        raise InputError(f"无法在 {args.host}:{args.port} 启动网页界面: 端口已被占用或地址不可用 (换一个 --port)") from err
     return 0
 
 

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -63,3 +67,31 @@ def sibling(seeded, copy_to: Path | None = None, **overrides):
     pipeline = Pipeline(Settings(data_dir=data, model_cache=seeded.settings.model_cache, **overrides))
     pipeline.__dict__["embedder"] = seeded.embedder  # cached_property: share the model, not the index
     return pipeline
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(url: str) -> bool:
+    """Whether a GET of `url` returns 200 now."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def wait_until_serving(process: subprocess.Popen, url: str, log: Path, limit: float = 300) -> None:
+    """Poll `url` until it answers; fail at once with the process's output if it exits first.
+    `limit` seconds is only a safety net against a hung start."""
+    deadline = time.monotonic() + limit
+    while not answers(url):
+        if process.poll() is not None:
+            pytest.fail(f"{process.args[:3]} exited with {process.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"{process.args[:3]} never answered {url}:\n{log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.3)

@@ -28,9 +28,13 @@ import pytest
 
 @dataclass(frozen=True)
 class Reply:
-    """A normal answer; streamed in pieces of ``FakeOpenAI.chunk_size`` characters."""
+    """A normal answer; streamed in pieces of ``FakeOpenAI.chunk_size`` characters. With ``resume``,
+    a stream sends ``text[:pause_at]``, then waits until ``resume`` is set (or ``stop()``) before the
+    rest, so a test can look at a half-streamed answer."""
 
     text: str
+    pause_at: int = 0
+    resume: threading.Event | None = None
 
 
 @dataclass(frozen=True)
@@ -235,7 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
             choice = {"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}
             self._send(200, {**self._meta(req, "chat.completion"), "choices": [choice], "usage": _usage(req, step.text)})
         elif isinstance(step, Reply):
-            self._stream(req, step.text, cut=False)
+            self._stream(req, step.text, cut=False, pause=(step.pause_at, step.resume))
         elif req.get("stream"):
             self._stream(req, step.text_before_cut, cut=True)
         else:
@@ -255,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _stream(self, req: dict, text: str, cut: bool) -> None:
+    def _stream(self, req: dict, text: str, cut: bool, pause: tuple[int, threading.Event | None] = (0, None)) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("transfer-encoding", "chunked")
@@ -265,14 +269,24 @@ class _Handler(BaseHTTPRequestHandler):
         def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
             return {**meta, "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
 
-        events = [chunk({"role": "assistant", "content": ""})]
-        events += [chunk({"content": text[i : i + n]}) for i in range(0, len(text), n)]
+        (pause_at, resume), fake = pause, self.server.fake
+        before, after = (text[:pause_at], text[pause_at:]) if resume else (text, "")
+        pieces = [[chunk({"role": "assistant", "content": ""})], []]
+        for events, part in zip(pieces, (before, after)):
+            events += [chunk({"content": part[i : i + n]}) for i in range(0, len(part), n)]
         if not cut:
-            events.append(chunk({}, "stop"))
+            pieces[1].append(chunk({}, "stop"))
             if (req.get("stream_options") or {}).get("include_usage"):
-                events.append({**meta, "choices": [], "usage": _usage(req, text)})
-        for event in events:
-            self._write_chunk(f"data: {json.dumps(event)}\n\n")
+                pieces[1].append({**meta, "choices": [], "usage": _usage(req, text)})
+        for number, events in enumerate(pieces):
+            if number and resume is not None:
+                self.wfile.flush()
+                while not resume.wait(0.05):
+                    if fake._stopping.is_set():
+                        self._drop()
+                        return
+            for event in events:
+                self._write_chunk(f"data: {json.dumps(event)}\n\n")
         if cut:
             self._drop()
             return

