@@ -128,7 +128,7 @@ def test_edit_form_and_delete_use_the_pipeline_corrections(seeded_copy_pipeline,
 
 
 def test_eval_tab_runs_a_set_and_compares_runs(seeded, tmp_path):
-    questions = tmp_path / "q.jsonl"
+    questions = seeded.settings.data_dir / f"{tmp_path.name}.jsonl"  # the tab reads only the data dir and evals/
     questions.write_text(
         '{"id": "a", "question": "本溪2022年行政复议纠错率是多少?", "type": "fact", "must_include": ["23.29%"], '
         '"sources": ["000_a71df9a351047f25.txt"], "evidence": ["纠错率23.29%"]}\n'
