@@ -293,3 +293,15 @@ def test_eval_tab_reads_only_the_data_dir_and_evals_with_one_message(seeded, tmp
             allowed_questions_path(outside, data)
         messages.add(str(err.value))
     assert len(messages) == 1  # the same whether or not the file exists
+
+
+def test_brief_all_writes_one_file_per_report_even_for_one_region_and_year(seeded, tmp_path, monkeypatch, capsys):
+    first = _write(tmp_path / "in" / "pingyao-a.txt", (SEEDS / A).read_text("utf-8"))
+    second = _write(tmp_path / "in" / "pingyao-b.txt", (SEEDS / A).read_text("utf-8") + "另附一段说明。")
+    _pipeline(tmp_path / "data", seeded).ingest([first, second])
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RAG_MODEL_CACHE", str(seeded.settings.model_cache))
+    assert main(["brief", "--all", "--out-dir", str(tmp_path / "briefs"), "--mode", "extractive"]) == 0
+    written = sorted(p.name for p in (tmp_path / "briefs").iterdir())
+    assert written == ["平遥县-2020-pingyao-a.md", "平遥县-2020-pingyao-b.md"]
+    assert "pingyao-b.txt" in (tmp_path / "briefs" / written[1]).read_text("utf-8")
