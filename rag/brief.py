@@ -86,8 +86,9 @@ class _Builder:
 
 
 def build_brief(pipeline, region: str, year: int | None = None, mode: str = "auto",
-                progress: Callable[[float, str], None] | None = None) -> Brief:
-    doc = pick_document(pipeline, region, year)
+                progress: Callable[[float, str], None] | None = None, doc_id: str | None = None) -> Brief:
+    """A brief of the report of `region` (and `year`), or of exactly the report `doc_id`."""
+    doc = next((d for d, _ in pipeline.documents() if d.doc_id == doc_id), None) or pick_document(pipeline, region, year)
     chunks = pipeline.store.document_chunks(doc.doc_id)
     b = _Builder()
     sections: dict[str, list[Passage]] = {}

@@ -19,9 +19,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        from rag.settings import load_settings
+
+        load_settings()  # a mistyped RAG_ variable is one line before any work, whatever the command
         return args.func(args) or 0
     except RagError as err:
         print(f"错误: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # an output path that cannot be written, a full disk
+        print(f"错误: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
@@ -87,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="文件路径、显示名或 doc_id")
     p.set_defaults(func=cmd_remove)
 
+    p = sub.add_parser("check", help="核对向量库、检索索引、目录和指标表是否一致, 并修复不一致之处")
+    p.add_argument("--dry-run", action="store_true", help="只报告, 不修复")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("serve", help="启动网页界面 (首次运行时导入 seeds/)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -142,7 +152,20 @@ def cmd_ingest(args) -> int:
         print(f"重复: {path} 与已导入的 {existing} 内容完全相同, 未再导入")
     for path, message in report.failed:
         print(f"错误: {message}", file=sys.stderr)
-    return 1 if report.failed else 0
+    return 2 if report.failed else 0
+
+
+def cmd_check(args) -> int:
+    pipeline = _pipeline()
+    health = pipeline.check(repair=not args.dry_run)
+    for line in health.repairs:
+        print(("发现: " if args.dry_run else "修复: ") + line)
+    if health.reingested:
+        print(f"重新导入 {len(health.reingested.added)} 份报告 · 切块 {health.reingested.chunks}")
+    print(f"{'一致' if not health.repairs else ('不一致' if args.dry_run else '已修复')}: "
+          f"{len(pipeline.documents())} 份报告 · 向量库 {pipeline.store.count()} 个段落 · "
+          f"检索索引 {len(pipeline.lexical.rows) if pipeline.store.count() else 0} 个段落")
+    return 1 if health.repairs and args.dry_run else 0
 
 
 def cmd_search(args) -> int:
@@ -215,9 +238,9 @@ def cmd_brief(args) -> int:
         if not args.out_dir:
             raise InputError("--all 需要 --out-dir 目录")
         args.out_dir.mkdir(parents=True, exist_ok=True)
-        for doc, _ in pipeline.documents():
-            brief = build_brief(pipeline, doc.region, doc.year, args.mode)
-            path = args.out_dir / f"{doc.region}-{doc.year or '未知'}.md"
+        for doc, _ in pipeline.documents():  # one file per report, even when two share a region and year
+            brief = build_brief(pipeline, doc.region, doc.year, args.mode, doc_id=doc.doc_id)
+            path = args.out_dir / f"{doc.region or '地区不详'}-{doc.year or '未知'}-{Path(doc.source).stem}.md"
             path.write_text(brief.markdown, encoding="utf-8")
             flag = f" ⚠ 未核实: {'、'.join(brief.unverified)}" if brief.unverified else ""
             print(f"{path} ({len(brief.cited)} 处引用){flag}")
@@ -306,6 +329,8 @@ def cmd_serve(args) -> int:
     from ui.app import launch
 
     pipeline = _pipeline()
+    for line in pipeline.check().repairs:  # a crash last time is repaired before the first question
+        print(f"修复: {line}", flush=True)
     if not pipeline.documents() and Path("seeds").is_dir():
         print("索引为空,正在导入 seeds/ ...", flush=True)
         report = pipeline.ingest([Path("seeds")])

@@ -30,6 +30,22 @@ def check_split(split: str) -> str:
     return split
 
 
+PROJECT_EVALS = Path(__file__).resolve().parent.parent / "evals"
+
+
+def allowed_questions_path(text: str, data_dir: Path) -> Path:
+    """A question-set path typed in the app, accepted only inside the data dir or the project's
+    evals/ (relative paths: from the working directory or the project). The refusal is the same
+    whether or not the file exists, so the app never tells which server paths exist."""
+    path = Path((text or "").strip()).expanduser()
+    roots = [data_dir.resolve(), PROJECT_EVALS]
+    tries = [path] if path.is_absolute() else [Path.cwd() / path, PROJECT_EVALS.parent / path]
+    for candidate in (t.resolve() for t in tries):
+        if any(candidate.is_relative_to(root) for root in roots):
+            return candidate
+    raise InputError("问题集只能是数据目录或项目 evals/ 目录下的 .jsonl 文件")
+
+
 def load_questions(path: Path, split: str = ALL) -> list[dict]:
     """The questions of one JSONL file (one object per line), only those of `split` unless it is `all`."""
     check_split(split)

@@ -12,12 +12,11 @@ Facts live in SQLite beside the catalog.
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from rag import units
+from rag.index.catalog import Database
 from rag.indicators import Indicator, find_indicator, indicators  # noqa: F401  (the vocabulary, re-exported)
 from rag.ingest.chunk import sentence_spans
 from rag.types import Chunk, Document
@@ -173,32 +172,35 @@ def _subject_level(indicator: Indicator, clause: str, earlier: str, heading: str
 
 
 class FactStore:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, check_same_thread=False)
-        self.db.execute("CREATE TABLE IF NOT EXISTS facts (fingerprint TEXT, doc_id TEXT, region TEXT, year INTEGER, "
-                        "indicator TEXT, value REAL, unit TEXT, shown TEXT, chunk_id TEXT, sentence TEXT)")
-        self.db.commit()
+    """Facts in the catalog's database (rag.index.catalog.Database): a document's facts are replaced
+    inside the same transaction as its catalog row when the caller wraps both in `db.write()`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.run("CREATE TABLE IF NOT EXISTS facts (fingerprint TEXT, doc_id TEXT, region TEXT, year INTEGER, "
+               "indicator TEXT, value REAL, unit TEXT, shown TEXT, chunk_id TEXT, sentence TEXT)")
 
     def replace(self, fingerprint: str, doc_id: str, facts: list[Fact]) -> None:
-        self.db.execute("DELETE FROM facts WHERE fingerprint = ? AND doc_id = ?", (fingerprint, doc_id))
-        self.db.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?)",
-                            [(fingerprint, f.doc_id, f.region, f.year, f.indicator, f.value, f.unit, f.shown,
-                              f.chunk_id, f.sentence) for f in facts])
-        self.db.commit()
+        with self.db.write():
+            self.db.run("DELETE FROM facts WHERE fingerprint = ? AND doc_id = ?", (fingerprint, doc_id))
+            self.db.run("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        [(fingerprint, f.doc_id, f.region, f.year, f.indicator, f.value, f.unit, f.shown,
+                          f.chunk_id, f.sentence) for f in facts], many=True)
 
     def delete(self, fingerprint: str, doc_id: str) -> None:
         self.replace(fingerprint, doc_id, [])
 
     def relabel(self, fingerprint: str, doc_id: str, region: str, year: int | None) -> None:
         """A corrected document's region and year on its facts (values and sentences unchanged)."""
-        self.db.execute("UPDATE facts SET region = ?, year = ? WHERE fingerprint = ? AND doc_id = ?",
-                        (region, year, fingerprint, doc_id))
-        self.db.commit()
+        self.db.run("UPDATE facts SET region = ?, year = ? WHERE fingerprint = ? AND doc_id = ?",
+                    (region, year, fingerprint, doc_id))
+
+    def doc_ids(self, fingerprint: str) -> set[str]:
+        return {r[0] for r in self.db.rows("SELECT DISTINCT doc_id FROM facts WHERE fingerprint = ?", (fingerprint,))}
 
     def count(self, fingerprint: str, doc_id: str) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM facts WHERE fingerprint = ? AND doc_id = ?",
-                               (fingerprint, doc_id)).fetchone()[0]
+        return self.db.rows("SELECT COUNT(*) FROM facts WHERE fingerprint = ? AND doc_id = ?",
+                            (fingerprint, doc_id))[0][0]
 
     def query(self, fingerprint: str, indicator: str | None = None, regions: list[str] | None = None,
               doc_id: str | None = None) -> list[Fact]:
@@ -209,10 +211,10 @@ class FactStore:
         if doc_id:
             sql, args = sql + " AND doc_id = ?", args + [doc_id]
         order = " ORDER BY rowid" if doc_id else " ORDER BY indicator, region, year"  # a report: its own order
-        rows = [Fact(*row) for row in self.db.execute(sql + order, args)]
+        rows = [Fact(*row) for row in self.db.rows(sql + order, args)]
         return [f for f in rows if not regions or f.region in regions]
 
     def indicators(self, fingerprint: str) -> list[str]:
-        rows = self.db.execute("SELECT DISTINCT indicator FROM facts WHERE fingerprint = ? ORDER BY indicator",
-                               (fingerprint,))
+        rows = self.db.rows("SELECT DISTINCT indicator FROM facts WHERE fingerprint = ? ORDER BY indicator",
+                            (fingerprint,))
         return [r[0] for r in rows]

@@ -17,7 +17,8 @@ USER = {"source": "user", "confidence": "high"}
 
 
 class LibraryOps:
-    """Needs self.catalog, self.store, self.facts, self.settings, self._load_lexical, self.rebuild_lexical."""
+    """Needs self.catalog, self.store, self.facts, self.database, self.writer, self.settings, self._load_lexical,
+    self.rebuild_lexical."""
 
     def find_document(self, ref: str) -> tuple[Document, int]:
         """(document, chunk count) for a path, display name, file name or doc_id."""
@@ -29,29 +30,31 @@ class LibraryOps:
         """Correct a report's metadata (year, region, doc_type, title, issuer): writes the sidecar and
         updates catalog, chunk metadata, facts and lexical filters. Returns (document, changed fields)."""
         wanted = library.validate(changes)
-        doc, chunks = self.find_document(ref)
-        changed = library.changed_fields(doc, wanted)
-        if not changed:
-            return doc, {}
-        library.write_sidecar(doc, changed)
-        provenance = {**doc.provenance, **{key: dict(USER) for key in changed}}
-        corrected = replace(doc, **changed, provenance=provenance)
-        self._relabel(doc, corrected, chunks)
+        with self.writer.hold():
+            doc, chunks = self.find_document(ref)
+            changed = library.changed_fields(doc, wanted)
+            if not changed:
+                return doc, {}
+            library.write_sidecar(doc, changed)
+            provenance = {**doc.provenance, **{key: dict(USER) for key in changed}}
+            corrected = replace(doc, **changed, provenance=provenance)
+            self._relabel(doc, corrected, chunks)
         return corrected, changed
 
     def remove(self, refs: list[str] | str) -> list[Document]:
         """Remove reports from every store in one step. All names are checked first: an unknown
         name removes nothing."""
-        docs = [d for d, _ in self.documents()]
-        targets: dict[str, Document] = {}
-        for ref in [refs] if isinstance(refs, str) else refs:
-            doc = library.find(docs, ref)
-            targets[doc.doc_id] = doc
-        for doc in targets.values():
-            self._forget(doc)
-            self._drop_upload(doc)
-        self._refresh_names()
-        self.rebuild_lexical()
+        with self.writer.hold():
+            docs = [d for d, _ in self.documents()]
+            targets: dict[str, Document] = {}
+            for ref in [refs] if isinstance(refs, str) else refs:
+                doc = library.find(docs, ref)
+                targets[doc.doc_id] = doc
+            for doc in targets.values():
+                self._forget(doc)
+                self._drop_upload(doc)
+            self._refresh_names()
+            self.rebuild_lexical()
         return list(targets.values())
 
     # ---- shared steps -------------------------------------------------------------------
@@ -59,20 +62,22 @@ class LibraryOps:
         """Write a document's new metadata to every store without touching its vectors."""
         fingerprint = self.settings.index_fingerprint
         ids = self.store.update_metadata(new.doc_id, document_metadata(new))
-        self.facts.relabel(fingerprint, new.doc_id, new.region, new.year)
         lexical = self._load_lexical()
         if lexical is not None and (old.region, old.year) != (new.region, new.year):
             if lexical.relabel(ids, new.region, new.year) == len(ids):
                 lexical.save_rows(self.settings.lexical_dir)
             else:  # the saved index does not hold this document's chunks: rebuild it from Chroma
                 self.rebuild_lexical()
-        self.catalog.put(new, fingerprint, chunks)
+        with self.database.write():  # facts and catalog row change together
+            self.facts.relabel(fingerprint, new.doc_id, new.region, new.year)
+            self.catalog.put(new, fingerprint, chunks)
 
     def _forget(self, doc: Document) -> None:
         fingerprint = self.settings.index_fingerprint
+        with self.database.write():  # catalog row first: a crash after it leaves orphans `check` drops
+            self.facts.delete(fingerprint, doc.doc_id)
+            self.catalog.delete(doc.doc_id, fingerprint)
         self.store.delete_document(doc.doc_id)
-        self.facts.delete(fingerprint, doc.doc_id)
-        self.catalog.delete(doc.doc_id, fingerprint)
 
     def _name_for(self, path: Path) -> str:
         """Display name for a new file among the indexed ones."""

@@ -7,17 +7,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rag import facts, retrieve
+from rag import facts, faults, retrieve
 from rag.errors import IndexMissing, InputError, RagError
 from rag.facts import FactStore
-from rag.index.catalog import Catalog
+from rag.index.catalog import Catalog, Database
 from rag.index.lexical import LexicalIndex
+from rag.integrity import CheckReport, WriterLock, check
 from rag.index.store import Store, chunk_metadata
 from rag.ingest import doc_id_for, file_sha1, load_document
 from rag.ingest.chunk import chunk_document
 from rag.ingest.load import SUPPORTED, find_files
 from rag.manage import LibraryOps
-from rag.settings import Settings
+from rag.settings import Settings, load_settings
 from rag.types import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -49,20 +50,28 @@ class Pipeline(LibraryOps):
     """Ingest, search and the document library (corrections and removals: rag/manage.py)."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = settings or load_settings()
         self._lexical: LexicalIndex | None = None
+        self.writer = WriterLock(self.settings.data_dir / "ingest.lock", self.settings.lock_timeout)
+
+    @cached_property
+    def database(self) -> Database:
+        return Database(self.settings.catalog_path)
 
     @cached_property
     def catalog(self) -> Catalog:
-        return Catalog(self.settings.catalog_path)
+        return Catalog(self.database)
 
     @cached_property
     def facts(self) -> FactStore:
-        return FactStore(self.settings.catalog_path)
+        return FactStore(self.database)
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.settings)
+        try:
+            return Store(self.settings)
+        except OSError as err:
+            raise RagError(f"数据目录不可写 {self.settings.data_dir}: {err.strerror or err}") from err
 
     @cached_property
     def embedder(self):
@@ -75,32 +84,57 @@ class Pipeline(LibraryOps):
         """Ingest files/directories. A file is identified by its path: unchanged files are skipped,
         edited files replace their chunks, byte-identical copies of an indexed file are reported in
         `duplicates` and not indexed again. A file that cannot be read is reported in `failed` and
-        the others are still ingested."""
+        the others are still ingested. One writer per data dir; the stores are checked (and repaired,
+        see rag/integrity.py) first, so a run after a crash ends with the index a clean run builds."""
         report = IngestReport()
         files = find_files(paths)
         if not files:
             raise InputError(f"没有找到可导入的报告文件 ({' '.join(sorted(SUPPORTED))}): {' '.join(map(str, paths))}")
-        reindexed = False
-        for number, path in enumerate(files, 1):
-            if progress:
-                progress(number, len(files), path.name)
-            try:
-                reindexed |= self._ingest_one(path, report)
-            except RagError as err:
-                report.failed.append((str(path), str(err)))
-        report.rename(self._refresh_names())
-        if reindexed or self._load_lexical() is None:
-            self.rebuild_lexical()
+        with self.writer.hold():
+            health = self.check()
+            files += [p for p in health.reingest if p not in files]
+            reindexed = False
+            for number, path in enumerate(files, 1):
+                if progress:
+                    progress(number, len(files), path.name)
+                try:
+                    reindexed |= self._ingest_one(path, report)
+                except RagError as err:
+                    report.failed.append((str(path), str(err)))
+                except Exception as err:  # noqa: BLE001  one broken file never stops the batch
+                    log.exception("ingest failed: %s", path)
+                    report.failed.append((str(path), f"无法导入 {path}: {type(err).__name__}: {err}"))
+            report.rename(self._refresh_names())
+            faults.point("catalogued")
+            if reindexed or self._load_lexical() is None:
+                self.rebuild_lexical()
         return report
+
+    def check(self, repair: bool = True) -> CheckReport:
+        """Compare Chroma, lexical, catalog and facts and repair what disagrees (rag/integrity.py)."""
+        with self.writer.hold():
+            return check(self, repair)
 
     def ingest_uploads(self, files: list[Path], progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
         """Ingest uploaded files from a kept copy under DATA_DIR/uploads (see keep_upload)."""
-        kept = [self.keep_upload(p, file_sha1(p)) if p.suffix.lower() in SUPPORTED else p for p in files]
+        if len(files) > self.settings.max_upload_files:
+            raise InputError(f"一次最多上传 {self.settings.max_upload_files} 个文件, 收到 {len(files)} 个")
+        kept = [self.keep_upload(p, file_sha1(p)) if p.suffix.lower() in SUPPORTED and not self._too_big(p) else p
+                for p in files]
         return self.ingest(kept, progress)
+
+    def _too_big(self, path: Path) -> str | None:
+        """Why a file exceeds the size limit, or None."""
+        size, limit = path.stat().st_size, self.settings.max_file_mb
+        if size > limit * 1024 * 1024:
+            return f"文件太大 ({size / 1024 / 1024:.1f} MB, 上限 {limit:g} MB, 见 RAG_MAX_FILE_MB): {path}"
+        return None
 
     def _ingest_one(self, path: Path, report: IngestReport) -> bool:
         """Ingest one file; True if chunks were (re)indexed."""
         fingerprint = self.settings.index_fingerprint
+        if path.is_file() and (too_big := self._too_big(path)):
+            raise InputError(too_big)
         known = self.catalog.get(doc_id_for(path), fingerprint)
         if known is None:
             twin = self.catalog.with_sha1(file_sha1(path), fingerprint)
@@ -123,26 +157,36 @@ class Pipeline(LibraryOps):
         chunks = chunk_document(doc, self.settings.chunk_max_chars)
         vectors = self.embedder.passages([embed_text(doc, c.heading, c.text) for c in chunks],
                                          self.settings.embed_batch)
+        faults.point("embedded")
         self.store.replace_document(doc.doc_id, chunks, vectors, [chunk_metadata(c, doc) for c in chunks])
-        self.facts.replace(fingerprint, doc.doc_id, facts.extract(doc, chunks))
-        self.catalog.put(doc, fingerprint, len(chunks))
+        faults.point("stored")
+        found = facts.extract(doc, chunks)
+        with self.database.write():  # the catalog row and its facts: both or neither
+            self.facts.replace(fingerprint, doc.doc_id, found)
+            faults.point("facts-written")
+            self.catalog.put(doc, fingerprint, len(chunks))
         (report.updated if known else report.added).append(doc.source)
         report.chunks += len(chunks)
         return True
 
     def rebuild_lexical(self) -> LexicalIndex:
-        ids, texts, metas = [], [], []
-        for page_ids, page_docs, page_metas in self.store.all_chunks():
-            ids += page_ids
-            metas += page_metas
-            texts += [f"{m['heading']}\n{d}" for d, m in zip(page_docs, page_metas)]
-        self._lexical = LexicalIndex.build(ids, texts, metas)
-        self._lexical.save(self.settings.lexical_dir)
-        return self._lexical
+        """Rebuild the lexical index from Chroma (under the writer lock: never two builds at once)."""
+        with self.writer.hold():
+            ids, texts, metas = [], [], []
+            for page_ids, page_docs, page_metas in self.store.all_chunks():
+                ids += page_ids
+                metas += page_metas
+                texts += [f"{m['heading']}\n{d}" for d, m in zip(page_docs, page_metas)]
+            index = LexicalIndex.build(ids, texts, metas)
+            index.save(self.settings.lexical_dir)
+            self._lexical = index
+            return index
 
     def _load_lexical(self) -> LexicalIndex | None:
-        if self._lexical is None:
-            self._lexical = LexicalIndex.load(self.settings.lexical_dir)
+        """The saved lexical index; loaded again when another process saved a newer version."""
+        current = LexicalIndex.version_on_disk(self.settings.lexical_dir)
+        if self._lexical is None or (current and current != self._lexical.version):
+            self._lexical = LexicalIndex.load(self.settings.lexical_dir) or self._lexical
         return self._lexical
 
     @property
@@ -176,6 +220,8 @@ class Pipeline(LibraryOps):
         """Retrieve the k best passages. mode: hybrid | dense | lexical."""
         if not question.strip():
             raise InputError("问题不能为空")
+        if len(question) > self.settings.max_question_chars:
+            raise InputError(f"问题太长 ({len(question)} 字): 最多 {self.settings.max_question_chars} 字, 请缩短后再问")
         if self.store.count() == 0:
             raise IndexMissing("索引是空的: 请先运行 `rag ingest` 导入报告")
         plan = retrieve.analyse(question, self.coverage(), regions, years)

@@ -150,7 +150,7 @@ def test_cli_unreadable_file_is_reported_and_others_still_ingested(tmp_path, see
         (seed_copy / name).unlink()
     run = subprocess.run([sys.executable, "-m", "rag", "ingest", str(seed_copy)], capture_output=True, text=True,
                          cwd=tmp_path)
-    assert run.returncode == 1, run.stderr
+    assert run.returncode == 2, run.stderr
     errors = [line for line in run.stderr.splitlines() if line.startswith("错误")]
     assert errors == [f"错误: 不是文本文件: {seed_copy / 'broken.txt'}"]
     assert "新增 1" in run.stdout and "失败 1" in run.stdout and "Traceback" not in run.stderr

@@ -130,7 +130,8 @@ def test_eval_tab_runs_a_set_and_compares_two_different_runs(seeded, tmp_path):
     fact = ('{"id": "a", "question": "本溪2022年行政复议纠错率是多少?", "type": "fact", "must_include": ["%s"], '
             '"sources": ["000_a71df9a351047f25.txt"], "evidence": ["纠错率23.29%%"]}\n')
     trap = '{"id": "b", "question": "大连市的法律援助案件有多少?", "type": "unanswerable", "must_include": []}\n'
-    right, wrong = tmp_path / "right.jsonl", tmp_path / "wrong.jsonl"
+    data = seeded.settings.data_dir  # the tab reads only the data dir and evals/
+    right, wrong = data / f"{tmp_path.name}-right.jsonl", data / f"{tmp_path.name}-wrong.jsonl"
     right.write_text(fact % "23.29%" + trap, "utf-8")
     wrong.write_text(fact % "99.99%" + trap, "utf-8")  # the same answer now misses what it must include
     metrics, chart, failures, first = h.evaluate(seeded, str(right), "extractive")

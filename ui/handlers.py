@@ -4,7 +4,6 @@ from __future__ import annotations
 import html
 import queue
 import threading
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,7 @@ import pandas as pd
 from rag.answer.export import answer_markdown
 from rag.answer.respond import answer
 from rag.errors import RagError
-from rag.evaluate import compare_runs, run_eval, run_name, saved_runs
+from rag.evaluate import allowed_questions_path, compare_runs, run_eval, run_name, saved_runs
 from rag.ingest.load import SUPPORTED
 from rag.library import DOC_TYPES, origin, summary
 from ui import render
@@ -80,7 +79,7 @@ def export(pipeline, history: list) -> str | None:
         return None
     folder = pipeline.settings.data_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"answer-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    path = folder / f"answer-{run_name()}.md"  # time + random suffix: two sessions never share a file
     path.write_text(answer_markdown(history[-1]), encoding="utf-8")
     return str(path)
 
@@ -171,7 +170,8 @@ def run_choices(pipeline) -> list[str]:
 def evaluate(pipeline, questions: str, mode: str, progress=None):
     """Run an eval set; returns (metrics table, chart data, failures table, run name)."""
     out = runs_dir(pipeline) / run_name(mode)  # unique even for two runs in the same second
-    report = run_eval(pipeline, Path(questions), out, retrieval_only=False,
+    questions = allowed_questions_path(questions, pipeline.settings.data_dir)  # never any server path
+    report = run_eval(pipeline, questions, out, retrieval_only=False,
                       answer=lambda q: answer(q, pipeline, mode=mode).to_json(),
                       progress=(lambda done, total: progress(done / total, desc=f"{done}/{total}")) if progress else None)
     return (*report_tables(report), out.name)
@@ -215,7 +215,7 @@ def make_brief(pipeline, choice: str, mode: str, progress=None) -> tuple[str, st
                         (lambda f, what: progress(f, desc=what)) if progress else None)
     folder = pipeline.settings.data_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"简报-{brief.region}-{brief.year or '未知'}.md"
+    path = folder / f"简报-{brief.region}-{brief.year or '未知'}-{run_name()}.md"
     path.write_text(brief.markdown, encoding="utf-8")
     return brief.markdown, str(path)
 

@@ -8,62 +8,104 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
+from rag.errors import RagError
 from rag.types import Document, Span
 
 _COLUMNS = [f.name for f in fields(Document)]
 _JSON = {"header", "flags", "provenance"}
 
 
-class Catalog:
+class Database:
+    """The SQLite file that holds the catalog and the facts: one connection shared by every thread
+    under one lock (Gradio runs events in worker threads). `write()` is one transaction; nested
+    `write()` blocks join the outer one, so a document's catalog row and its facts commit together."""
+
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, check_same_thread=False)
-        self.db.execute(
+        self.lock = threading.RLock()
+        self._depth = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            self.conn.execute("CREATE TABLE IF NOT EXISTS _probe (x)")  # an unwritable folder fails here, not later
+            self.conn.execute("DROP TABLE _probe")
+            self.conn.commit()
+        except (OSError, sqlite3.Error) as err:
+            raise RagError(f"数据目录不可写 {path.parent}: {getattr(err, 'strerror', None) or err}") from err
+
+    def rows(self, sql: str, args=()) -> list[tuple]:
+        with self.lock:
+            return self.conn.execute(sql, args).fetchall()
+
+    def run(self, sql: str, args=(), many: bool = False) -> None:
+        """A write statement; outside `write()` it is its own transaction."""
+        with self.write():
+            (self.conn.executemany if many else self.conn.execute)(sql, args)
+
+    @contextmanager
+    def write(self) -> Iterator["Database"]:
+        with self.lock:
+            self._depth += 1
+            try:
+                yield self
+                if self._depth == 1:
+                    self.conn.commit()
+            except BaseException:
+                if self._depth == 1:
+                    self.conn.rollback()
+                raise
+            finally:
+                self._depth -= 1
+
+
+class Catalog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.run(
             "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT, fingerprint TEXT, chunks INTEGER, "
             + ", ".join(f"{c} TEXT" for c in _COLUMNS if c != "doc_id") + ", PRIMARY KEY (doc_id, fingerprint))"
         )
-        have = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
+        have = {row[1] for row in db.rows("PRAGMA table_info(documents)")}
         for column in _COLUMNS:  # a catalog written by an older version gains the new fields
             if column not in have:
-                self.db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
-        self.db.commit()
+                db.run(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
 
     def get(self, doc_id: str, fingerprint: str) -> tuple[Document, int] | None:
         """(document, chunk count) as indexed under `fingerprint`, or None."""
-        row = self.db.execute(
+        row = next(iter(self.db.rows(
             f"SELECT {', '.join(_COLUMNS)}, chunks FROM documents WHERE doc_id = ? AND fingerprint = ?",
             (doc_id, fingerprint),
-        ).fetchone()
+        )), None)
         return (self._document(row[:-1]), int(row[-1])) if row else None
 
     def put(self, doc: Document, fingerprint: str, chunks: int) -> None:
         values = [self._encode(c, getattr(doc, c)) for c in _COLUMNS]
-        self.db.execute(
+        self.db.run(
             f"INSERT OR REPLACE INTO documents ({', '.join(_COLUMNS)}, fingerprint, chunks) "
             f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})",
             [*values, fingerprint, chunks],
         )
-        self.db.commit()
 
     def delete(self, doc_id: str, fingerprint: str) -> None:
-        self.db.execute("DELETE FROM documents WHERE doc_id = ? AND fingerprint = ?", (doc_id, fingerprint))
-        self.db.commit()
+        self.db.run("DELETE FROM documents WHERE doc_id = ? AND fingerprint = ?", (doc_id, fingerprint))
 
     def with_sha1(self, sha1: str, fingerprint: str) -> Document | None:
         """An indexed document whose raw bytes have this sha1 (a byte-identical copy), or None."""
-        row = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM documents WHERE sha1 = ? AND fingerprint = ?",
-                              (sha1, fingerprint)).fetchone()
+        row = next(iter(self.db.rows(f"SELECT {', '.join(_COLUMNS)} FROM documents WHERE sha1 = ? AND fingerprint = ?",
+                                     (sha1, fingerprint))), None)
         return self._document(row) if row else None
 
     def documents(self, fingerprint: str) -> list[tuple[Document, int]]:
         """All documents (with chunk counts) indexed under `fingerprint`, by region and year."""
-        rows = self.db.execute(
+        rows = self.db.rows(
             f"SELECT {', '.join(_COLUMNS)}, chunks FROM documents WHERE fingerprint = ? ORDER BY region, year, source",
             (fingerprint,),
-        ).fetchall()
+        )
         return [(self._document(row[:-1]), int(row[-1])) for row in rows]
 
     @staticmethod

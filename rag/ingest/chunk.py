@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
+from collections import Counter
 
 from rag.ingest.clean import is_header_line
 from rag.types import Chunk, Document, Span
@@ -78,18 +80,19 @@ def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
     signature_from = _signature_start(lines)
     path: dict[int, str] = {}
     chunks: list[Chunk] = []
+    emit = _Emitter(doc, chunks)
     offset = 0
     for number, line in enumerate(lines):
         start, end = offset, offset + len(line)
         offset = end + 1
         if number == signature_from:  # issuer lines and date: one closing chunk under 落款
-            _emit(doc, chunks, start, len(text), ["落款"])
+            emit(start, len(text), ["落款"])
             break
         if number == 0 and len(line) <= 80 and not line.endswith("。"):
             # title (and the page's header fields, if any): one chunk about the document itself
             if len(lines) > 1 and is_header_line(lines[1]):
                 end += 1 + len(lines[1])
-            _emit(doc, chunks, start, end, ["文档信息"])
+            emit(start, end, ["文档信息"])
             continue
         if chunks and chunks[-1].end >= end:
             continue  # already inside the document-information chunk
@@ -100,23 +103,37 @@ def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
             path[level] = title
             if len(line) <= len(title) + 1:
                 continue  # a heading-only line lives on in the heading paths that follow
+        points = [(m.start(), m.end()) for m in _POINT.finditer(text, start, min(end + 40, len(text)))]
         for piece_start, piece_end in _pieces(text, start, end, max_chars):
             trail = [path[k] for k in sorted(path)]
-            point = _point_title(text, start, piece_start)
+            point = _point_title(text, points, piece_start)
             if point and point not in trail[-1:]:
                 trail.append(point)
-            _emit(doc, chunks, piece_start, piece_end, trail)
+            emit(piece_start, piece_end, trail)
     return chunks
 
 
-def _emit(doc: Document, chunks: list[Chunk], start: int, end: int, trail: list[str]) -> None:
-    """Append a chunk whose id hashes doc_id, text and occurrence: stable across re-ingests and renames,
-    unique across documents."""
-    piece = doc.text[start:end]
-    occurrence = sum(1 for c in chunks if c.text == piece)
-    digest = hashlib.sha1(f"{doc.doc_id}\x00{piece}\x00{occurrence}".encode()).hexdigest()[:16]
-    chunks.append(Chunk(digest, doc.doc_id, piece, start, end, " > ".join(trail), len(chunks),
-                        _flags_in(doc.flags, start, end)))
+class _Emitter:
+    """Appends chunks whose ids hash doc_id, text and occurrence: stable across re-ingests and renames,
+    unique across documents. Occurrences and flags are looked up, not rescanned: linear in length."""
+
+    def __init__(self, doc: Document, chunks: list[Chunk]) -> None:
+        self.doc, self.chunks, self.seen = doc, chunks, Counter()
+        self.flags = sorted(doc.flags, key=lambda f: f.start)
+        self.starts = [f.start for f in self.flags]
+        self.longest = max((f.end - f.start for f in self.flags), default=0)
+
+    def __call__(self, start: int, end: int, trail: list[str]) -> None:
+        piece = self.doc.text[start:end]
+        occurrence = self.seen[piece]
+        self.seen[piece] += 1
+        digest = hashlib.sha1(f"{self.doc.doc_id}\x00{piece}\x00{occurrence}".encode()).hexdigest()[:16]
+        self.chunks.append(Chunk(digest, self.doc.doc_id, piece, start, end, " > ".join(trail), len(self.chunks),
+                                 self._flags_in(start, end)))
+
+    def _flags_in(self, start: int, end: int) -> list[Span]:
+        near = self.flags[bisect_left(self.starts, start - self.longest):bisect_left(self.starts, end)]
+        return [f for f in near if f.start < end and f.end > start]
 
 
 def _signature_start(lines: list[str]) -> int:
@@ -129,15 +146,12 @@ def _signature_start(lines: list[str]) -> int:
     return first
 
 
-def _point_title(text: str, para_start: int, piece_start: int) -> str:
-    """The last 一是/二是 point that starts at or before this piece (its first clause)."""
-    window = text[para_start: piece_start + 40]
-    found = list(_POINT.finditer(window))
+def _point_title(text: str, points: list[tuple[int, int]], piece_start: int) -> str:
+    """The last 一是/二是 point of the paragraph (its `points`) that starts at or before this piece,
+    ending within 40 characters after the piece's start; its first clause."""
+    found = [p for p in points if p[1] <= piece_start + 40]
     if not found:
         return ""
-    tail = window[found[-1].start():] + text[piece_start + 40: piece_start + 80]
+    begin = found[-1][0]
+    tail = text[begin: min(piece_start + 80, begin + 4 * _MAX_HEADING)]
     return re.split(r"[。;;,,]", tail, maxsplit=1)[0][:_MAX_HEADING]
-
-
-def _flags_in(flags: list[Span], start: int, end: int) -> list[Span]:
-    return [f for f in flags if f.start < end and f.end > start]
