@@ -6,6 +6,7 @@ across regions), 评测 (evals); one builder function per tab.
 """
 from __future__ import annotations
 
+import functools
 import os
 
 import gradio as gr
@@ -14,6 +15,19 @@ from ui import handlers as h
 from ui import render
 
 MODES = [("自动(配置了大模型就用)", "auto"), ("抽取式(不用大模型)", "extractive"), ("大模型", "llm")]
+
+
+def _guard(handler):
+    """Table, file and chart events: any failure shows as one line (gr.Error), the log keeps the traceback."""
+    @functools.wraps(handler)
+    def run(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise gr.Error(h.error_line(err)) from err
+    return run
 
 
 def _chat_tab(pipeline) -> None:
@@ -42,7 +56,7 @@ def _chat_tab(pipeline) -> None:
         trigger(lambda *a: (yield from h.ask(pipeline, *a)), inputs, [chat, sources, history],
                 api_name="chat" if trigger == send.click else False).then(lambda: "", None, box)
     clear.click(lambda: ([], render.sources_html(None), []), None, [chat, sources, history])
-    export_btn.click(lambda hist: h.export(pipeline, hist), history, export_file)
+    export_btn.click(_guard(lambda hist: h.export(pipeline, hist)), history, export_file)
     return region, year
 
 
@@ -112,16 +126,14 @@ def _eval_tab(pipeline) -> None:
         diff = gr.Button("比较两次运行")
     comparison = gr.Dataframe(label="两次运行对比", interactive=False, elem_id="eval-compare")
 
+    @_guard
     def do_run(path, how, progress=gr.Progress()):
-        try:
-            table, bars, wrong, name = h.evaluate(pipeline, path, how, progress)
-        except Exception as err:  # a bad file must show one clear message, not break the app
-            raise gr.Error(str(err)) from err
+        table, bars, wrong, name = h.evaluate(pipeline, path, how, progress)
         runs = h.run_choices(pipeline)
         return table, bars, wrong, gr.update(choices=runs, value=name), gr.update(choices=runs)
 
     run.click(do_run, [questions, mode], [metrics, chart, failures, run_a, run_b])
-    diff.click(lambda a, b: h.compare(pipeline, a, b), [run_a, run_b], comparison)
+    diff.click(_guard(lambda a, b: h.compare(pipeline, a, b)), [run_a, run_b], comparison)
 
 
 def _briefs_tab(pipeline) -> None:
@@ -146,7 +158,7 @@ def _compare_tab(pipeline) -> None:
         go = gr.Button("比较", variant="primary", elem_id="compare-go")
     table = gr.Dataframe(label="各地区数值(每个数值附原文句子)", interactive=False, wrap=True, elem_id="compare-table")
     chart = gr.BarPlot(x="地区", y="数值", color="指标", title="按地区比较", elem_id="compare-chart")
-    go.click(lambda picked: h.compare_table(pipeline, picked), pick, [table, chart])
+    go.click(_guard(lambda picked: h.compare_table(pipeline, picked)), pick, [table, chart])
 
 
 def build_app(pipeline) -> gr.Blocks:

@@ -1,7 +1,11 @@
-"""What the UI's events do: thin calls into the same functions the CLI uses, plus formatting."""
+"""What the UI's events do: thin calls into the same functions the CLI uses, plus formatting.
+
+Every exception in a handler becomes one line for the user (`error_line`); the log keeps the
+traceback. Text shown as Markdown goes through render.inert_markdown."""
 from __future__ import annotations
 
-import html
+import functools
+import logging
 import queue
 import threading
 import time
@@ -29,6 +33,29 @@ DOC_COLUMNS = ["地区", "省份", "年度", "类型", "标题", "落款/发布"
 TYPE_CHOICES = [(label, key) for key, label in DOC_TYPES.items()]
 UPLOAD_TYPES = sorted(SUPPORTED)
 _SHOWN_ORIGINS = {"year": "年度", "region": "地区", "doc_type": "类型", "title": "标题"}
+log = logging.getLogger(__name__)
+
+
+def error_line(err: BaseException) -> str:
+    """One line for the user: a RagError's own message, anything else by its kind (the log keeps
+    the traceback)."""
+    message = " ".join(str(err).split())
+    if isinstance(err, RagError):
+        log.info("界面操作被拒绝: %s", message)
+        return f"错误: {message}"
+    log.error("界面操作出错", exc_info=err)
+    return f"内部错误 ({type(err).__name__}{': ' + message[:200] if message else ''}), 详情见服务日志"
+
+
+def status(handler):
+    """A handler whose result is a status line: any exception becomes that line, shown inert."""
+    @functools.wraps(handler)
+    def run(*args, **kwargs):
+        try:
+            return render.inert_markdown(handler(*args, **kwargs))
+        except Exception as err:  # noqa: BLE001 - every failure must reach the user as one line
+            return render.inert_markdown(error_line(err))
+    return run
 
 
 def filter_choices(pipeline) -> tuple[list[str], list[str]]:
@@ -54,8 +81,8 @@ def ask(pipeline, message: str, chat: list, history: list, regions: list[str], y
             box["result"] = answer(message, pipeline, mode=mode, regions=regions or None,
                                    years=[int(y) for y in years] or None, history=history,
                                    on_token=tokens.put)
-        except RagError as err:
-            box["error"] = str(err)
+        except Exception as err:  # noqa: BLE001 - shown in the chat as one line, traceback logged
+            box["error"] = error_line(err)
         finally:
             tokens.put(None)
 
@@ -63,10 +90,10 @@ def ask(pipeline, message: str, chat: list, history: list, regions: list[str], y
     streamed = ""
     while (delta := tokens.get()) is not None:
         streamed += delta
-        chat[-1] = {"role": "assistant", "content": f"〔大模型〕 {html.escape(streamed, quote=False)}"}
+        chat[-1] = {"role": "assistant", "content": f"〔大模型〕 {render.inert_markdown(streamed)}"}
         yield chat, render.sources_html(None), history
     if "error" in box:
-        chat[-1] = {"role": "assistant", "content": f"错误: {box['error']}"}
+        chat[-1] = {"role": "assistant", "content": render.inert_markdown(box["error"])}
         yield chat, render.sources_html(None), history
         return
     result = box["result"]
@@ -114,16 +141,14 @@ def edit_values(pipeline, source: str) -> tuple[str, str, str | None, str]:
     return "", "", None, ""
 
 
+@status
 def save_metadata(pipeline, source: str, year: str, region: str, doc_type: str | None, title: str) -> str:
     """The edit form's save: the same correction as `rag docs set` (blank fields stay as they are)."""
     if not source:
         return "请先选择一份报告。"
     blank = lambda v: None if v is None or not str(v).strip() else v  # noqa: E731
-    try:
-        doc, changed = pipeline.set_metadata(source, year=blank(year), region=blank(region),
-                                             doc_type=blank(doc_type), title=blank(title))
-    except RagError as err:
-        return f"错误: {err}"
+    doc, changed = pipeline.set_metadata(source, year=blank(year), region=blank(region),
+                                         doc_type=blank(doc_type), title=blank(title))
     return f"已更新 {doc.source}: {summary(changed)}" if changed else f"{doc.source}: 元数据没有变化"
 
 
@@ -134,25 +159,21 @@ def delete_request(source: str) -> tuple[str, bool]:
     return f"确定从索引中删除 {source}? 再点“确认删除”。", True
 
 
+@status
 def delete_document(pipeline, source: str) -> str:
     """The confirmed delete: the same removal as `rag remove`."""
-    try:
-        removed = pipeline.remove([source])
-    except RagError as err:
-        return f"错误: {err}"
+    removed = pipeline.remove([source])
     return "".join(f"已删除 {d.source} ({d.region or '地区不详'} {d.year or '年份不详'})" for d in removed)
 
 
+@status
 def upload(pipeline, files: list[str] | None, progress=None) -> str:
     """Ingest uploaded report files; returns a status line."""
     if not files:
         return f"请选择报告文件 ({' '.join(UPLOAD_TYPES)})。"
-    try:
-        report = pipeline.ingest_uploads([Path(f) for f in files],
-                                         (lambda n, total, name: progress((n - 1) / total, desc=name))
-                                         if progress else None)
-    except RagError as err:
-        return f"错误: {err}"
+    report = pipeline.ingest_uploads([Path(f) for f in files],
+                                     (lambda n, total, name: progress((n - 1) / total, desc=name))
+                                     if progress else None)
     lines = [f"新增 {len(report.added)} · 更新 {len(report.updated)} · 未变 {len(report.unchanged)} · "
              f"重复 {len(report.duplicates)} · 失败 {len(report.failed)} · 切块 {report.chunks}"]
     lines += [f"重复: {Path(path).name} 与已导入的 {existing} 内容完全相同, 未再导入" for path, existing in report.duplicates]
@@ -211,13 +232,16 @@ def make_brief(pipeline, choice: str, mode: str, progress=None) -> tuple[str, st
     if not choice:
         return "请选择一份报告。", None
     region, _, year = choice.partition("|")
-    brief = build_brief(pipeline, region, int(year) if year else None, mode,
-                        (lambda f, what: progress(f, desc=what)) if progress else None)
+    try:
+        brief = build_brief(pipeline, region, int(year) if year else None, mode,
+                            (lambda f, what: progress(f, desc=what)) if progress else None)
+    except Exception as err:  # noqa: BLE001 - one line in the brief view, traceback logged
+        return render.inert_markdown(error_line(err)), None
     folder = pipeline.settings.data_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"简报-{brief.region}-{brief.year or '未知'}.md"
     path.write_text(brief.markdown, encoding="utf-8")
-    return brief.markdown, str(path)
+    return render.inert_markdown(brief.markdown), str(path)
 
 
 def indicator_choices(pipeline) -> list[str]:
