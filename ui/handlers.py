@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from rag import audit, auth
 from rag.answer.export import answer_markdown
 from rag.answer.respond import answer
 from rag.errors import RagError
@@ -39,12 +40,31 @@ log = logging.getLogger(__name__)
 def error_line(err: BaseException) -> str:
     """One line for the user: a RagError's own message, anything else by its kind (the log keeps
     the traceback)."""
-    message = " ".join(str(err).split())
+    message = audit.redact(" ".join(str(err).split()))
     if isinstance(err, RagError):
         log.info("界面操作被拒绝: %s", message)
         return f"错误: {message}"
-    log.error("界面操作出错", exc_info=err)
+    log.error("界面操作出错: %s", message, exc_info=err)
     return f"内部错误 ({type(err).__name__}{': ' + message[:200] if message else ''}), 详情见服务日志"
+
+
+def editor(pipeline, user: str | None) -> str:
+    """Refuse (auth.Forbidden) unless the request's user may change the library; the name for the audit log."""
+    auth.require_editor(pipeline.settings.data_dir, user)
+    return user or "local"
+
+
+def _audit(pipeline, user: str, action: str, docs: list[str], result: str) -> str:
+    audit.record(pipeline.settings.data_dir, user, action, docs, result)
+    return result
+
+
+def audit_table(pipeline, user: str | None, last: int = 20) -> pd.DataFrame:
+    """The latest audit entries, newest first, for editors (empty for anyone else)."""
+    rows = [] if auth.role_of(pipeline.settings.data_dir, user) != "editor" else [
+        [e["time"], e["user"], e["action"], "、".join(e.get("docs", [])), e["result"]]
+        for e in reversed(audit.entries(pipeline.settings.data_dir, last))]
+    return pd.DataFrame(rows, columns=["时间", "用户", "操作", "报告", "结果"])
 
 
 def status(handler):
@@ -142,14 +162,17 @@ def edit_values(pipeline, source: str) -> tuple[str, str, str | None, str]:
 
 
 @status
-def save_metadata(pipeline, source: str, year: str, region: str, doc_type: str | None, title: str) -> str:
+def save_metadata(pipeline, source: str, year: str, region: str, doc_type: str | None, title: str,
+                  user: str | None = None) -> str:
     """The edit form's save: the same correction as `rag docs set` (blank fields stay as they are)."""
+    who = editor(pipeline, user)
     if not source:
         return "请先选择一份报告。"
     blank = lambda v: None if v is None or not str(v).strip() else v  # noqa: E731
     doc, changed = pipeline.set_metadata(source, year=blank(year), region=blank(region),
                                          doc_type=blank(doc_type), title=blank(title))
-    return f"已更新 {doc.source}: {summary(changed)}" if changed else f"{doc.source}: 元数据没有变化"
+    return _audit(pipeline, who, "edit", [doc.source],
+                  f"已更新 {doc.source}: {summary(changed)}" if changed else f"{doc.source}: 元数据没有变化")
 
 
 def delete_request(source: str) -> tuple[str, bool]:
@@ -160,15 +183,18 @@ def delete_request(source: str) -> tuple[str, bool]:
 
 
 @status
-def delete_document(pipeline, source: str) -> str:
+def delete_document(pipeline, source: str, user: str | None = None) -> str:
     """The confirmed delete: the same removal as `rag remove`."""
+    who = editor(pipeline, user)
     removed = pipeline.remove([source])
-    return "".join(f"已删除 {d.source} ({d.region or '地区不详'} {d.year or '年份不详'})" for d in removed)
+    message = "".join(f"已删除 {d.source} ({d.region or '地区不详'} {d.year or '年份不详'})" for d in removed)
+    return _audit(pipeline, who, "remove", [d.source for d in removed], message)
 
 
 @status
-def upload(pipeline, files: list[str] | None, progress=None) -> str:
+def upload(pipeline, files: list[str] | None, progress=None, user: str | None = None) -> str:
     """Ingest uploaded report files; returns a status line."""
+    who = editor(pipeline, user)
     if not files:
         return f"请选择报告文件 ({' '.join(UPLOAD_TYPES)})。"
     report = pipeline.ingest_uploads([Path(f) for f in files],
@@ -178,7 +204,7 @@ def upload(pipeline, files: list[str] | None, progress=None) -> str:
              f"重复 {len(report.duplicates)} · 失败 {len(report.failed)} · 切块 {report.chunks}"]
     lines += [f"重复: {Path(path).name} 与已导入的 {existing} 内容完全相同, 未再导入" for path, existing in report.duplicates]
     lines += [f"错误: {message}" for _, message in report.failed]
-    return "\n\n".join(lines)
+    return _audit(pipeline, who, "upload", [*report.added, *report.updated], "\n\n".join(lines))
 
 
 def runs_dir(pipeline) -> Path:
@@ -189,12 +215,15 @@ def run_choices(pipeline) -> list[str]:
     return [p.name for p in saved_runs(runs_dir(pipeline))]
 
 
-def evaluate(pipeline, questions: str, mode: str, progress=None):
+def evaluate(pipeline, questions: str, mode: str, progress=None, user: str | None = None):
     """Run an eval set; returns (metrics table, chart data, failures table, run name)."""
+    who = editor(pipeline, user)
     out = runs_dir(pipeline) / run_name(mode)  # unique even for two runs in the same second
     report = run_eval(pipeline, Path(questions), out, retrieval_only=False,
                       answer=lambda q: answer(q, pipeline, mode=mode).to_json(),
                       progress=(lambda done, total: progress(done / total, desc=f"{done}/{total}")) if progress else None)
+    accuracy = (report.get("answers") or {}).get("accuracy")
+    _audit(pipeline, who, "eval", [], f"{questions} → {out.name}, 准确率 {accuracy}")
     return (*report_tables(report), out.name)
 
 
