@@ -33,6 +33,7 @@ class Brief:
     cited: dict[int, Passage] = field(default_factory=dict)
     unverified: list[str] = field(default_factory=list)
     mode: str = "extractive"
+    notices: list[str] = field(default_factory=list)
 
 
 def pick_document(pipeline, region: str, year: int | None) -> Document:
@@ -101,8 +102,9 @@ def build_brief(pipeline, region: str, year: int | None = None, mode: str = "aut
     lines = [f"# {doc.region}{doc.year or ''}年 法治政府建设报告简报", "", "## 概况", ""]
     lines += _overview(doc, chunks, b)
     say(0.3, "主要举措与成效")
-    measures, used_llm = _measures(pipeline, doc, sections, b, mode, say)
-    lines += ["", "## 主要举措与成效", ""] + measures
+    measures, used_llm, fell_back = _measures(pipeline, doc, sections, b, mode, say)
+    notices = [f"{fell_back};“主要举措与成效”已改用抽取式。"] if fell_back else []
+    lines += ["", "## 主要举措与成效", ""] + [f"> 注意: {n}" for n in notices] + measures
     say(0.7, "关键数据")
     lines += ["", "## 关键数据", ""] + _figures(pipeline, doc, chunks, b)
     say(0.8, "存在问题与下一步计划")
@@ -118,7 +120,7 @@ def build_brief(pipeline, region: str, year: int | None = None, mode: str = "aut
         sources += ["", f"> ⚠ 未能在引用段落中核实的数字: {'、'.join(check.unverified)}"]
     say(1.0, "完成")
     return Brief(doc.region, doc.year, body + "\n" + "\n".join(sources) + "\n", b.cited, check.unverified,
-                 "llm" if used_llm else "extractive")
+                 "llm" if used_llm else "extractive", notices)
 
 
 def _overview(doc: Document, chunks: list[Passage], b: _Builder) -> list[str]:
@@ -139,16 +141,18 @@ def _overview(doc: Document, chunks: list[Passage], b: _Builder) -> list[str]:
     return out
 
 
-def _measures(pipeline, doc, sections, b: _Builder, mode: str, say) -> tuple[list[str], bool]:
+def _measures(pipeline, doc, sections, b: _Builder, mode: str, say) -> tuple[list[str], bool, str]:
+    """(bullets, whether the LLM wrote them, why the LLM was not used when it was meant to be)."""
     measure_sections = {top: cs for top, cs in sections.items() if _kind(top) == "measures"}
+    fell_back = ""
     if mode in ("auto", "llm"):
         from rag.answer.llm import LLMUnavailable, llm_configured
 
         if mode == "llm" or llm_configured(pipeline.settings):
             try:
-                return _measures_llm(pipeline, doc, measure_sections, b, say), True
-            except LLMUnavailable:
-                pass
+                return _measures_llm(pipeline, doc, measure_sections, b, say), True, ""
+            except LLMUnavailable as err:
+                fell_back = str(err)
     groups: dict[str, list[Passage]] = {}
     for chunks in measure_sections.values():
         for chunk in chunks:
@@ -162,7 +166,7 @@ def _measures(pipeline, doc, sections, b: _Builder, mode: str, say) -> tuple[lis
             continue  # a salutation or a bare heading ("省委依法治省办:") says nothing
         label = f"**{_point_at(chunk.text, sentence) or title}**: " if title else ""
         out.append(f"- {label}{b.quote(chunk, sentence)}")
-    return out, False
+    return out, False, fell_back
 
 
 def _without_heading(chunk: Passage) -> str:
@@ -211,7 +215,8 @@ def _measures_llm(pipeline, doc, measure_sections, b: _Builder, say) -> list[str
                         if line.strip().startswith("-") and REFUSAL not in line]
     say(0.65, "合并要点")
     merged = llm.complete(client, settings, [{"role": "user", "content": render(
-        "brief_reduce", region=doc.region, year=doc.year or "", bullets="\n".join(bullets))}])
+        "brief_reduce", region=doc.region, year=doc.year or "",
+        bullets=llm.fence("bullets", "\n".join(bullets)))}])  # model output goes back fenced, as data
     out = []
     for line in (line.strip() for line in merged.splitlines() if line.strip().startswith("-")):
         # renumber the model's [n] to the brief's citations; markers to no passage are dropped

@@ -1,4 +1,5 @@
-"""`rag` command line: ingest, search, ask, brief, compare, docs (set), remove, eval. User errors print one line, never a traceback."""
+"""`rag` command line: ingest, search, ask, brief, compare, docs (set), remove, eval, serve, users, log.
+User errors print one line, never a traceback. Changes to the library and eval runs are audited as `cli`."""
 from __future__ import annotations
 
 import argparse
@@ -98,9 +99,27 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("serve", help="启动网页界面 (首次运行时导入 seeds/)")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址 (默认只在本机 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--no-auth", action="store_true", help="没有用户时也允许在非本机地址上运行 (不登录, 页面显示警告)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("users", help="管理网页登录用户: add | list | remove")
+    users = p.add_subparsers(dest="users_command", required=True)
+    u = users.add_parser("add", help="添加或更新用户 (密码在终端输入, 或从标准输入读一行)")
+    u.add_argument("name")
+    u.add_argument("--role", choices=["reader", "editor"], required=True, help="reader: 只读; editor: 可修改文档库")
+    u.set_defaults(func=cmd_users_add)
+    u = users.add_parser("list", help="列出用户及其角色")
+    u.set_defaults(func=cmd_users_list)
+    u = users.add_parser("remove", help="删除用户")
+    u.add_argument("name")
+    u.set_defaults(func=cmd_users_remove)
+
+    p = sub.add_parser("log", help="显示操作记录 (导入、更正、删除、评测: 时间、用户、操作、报告、结果)")
+    p.add_argument("-n", type=int, default=50, help="显示最近几条 (默认 50)")
+    p.add_argument("--json", action="store_true", help="每条一行 JSON")
+    p.set_defaults(func=cmd_log)
 
     p = sub.add_parser("eval", help="在问题集上评测 (按 dev/test/field 划分分别报告)")
     p.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
@@ -143,6 +162,8 @@ def cmd_ingest(args) -> int:
             bar.update(1)
 
     report = pipeline.ingest(paths, progress)
+    _audit(pipeline, "ingest", [*report.added, *report.updated],
+           f"新增 {len(report.added)} · 更新 {len(report.updated)} · 失败 {len(report.failed)}")
     if bar:
         bar.close()
     seconds = time.perf_counter() - started
@@ -309,7 +330,9 @@ def cmd_docs_set(args) -> int:
     fields = {k: getattr(args, k) for k in ("year", "region", "doc_type", "title", "issuer")}
     if all(v is None for v in fields.values()):
         raise InputError("请至少给出一项更正: --year --region --type --title --issuer")
-    doc, changed = _pipeline().set_metadata(args.file, **fields)
+    pipeline = _pipeline()
+    doc, changed = pipeline.set_metadata(args.file, **fields)
+    _audit(pipeline, "edit", [doc.source], summary(changed) if changed else "元数据没有变化")
     if not changed:
         print(f"{doc.source}: 元数据没有变化")
         return 0
@@ -319,15 +342,84 @@ def cmd_docs_set(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    for doc in _pipeline().remove(args.files):
+    pipeline = _pipeline()
+    removed = pipeline.remove(args.files)
+    _audit(pipeline, "remove", [d.source for d in removed], f"已删除 {len(removed)} 份")
+    for doc in removed:
         print(f"已删除 {doc.source} ({doc.region or '地区不详'} {doc.year or '年份不详'})")
     return 0
 
 
-def cmd_serve(args) -> int:
-    from rag.errors import InputError
-    from ui.app import launch
+def _audit(pipeline, action: str, docs: list[str], result: str) -> None:
+    from rag.audit import record
 
+    record(pipeline.settings.data_dir, "cli", action, docs, result)
+
+
+def _data_dir() -> Path:
+    from rag.settings import Settings
+
+    return Settings().data_dir
+
+
+def cmd_users_add(args) -> int:
+    import getpass
+
+    from rag.auth import add_user
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"{args.name} 的密码: ")
+        if getpass.getpass("再输入一次: ") != password:
+            from rag.errors import InputError
+
+            raise InputError("两次输入的密码不一致")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    new = add_user(_data_dir(), args.name, args.role, password)
+    print(f"{'已添加' if new else '已更新'}用户 {args.name} ({args.role})")
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    from rag.auth import load_users
+
+    users = load_users(_data_dir())
+    if not users:
+        print("还没有用户: 运行 `rag users add NAME --role reader|editor`")
+    for name, user in sorted(users.items()):
+        print(f"{name}\t{user.get('role')}")
+    return 0
+
+
+def cmd_users_remove(args) -> int:
+    from rag.auth import remove_user
+
+    remove_user(_data_dir(), args.name)
+    print(f"已删除用户 {args.name}")
+    return 0
+
+
+def cmd_log(args) -> int:
+    from rag.audit import entries, log_file
+
+    rows = entries(_data_dir(), args.n)
+    if not rows and not args.json:
+        print(f"还没有操作记录 ({log_file(_data_dir())})")
+    for e in rows:
+        print(json.dumps(e, ensure_ascii=False) if args.json else
+              f"{e['time']}  {e['user']}  {e['action']}  {'、'.join(e.get('docs', [])) or '-'}  {e['result']}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from ui.app import is_loopback, launch
+
+    from rag.auth import load_users
+    from rag.errors import InputError
+
+    if not args.no_auth and not is_loopback(args.host) and not load_users(_data_dir()):
+        raise InputError(f"拒绝在 {args.host} 上无登录运行: 先添加用户 (rag users add NAME --role editor), "
+                         "或明确使用 --no-auth")
     pipeline = _pipeline()
     for line in pipeline.check().repairs:  # a crash last time is repaired before the first question
         print(f"修复: {line}", flush=True)
@@ -337,7 +429,7 @@ def cmd_serve(args) -> int:
         print(f"已导入 {len(report.added)} 份报告, {report.chunks} 个段落", flush=True)
     print(f"打开 http://{args.host}:{args.port}", flush=True)
     try:
-        launch(pipeline, args.host, args.port)
+        launch(pipeline, args.host, args.port, no_auth=args.no_auth)
     except OSError as err:  # gradio raises it before serving: the port is taken or the address is not ours
         raise InputError(f"无法在 {args.host}:{args.port} 启动网页界面: 端口已被占用或地址不可用 (换一个 --port)") from err
     return 0
@@ -359,6 +451,9 @@ def cmd_eval(args) -> int:
                 print(f"错误: {message}", file=sys.stderr)
         report = run_eval(pipeline, items, out, retrieval_only=args.retrieval_only, mode=args.mode,
                           answer=lambda q: answer(q, pipeline, mode=args.answer_mode).to_json(), split=args.split)
+    from rag.audit import record
+
+    record(_data_dir(), "cli", "eval", [], f"{args.questions} → {out}")  # the user's data dir, also with --corpus
     print((out / "report.md").read_text(encoding="utf-8"))
     if report.get("errors"):
         print(f"⚠ {len(report['errors'])} 题回答时出错, 计为答错 (见 {out / 'report.md'})", file=sys.stderr)

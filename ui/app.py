@@ -6,14 +6,33 @@ across regions), 评测 (evals); one builder function per tab.
 """
 from __future__ import annotations
 
+import functools
+import ipaddress
 import os
 
 import gradio as gr
 
+from rag import auth
+from rag.errors import InputError
+
 from ui import handlers as h
 from ui import render
 
+NO_AUTH_BANNER = "⚠ **未启用登录**: 任何能访问此地址的人都可以导入、更正、删除报告和运行评测。"
 MODES = [("自动(配置了大模型就用)", "auto"), ("抽取式(不用大模型)", "extractive"), ("大模型", "llm")]
+
+
+def _guard(handler):
+    """Table, file and chart events: any failure shows as one line (gr.Error), the log keeps the traceback."""
+    @functools.wraps(handler)
+    def run(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise gr.Error(h.error_line(err)) from err
+    return run
 
 
 def _chat_tab(pipeline) -> None:
@@ -42,31 +61,37 @@ def _chat_tab(pipeline) -> None:
         trigger(lambda *a: (yield from h.ask(pipeline, *a)), inputs, [chat, sources, history],
                 api_name="chat" if trigger == send.click else False).then(lambda: "", None, box)
     clear.click(lambda: ([], render.sources_html(None), []), None, [chat, sources, history])
-    export_btn.click(lambda hist: h.export(pipeline, hist), history, export_file)
+    export_btn.click(_guard(lambda hist: h.export(pipeline, hist)), history, export_file)
     return region, year
 
 
-def _documents_tab(pipeline, region, year) -> None:
+def _user(request: gr.Request | None) -> str | None:
+    return getattr(request, "username", None) if request else None
+
+
+def _documents_tab(pipeline, region, year) -> list:
+    """The library tab; returns the editor-only components (hidden from readers at page load)."""
     table = gr.Dataframe(lambda: h.documents_table(pipeline), label="已导入的报告", interactive=False,
                          elem_id="doc-table")  # a callable: read again on every page load
     with gr.Row():
         pick = gr.Dropdown(h.document_choices(pipeline), value=None, elem_id="doc-pick",
                            label="选择报告: 查看全文(可疑文字以删除线标出)、更正或删除")  # none picked: the form fills on pick
-    with gr.Row(elem_id="doc-edit"):
+    with gr.Row(elem_id="doc-edit") as edit_row:
         edit_year = gr.Textbox(label="年度", elem_id="edit-year", scale=1)
         edit_region = gr.Textbox(label="地区", elem_id="edit-region", scale=2)
         edit_type = gr.Dropdown(h.TYPE_CHOICES, label="类型", elem_id="edit-type", scale=1)
         edit_title = gr.Textbox(label="标题", elem_id="edit-title", scale=4)
-    with gr.Row():
+    with gr.Row() as edit_buttons:
         save = gr.Button("保存更正", variant="primary", size="sm", elem_id="doc-save")
         delete = gr.Button("删除报告", variant="stop", size="sm", elem_id="doc-delete")
         confirm = gr.Button("确认删除", variant="stop", size="sm", visible=False, elem_id="doc-delete-confirm")
     doc_status = gr.Markdown(elem_id="doc-status")
     view = gr.HTML(elem_id="doc-view")
-    with gr.Row():
+    with gr.Row() as upload_row:
         files = gr.File(file_count="multiple", file_types=h.UPLOAD_TYPES, label="上传报告", elem_id="upload")
         status = gr.Markdown(elem_id="upload-status")
     go = gr.Button("导入", variant="primary", elem_id="upload-go")
+    log_view = gr.Dataframe(label="操作记录 (最新在前)", interactive=False, wrap=True, elem_id="audit-log")
 
     def refreshed(**chosen):
         """Everything a change to the library shows: table, report picker (value= to set it), chat filters."""
@@ -77,28 +102,31 @@ def _documents_tab(pipeline, region, year) -> None:
     def picked(source):
         return (h.view_document(pipeline, source), *h.edit_values(pipeline, source), "", gr.update(visible=False))
 
-    def do_save(source, *values):
-        message = h.save_metadata(pipeline, source, *values)
-        return (message, *refreshed(), h.view_document(pipeline, source))
+    def do_save(source, year_, region_, type_, title, request: gr.Request):
+        message = h.save_metadata(pipeline, source, year_, region_, type_, title, user=_user(request))
+        return (message, *refreshed(), h.view_document(pipeline, source), h.audit_table(pipeline, _user(request)))
 
-    def do_delete(source):
-        message = h.delete_document(pipeline, source)
-        return (message, gr.update(visible=False), *refreshed(value=None), "")
+    def do_delete(source, request: gr.Request):
+        message = h.delete_document(pipeline, source, user=_user(request))
+        return (message, gr.update(visible=False), *refreshed(value=None), "", h.audit_table(pipeline, _user(request)))
 
-    def do_upload(paths, progress=gr.Progress()):
-        return (h.upload(pipeline, paths, progress), *refreshed())
+    def do_upload(paths, request: gr.Request, progress=gr.Progress()):
+        message = h.upload(pipeline, paths, progress, user=_user(request))
+        return (message, *refreshed(), h.audit_table(pipeline, _user(request)))
 
     form = [edit_year, edit_region, edit_type, edit_title]
     library = [table, pick, region, year]
     pick.change(picked, pick, [view, *form, doc_status, confirm])
-    save.click(do_save, [pick, *form], [doc_status, *library, view])
+    save.click(do_save, [pick, *form], [doc_status, *library, view, log_view], api_name="save_metadata")
     delete.click(lambda s: (lambda m, show: (m, gr.update(visible=show)))(*h.delete_request(s)), pick,
                  [doc_status, confirm])
-    confirm.click(do_delete, pick, [doc_status, confirm, *library, view])
-    go.click(do_upload, files, [status, *library])
+    confirm.click(do_delete, pick, [doc_status, confirm, *library, view, log_view], api_name="remove")
+    go.click(do_upload, files, [status, *library, log_view], api_name="upload")
+    return [edit_row, edit_buttons, confirm, upload_row, go, log_view], log_view
 
 
-def _eval_tab(pipeline) -> None:
+def _eval_tab(pipeline):
+    """The eval tab; returns its editor-only run button."""
     with gr.Row():
         questions = gr.Textbox("evals/questions.jsonl", label="问题集 (JSONL 路径)", elem_id="eval-file")
         mode = gr.Dropdown(MODES, value="auto", label="回答方式")
@@ -112,16 +140,15 @@ def _eval_tab(pipeline) -> None:
         diff = gr.Button("比较两次运行")
     comparison = gr.Dataframe(label="两次运行对比", interactive=False, elem_id="eval-compare")
 
-    def do_run(path, how, progress=gr.Progress()):
-        try:
-            table, bars, wrong, name = h.evaluate(pipeline, path, how, progress)
-        except Exception as err:  # a bad file must show one clear message, not break the app
-            raise gr.Error(str(err)) from err
+    @_guard
+    def do_run(path, how, request: gr.Request, progress=gr.Progress()):
+        table, bars, wrong, name = h.evaluate(pipeline, path, how, progress, user=_user(request))
         runs = h.run_choices(pipeline)
         return table, bars, wrong, gr.update(choices=runs, value=name), gr.update(choices=runs)
 
-    run.click(do_run, [questions, mode], [metrics, chart, failures, run_a, run_b])
-    diff.click(lambda a, b: h.compare(pipeline, a, b), [run_a, run_b], comparison)
+    run.click(do_run, [questions, mode], [metrics, chart, failures, run_a, run_b], api_name="run_eval")
+    diff.click(_guard(lambda a, b: h.compare(pipeline, a, b)), [run_a, run_b], comparison)
+    return run
 
 
 def _briefs_tab(pipeline) -> None:
@@ -146,24 +173,38 @@ def _compare_tab(pipeline) -> None:
         go = gr.Button("比较", variant="primary", elem_id="compare-go")
     table = gr.Dataframe(label="各地区数值(每个数值附原文句子)", interactive=False, wrap=True, elem_id="compare-table")
     chart = gr.BarPlot(x="地区", y="数值", color="指标", title="按地区比较", elem_id="compare-chart")
-    go.click(lambda picked: h.compare_table(pipeline, picked), pick, [table, chart])
+    go.click(_guard(lambda picked: h.compare_table(pipeline, picked)), pick, [table, chart])
 
 
-def build_app(pipeline) -> gr.Blocks:
+def build_app(pipeline, banner: str | None = None) -> gr.Blocks:
     with gr.Blocks(title="法治政府建设报告问答助手") as app:
         mode = "大模型" if _llm_ready(pipeline) else "抽取式(未配置大模型)"
         gr.Markdown(f"# 法治政府建设报告问答助手\n当前回答方式: **{mode}** · 每个事实都标注来源段落 [n]")
+        if banner:
+            gr.Markdown(banner, elem_id="no-auth-banner")
+        who = gr.Markdown(elem_id="who")
         with gr.Tabs():
             with gr.Tab("问答", id="chat-tab"):
                 region, year = _chat_tab(pipeline)
             with gr.Tab("文档库", id="docs-tab"):
-                _documents_tab(pipeline, region, year)
+                editor_only, log_view = _documents_tab(pipeline, region, year)
             with gr.Tab("简报", id="brief-tab"):
                 _briefs_tab(pipeline)
             with gr.Tab("对比", id="compare-tab"):
                 _compare_tab(pipeline)
             with gr.Tab("评测", id="eval-tab"):
-                _eval_tab(pipeline)
+                editor_only.append(_eval_tab(pipeline))
+
+        def for_user(request: gr.Request):
+            """Per page load: who is logged in; readers see no upload/edit/remove/run controls (the
+            handlers refuse them anyway)."""
+            name = _user(request)
+            role = auth.role_of(pipeline.settings.data_dir, name)
+            shown = f"当前用户: **{name}** ({auth.ROLE_LABELS.get(role, role)})" if name else ""
+            return (shown, h.audit_table(pipeline, name),
+                    *[gr.update(visible=role == "editor") for _ in editor_only])
+
+        app.load(for_user, None, [who, log_view, *editor_only], api_visibility="private")
     return app
 
 
@@ -173,10 +214,27 @@ def _llm_ready(pipeline) -> bool:
     return llm_configured(pipeline.settings)
 
 
-def launch(pipeline, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def launch(pipeline, host: str = "127.0.0.1", port: int = 7860, block: bool = True, no_auth: bool = False):
+    """Serve the app. With users configured, Gradio's login checks their passwords; binding a
+    non-loopback address without users is refused unless no_auth (then a banner says so)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    app = build_app(pipeline)
+    data_dir = pipeline.settings.data_dir
+    users = auth.load_users(data_dir)
+    if not users and not no_auth and not is_loopback(host):
+        raise InputError(f"拒绝在 {host} 上无登录运行: 先添加用户 (rag users add NAME --role editor), "
+                         "或明确使用 --no-auth")
+    app = build_app(pipeline, NO_AUTH_BANNER if not users and not is_loopback(host) else None)
     app.queue(default_concurrency_limit=2)
+    login = (lambda name, password: auth.verify(data_dir, name, password)) if users else None
     app.launch(server_name=host, server_port=port, css=render.CSS, prevent_thread_lock=not block,
-               show_error=True, quiet=False)
+               show_error=True, quiet=False, auth=login, auth_message="请用管理员分配的账号登录")
     return app

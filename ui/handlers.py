@@ -1,13 +1,18 @@
-"""What the UI's events do: thin calls into the same functions the CLI uses, plus formatting."""
+"""What the UI's events do: thin calls into the same functions the CLI uses, plus formatting.
+
+Every exception in a handler becomes one line for the user (`error_line`); the log keeps the
+traceback. Text shown as Markdown goes through render.inert_markdown."""
 from __future__ import annotations
 
-import html
+import functools
+import logging
 import queue
 import threading
 from pathlib import Path
 
 import pandas as pd
 
+from rag import audit, auth
 from rag.answer.export import answer_markdown
 from rag.answer.respond import answer
 from rag.errors import RagError
@@ -28,6 +33,48 @@ DOC_COLUMNS = ["地区", "省份", "年度", "类型", "标题", "落款/发布"
 TYPE_CHOICES = [(label, key) for key, label in DOC_TYPES.items()]
 UPLOAD_TYPES = sorted(SUPPORTED)
 _SHOWN_ORIGINS = {"year": "年度", "region": "地区", "doc_type": "类型", "title": "标题"}
+log = logging.getLogger(__name__)
+
+
+def error_line(err: BaseException) -> str:
+    """One line for the user: a RagError's own message, anything else by its kind (the log keeps
+    the traceback)."""
+    message = audit.redact(" ".join(str(err).split()))
+    if isinstance(err, RagError):
+        log.info("界面操作被拒绝: %s", message)
+        return f"错误: {message}"
+    log.error("界面操作出错: %s", message, exc_info=err)
+    return f"内部错误 ({type(err).__name__}{': ' + message[:200] if message else ''}), 详情见服务日志"
+
+
+def editor(pipeline, user: str | None) -> str:
+    """Refuse (auth.Forbidden) unless the request's user may change the library; the name for the audit log."""
+    auth.require_editor(pipeline.settings.data_dir, user)
+    return user or "local"
+
+
+def _audit(pipeline, user: str, action: str, docs: list[str], result: str) -> str:
+    audit.record(pipeline.settings.data_dir, user, action, docs, result)
+    return result
+
+
+def audit_table(pipeline, user: str | None, last: int = 20) -> pd.DataFrame:
+    """The latest audit entries, newest first, for editors (empty for anyone else)."""
+    rows = [] if auth.role_of(pipeline.settings.data_dir, user) != "editor" else [
+        [e["time"], e["user"], e["action"], "、".join(e.get("docs", [])), e["result"]]
+        for e in reversed(audit.entries(pipeline.settings.data_dir, last))]
+    return pd.DataFrame(rows, columns=["时间", "用户", "操作", "报告", "结果"])
+
+
+def status(handler):
+    """A handler whose result is a status line: any exception becomes that line, shown inert."""
+    @functools.wraps(handler)
+    def run(*args, **kwargs):
+        try:
+            return render.inert_markdown(handler(*args, **kwargs))
+        except Exception as err:  # noqa: BLE001 - every failure must reach the user as one line
+            return render.inert_markdown(error_line(err))
+    return run
 
 
 def filter_choices(pipeline) -> tuple[list[str], list[str]]:
@@ -53,8 +100,8 @@ def ask(pipeline, message: str, chat: list, history: list, regions: list[str], y
             box["result"] = answer(message, pipeline, mode=mode, regions=regions or None,
                                    years=[int(y) for y in years] or None, history=history,
                                    on_token=tokens.put)
-        except RagError as err:
-            box["error"] = str(err)
+        except Exception as err:  # noqa: BLE001 - shown in the chat as one line, traceback logged
+            box["error"] = error_line(err)
         finally:
             tokens.put(None)
 
@@ -62,10 +109,10 @@ def ask(pipeline, message: str, chat: list, history: list, regions: list[str], y
     streamed = ""
     while (delta := tokens.get()) is not None:
         streamed += delta
-        chat[-1] = {"role": "assistant", "content": f"〔大模型〕 {html.escape(streamed, quote=False)}"}
+        chat[-1] = {"role": "assistant", "content": f"〔大模型〕 {render.inert_markdown(streamed)}"}
         yield chat, render.sources_html(None), history
     if "error" in box:
-        chat[-1] = {"role": "assistant", "content": f"错误: {box['error']}"}
+        chat[-1] = {"role": "assistant", "content": render.inert_markdown(box["error"])}
         yield chat, render.sources_html(None), history
         return
     result = box["result"]
@@ -113,17 +160,18 @@ def edit_values(pipeline, source: str) -> tuple[str, str, str | None, str]:
     return "", "", None, ""
 
 
-def save_metadata(pipeline, source: str, year: str, region: str, doc_type: str | None, title: str) -> str:
+@status
+def save_metadata(pipeline, source: str, year: str, region: str, doc_type: str | None, title: str,
+                  user: str | None = None) -> str:
     """The edit form's save: the same correction as `rag docs set` (blank fields stay as they are)."""
+    who = editor(pipeline, user)
     if not source:
         return "请先选择一份报告。"
     blank = lambda v: None if v is None or not str(v).strip() else v  # noqa: E731
-    try:
-        doc, changed = pipeline.set_metadata(source, year=blank(year), region=blank(region),
-                                             doc_type=blank(doc_type), title=blank(title))
-    except RagError as err:
-        return f"错误: {err}"
-    return f"已更新 {doc.source}: {summary(changed)}" if changed else f"{doc.source}: 元数据没有变化"
+    doc, changed = pipeline.set_metadata(source, year=blank(year), region=blank(region),
+                                         doc_type=blank(doc_type), title=blank(title))
+    return _audit(pipeline, who, "edit", [doc.source],
+                  f"已更新 {doc.source}: {summary(changed)}" if changed else f"{doc.source}: 元数据没有变化")
 
 
 def delete_request(source: str) -> tuple[str, bool]:
@@ -133,30 +181,29 @@ def delete_request(source: str) -> tuple[str, bool]:
     return f"确定从索引中删除 {source}? 再点“确认删除”。", True
 
 
-def delete_document(pipeline, source: str) -> str:
+@status
+def delete_document(pipeline, source: str, user: str | None = None) -> str:
     """The confirmed delete: the same removal as `rag remove`."""
-    try:
-        removed = pipeline.remove([source])
-    except RagError as err:
-        return f"错误: {err}"
-    return "".join(f"已删除 {d.source} ({d.region or '地区不详'} {d.year or '年份不详'})" for d in removed)
+    who = editor(pipeline, user)
+    removed = pipeline.remove([source])
+    message = "".join(f"已删除 {d.source} ({d.region or '地区不详'} {d.year or '年份不详'})" for d in removed)
+    return _audit(pipeline, who, "remove", [d.source for d in removed], message)
 
 
-def upload(pipeline, files: list[str] | None, progress=None) -> str:
+@status
+def upload(pipeline, files: list[str] | None, progress=None, user: str | None = None) -> str:
     """Ingest uploaded report files; returns a status line."""
+    who = editor(pipeline, user)
     if not files:
         return f"请选择报告文件 ({' '.join(UPLOAD_TYPES)})。"
-    try:
-        report = pipeline.ingest_uploads([Path(f) for f in files],
-                                         (lambda n, total, name: progress((n - 1) / total, desc=name))
-                                         if progress else None)
-    except RagError as err:
-        return f"错误: {err}"
+    report = pipeline.ingest_uploads([Path(f) for f in files],
+                                     (lambda n, total, name: progress((n - 1) / total, desc=name))
+                                     if progress else None)
     lines = [f"新增 {len(report.added)} · 更新 {len(report.updated)} · 未变 {len(report.unchanged)} · "
              f"重复 {len(report.duplicates)} · 失败 {len(report.failed)} · 切块 {report.chunks}"]
     lines += [f"重复: {Path(path).name} 与已导入的 {existing} 内容完全相同, 未再导入" for path, existing in report.duplicates]
     lines += [f"错误: {message}" for _, message in report.failed]
-    return "\n\n".join(lines)
+    return _audit(pipeline, who, "upload", [*report.added, *report.updated], "\n\n".join(lines))
 
 
 def runs_dir(pipeline) -> Path:
@@ -167,13 +214,16 @@ def run_choices(pipeline) -> list[str]:
     return [p.name for p in saved_runs(runs_dir(pipeline))]
 
 
-def evaluate(pipeline, questions: str, mode: str, progress=None):
+def evaluate(pipeline, questions: str, mode: str, progress=None, user: str | None = None):
     """Run an eval set; returns (metrics table, chart data, failures table, run name)."""
+    who = editor(pipeline, user)
     out = runs_dir(pipeline) / run_name(mode)  # unique even for two runs in the same second
     questions = allowed_questions_path(questions, pipeline.settings.data_dir)  # never any server path
     report = run_eval(pipeline, questions, out, retrieval_only=False,
                       answer=lambda q: answer(q, pipeline, mode=mode).to_json(),
                       progress=(lambda done, total: progress(done / total, desc=f"{done}/{total}")) if progress else None)
+    accuracy = (report.get("answers") or {}).get("accuracy")
+    _audit(pipeline, who, "eval", [], f"{questions} → {out.name}, 准确率 {accuracy}")
     return (*report_tables(report), out.name)
 
 
@@ -211,13 +261,16 @@ def make_brief(pipeline, choice: str, mode: str, progress=None) -> tuple[str, st
     if not choice:
         return "请选择一份报告。", None
     region, _, year = choice.partition("|")
-    brief = build_brief(pipeline, region, int(year) if year else None, mode,
-                        (lambda f, what: progress(f, desc=what)) if progress else None)
+    try:
+        brief = build_brief(pipeline, region, int(year) if year else None, mode,
+                            (lambda f, what: progress(f, desc=what)) if progress else None)
+    except Exception as err:  # noqa: BLE001 - one line in the brief view, traceback logged
+        return render.inert_markdown(error_line(err)), None
     folder = pipeline.settings.data_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"简报-{brief.region}-{brief.year or '未知'}-{run_name()}.md"
     path.write_text(brief.markdown, encoding="utf-8")
-    return brief.markdown, str(path)
+    return render.inert_markdown(brief.markdown), str(path)
 
 
 def indicator_choices(pipeline) -> list[str]:

@@ -1,8 +1,13 @@
-"""HTML for source cards and documents. Every piece of document text is escaped: a report holding
-`<img src=x onerror=...>` shows those characters and never runs them."""
+"""HTML for source cards and documents, and inert Markdown for the chat and briefs.
+
+Every piece of document text and model output is escaped: a report holding `<img src=x onerror=...>`
+shows those characters and never runs them; Markdown images and links are shown as text (an
+http(s) link with its target), so nothing a document or a model writes makes the browser load or
+run anything."""
 from __future__ import annotations
 
 import html
+import re
 
 from rag.types import Answer, Citation, Document
 
@@ -17,6 +22,29 @@ CSS = """
 .spam{background:#ffb4b4;text-decoration:line-through}
 .doc-view{white-space:pre-wrap;font-size:13px;line-height:1.7;max-height:600px;overflow:auto}
 """
+
+
+_MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+[^()\n]*)?\)")
+_MD_REFERENCE = re.compile(r"^(\s*)\[(?=[^\]\n]+\]:)", re.M)  # "[1]: http://…" would define a link
+
+
+def _link_as_text(match: re.Match) -> str:
+    label, target = match[2].strip(), match[3]
+    shown = target if re.match(r"https?://", target, re.I) else ""  # javascript:, data:, relative: dropped
+    return f"{label} ({shown})" if shown and label and label != shown else (shown or label)
+
+
+def inert_markdown(text: str) -> str:
+    """Markdown that renders as the text it holds: no raw HTML, no image, no link (`<` and `&`
+    escaped; `[x](http://a)` shown as the text "x (http://a)", other targets dropped; URLs escaped so
+    they are never auto-linked; any leftover image, link or reference-definition syntax
+    backslash-escaped). Citation markers [n], headings, lists, tables and bold written by the
+    product still render."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _MD_LINK.sub(_link_as_text, text)
+    text = text.replace("![", "!\\[").replace("](", "\\](")
+    text = text.replace("://", ":\\/\\/").replace("www.", "www\\.")  # shown as text, never auto-linked
+    return _MD_REFERENCE.sub(r"\1\\[", text)
 
 
 def _highlight(text: str, quotes: list[str]) -> str:
@@ -70,15 +98,16 @@ def sources_html(result: Answer | None) -> str:
 
 
 def chat_text(result: Answer) -> str:
-    """The answer as chat Markdown: escaped, unverified numbers marked."""
-    text = html.escape(result.answer, quote=False)
+    """The answer as inert chat Markdown, unverified numbers marked."""
+    text = inert_markdown(result.answer)
     for number in result.unverified:
-        text = text.replace(html.escape(number), f"**{html.escape(number)}**⚠")
+        text = text.replace(inert_markdown(number), f"**{inert_markdown(number)}**⚠")
     badge = "〔大模型〕" if result.mode == "llm" else ("" if "抽取式" in result.answer else "〔抽取式〕")
-    notices = "".join(f"\n\n> 注意: {html.escape(n, quote=False)}" for n in result.notices)
-    warn = f"\n\n⚠ 未能在引用段落中核实的数字: {'、'.join(result.unverified)}" if result.unverified else ""
-    derived = "".join(f"\n\n〔计算得出〕{html.escape(d['value'])} = {html.escape(d['operation'])}(由引用段落中的数字计算)"
-                      for d in result.derived)
+    notices = "".join(f"\n\n> 注意: {inert_markdown(n)}" for n in result.notices)
+    warn = (f"\n\n⚠ 未能在引用段落中核实的数字: {inert_markdown('、'.join(result.unverified))}"
+            if result.unverified else "")
+    derived = "".join(f"\n\n〔计算得出〕{inert_markdown(d['value'])} = {inert_markdown(d['operation'])}"
+                      "(由引用段落中的数字计算)" for d in result.derived)
     return f"{badge} {text}{notices}{derived}{warn}".strip()
 
 

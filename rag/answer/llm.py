@@ -55,24 +55,30 @@ def _attr(value: object) -> str:
     return text.replace('"', "＂").replace("<", "＜")
 
 
+def fence(tag: str, text: str, **attrs: object) -> str:
+    """Data wrapped in <tag ...>...</tag>. Attributes and text are escaped so the data cannot close
+    the fence, open a new one or forge attributes ("<" becomes the full-width "＜")."""
+    head = "".join(f' {name}="{_attr(value)}"' for name, value in attrs.items())
+    return f'<{tag}{head}>\n{text.replace("<", "＜").strip()}\n</{tag}>'
+
+
 def format_passage(n: int, p: Passage) -> str:
-    """One fenced passage. Attributes and text are escaped so a document cannot close the fence,
-    open a new one or forge attributes ("<" becomes the full-width "＜")."""
-    year = "" if p.year is None else p.year
-    head = f'<passage n="{n}" region="{_attr(p.region)}" year="{_attr(year)}" title="{_attr(p.title)}"'
-    return f'{head} heading="{_attr(p.heading)}">\n{p.text.replace("<", "＜").strip()}\n</passage>'
+    """One fenced passage of a document."""
+    return fence("passage", p.text, n=n, region=p.region, year="" if p.year is None else p.year,
+                 title=p.title, heading=p.heading)
 
 
 def format_history(history: Iterable[tuple[str, str]]) -> str:
-    """The last turns as compact "问/答" lines, "(无)" when there are none."""
+    """The last turns, each fenced like a passage (an earlier answer is model output, never an
+    instruction), "(无)" when there are none."""
     turns = list(history)[-HISTORY_TURNS:]
-    lines = []
-    for question, answer in turns:
+    blocks = []
+    for n, (question, answer) in enumerate(turns, 1):
         answer = " ".join(answer.split())
         if len(answer) > HISTORY_CHARS:
             answer = answer[:HISTORY_CHARS] + "…"
-        lines += [f"问: {' '.join(question.split())}", f"答: {answer}"]
-    return "\n".join(lines) or "(无)"
+        blocks.append(fence("turn", f"问: {' '.join(question.split())}\n答: {answer}", n=n))
+    return "\n".join(blocks) or "(无)"
 
 
 def build_messages(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import chromadb
 import numpy as np
@@ -11,14 +12,23 @@ from rag.settings import CHUNKER_VERSION, Settings
 from rag.types import Chunk, Document, Passage
 
 
+def chroma_headers() -> dict[str, str]:
+    """The Chroma server token, read by env-var name (RAG_CHROMA_TOKEN) when the request is made,
+    never kept in Settings, metadata or logs."""
+    token = os.environ.get("RAG_CHROMA_TOKEN")
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def make_client(settings: Settings):
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
     if settings.chroma_host:
         try:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                       settings=chroma_settings)
+                                       settings=chroma_settings, headers=chroma_headers())
         except Exception as err:
-            raise RagError(f"无法连接 Chroma 服务 {settings.chroma_host}:{settings.chroma_port}: {err}") from err
+            from rag.audit import redact
+
+            raise RagError(redact(f"无法连接 Chroma 服务 {settings.chroma_host}:{settings.chroma_port}: {err}")) from err
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
