@@ -17,7 +17,7 @@ USER = {"source": "user", "confidence": "high"}
 
 
 class LibraryOps:
-    """Needs self.catalog, self.store, self.facts, self.settings, self._load_lexical, self.rebuild_lexical."""
+    """Needs self.catalog, self.store, self.sentences, self.facts, self.settings, self._load_lexical, self.rebuild_lexical."""
 
     def find_document(self, ref: str) -> tuple[Document, int]:
         """(document, chunk count) for a path, display name, file name or doc_id."""
@@ -71,6 +71,7 @@ class LibraryOps:
     def _forget(self, doc: Document) -> None:
         fingerprint = self.settings.index_fingerprint
         self.store.delete_document(doc.doc_id)
+        self.sentences.delete_document(doc.doc_id)
         self.facts.delete(fingerprint, doc.doc_id)
         self.catalog.delete(doc.doc_id, fingerprint)
 
