@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -192,7 +192,14 @@ class Pipeline(LibraryOps):
 
     # ---- read side ----------------------------------------------------------------------
     def documents(self) -> list[tuple[Document, int]]:
-        return self.catalog.documents(self.settings.index_fingerprint)
+        """The indexed reports, read from the catalog only when it changed (each question asks
+        two or three times, and a read decodes every report's full text and flags)."""
+        db = self.catalog.db
+        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)  # other writers, ours
+        memo = self.__dict__.get("_documents")
+        if memo is None or memo[0] != version:
+            memo = self.__dict__["_documents"] = (version, self.catalog.documents(self.settings.index_fingerprint))
+        return [(replace(doc, provenance=dict(doc.provenance)), n) for doc, n in memo[1]]
 
     def coverage(self) -> retrieve.Coverage:
         return retrieve.Coverage.of(d for d, _ in self.documents())

@@ -1,6 +1,8 @@
 """Sentence vectors are computed once at ingest: answering embeds only the question."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from rag.answer.respond import answer
@@ -81,3 +83,16 @@ def test_bounded_cache_drops_the_least_recently_used():
     cache.get(["a"], compute)
     cache.get(["ccc"], compute)  # "bb" was used least recently
     assert list(cache.items) == ["a", "ccc"] and computed == ["a", "bb", "ccc"]
+
+
+def test_the_document_list_follows_changes_from_this_and_other_processes(seeded, tmp_path):
+    reader = sibling(seeded, copy_to=tmp_path / "copy")
+    writer = Pipeline(Settings(data_dir=tmp_path / "copy", model_cache=seeded.settings.model_cache))
+    doc, chunks = reader.documents()[0]
+    assert reader.documents()[0][0] == doc  # unchanged catalog: the same list
+    reader.documents()[0][0].provenance.clear()  # a caller's edit does not reach the next caller
+    assert reader.documents()[0][0].provenance == doc.provenance
+    writer.catalog.put(replace(doc, year=2019), writer.settings.index_fingerprint, chunks)  # another connection
+    assert next(d for d, _ in reader.documents() if d.doc_id == doc.doc_id).year == 2019
+    reader.catalog.delete(doc.doc_id, reader.settings.index_fingerprint)  # this connection
+    assert doc.doc_id not in {d.doc_id for d, _ in reader.documents()}
