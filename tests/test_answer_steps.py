@@ -31,6 +31,11 @@ COVERAGE = Coverage({("宜宾市叙州区", 2021)})
     ("条例是哪一年出台的?", "year", set()),
     ("听证会是什么时候召开的?", "date", set()),
     ("制定了哪些规范性文件?", "list", set()),
+    ("群众对窗口服务的满意度达到了多少?", "rate", {"rate"}),
+    ("乡镇政务公开面是多少?", "rate", {"rate"}),
+    ("出台了多少项管理制度?", "count", {"items"}),
+    ("为降低行政败诉率出台了哪些文件?", "list", set()),
+    ("纠错率最高的是哪些案件类型,纠错率是多少?", "rate", {"rate"}),
 ])
 def test_slot_of_paraphrases(question, kind, units):
     slot = slot_of(question)
@@ -46,6 +51,15 @@ def test_slot_of_paraphrases(question, kind, units):
     ("社区矫正对象和安置帮教对象加起来有多少人?", "sum"),
     ("合格率比上年提高了几个百分点?", "points"),
     ("全年收案多少件?", None),
+    ("排查的隐患中有几处没有整改到位?", "difference"),
+    ("抽查的合同里没发现问题的有多少份?", "difference"),
+    ("除了调解结案的,其余有多少件?", "difference"),
+    ("线上办理的事项比线下办理的多多少项?", "compare"),
+    ("市级和县级的法律顾问相差多少人?", "compare"),
+    ("律师代理的案件占法律援助案件的比例是多少?", "share"),
+    ("未成年人法律援助案件有多少件?", None),
+    ("不予受理的有多少件?", None),
+    ("收案数比上年多多少件?", None),
 ])
 def test_derivation_of_paraphrases(question, op):
     found = derivation_of(question)
@@ -99,10 +113,35 @@ def test_passage_order_never_changes_the_quote():
     ("扣除不予受理的以后还有多少件?", "共收到行政复议申请75件,不予受理9件。", "75 − 9 = 66件"),
     ("矫正对象和帮教对象加起来有多少人?", "现有社区矫正对象233人,安置帮教对象410人。", "233 + 410 = 643人"),
     ("覆盖率提高了几个百分点?", "村居法律顾问覆盖率由82%提高到97%。", "97% − 82% = 15个百分点"),
+    ("排查的矛盾纠纷里有几件没有调解成功?", "共排查矛盾纠纷1250件,其中调解成功1236件。", "1250 − 1236 = 14件"),
+    ("审查的备案文件中没发现问题的有多少件?", "审查备案文件218件,发现存在问题文件13件。", "218 − 13 = 205件"),
+    ("审结的案件中,除了调解结案的,其余有多少件?", "受理案件96件,审结88件,调解结案30件。", "88 − 30 = 58件"),
+    ("纳入目录的事项中,保留的比取消的多多少项?",
+     "形成《保留事项清单(312项)》《取消事项清单(45项)》。", "312 − 45 = 267项"),
+    ("“掌上办”事项比“网上办”事项少几项?", "开通网上办事项960项、“掌上办”事项402项。", "960 − 402 = 558项"),
+    ("律师代理的案件占受理的法律援助案件的比例是多少?", "受理法律援助案件640件,其中律师代理512件。", "512 ÷ 640 = 80%"),
+    ("建成的镇级工作站和村级工作室一共多少个?", "建成县级中心1个、镇(街道)工作站18个、村(社区)工作室260个。", "18 + 260 = 278个"),
 ])
 def test_derived_figures_from_one_sentence(question, sentence, shown):
     found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
     assert found is not None and found.shown == shown
+
+
+def test_a_compared_figure_may_sit_in_the_next_sentence():
+    """A比B多多少 with A and B stated in two sentences of one passage: both are quoted, one operation shown."""
+    passage = _passage("市本级开通网上办理事项877项、“一证办”事项96项。另开通自助办理事项452项、“掌上办”事项130项。", 0, "(一)政务服务")
+    question = "“一证办”事项比“掌上办”事项少多少项?"
+    done = compose.extractive(question, None, [passage], analysis=analyse(question, [], COVERAGE))
+    assert done.derived and done.derived[0].shown == "130 − 96 = 34项"
+    assert "计算得出: 130 − 96 = 34项[1]" in done.text
+
+
+def test_a_bracketed_aside_is_its_own_clause():
+    """'受理351件(其中涉借贷261件)': 不涉及借贷的 = 351 − 261, not a figure before it minus 351."""
+    question = "受理的争议中,不涉及借贷的有多少件?"
+    sentence = "提供服务685件,仲裁委共受理各类争议(纠纷)351件(其中涉借贷案件261件)。"
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.shown == "351 − 261 = 90件"
 
 
 def test_no_derivation_when_a_figure_is_missing():
@@ -150,3 +189,10 @@ def test_list_answer_has_one_cited_bullet_per_item():
     items_at = lines.index("其中点名的各项:")
     assert lines[items_at + 1:] == ["- 《叙州区重大行政决策程序规定》[1]", "- 《叙州区行政规范性文件管理办法》[1]"]
     assert any("两部规章" in line for line in lines[:items_at])  # the quote with its count stays
+
+
+def test_regions_are_ranked_only_on_one_figure_of_the_asked_kind_each():
+    rates = {"甲市": ("全市办结行政复议案件120件,纠错率为12.5%。", 1, None), "乙县": ("行政复议纠错率9%,同比下降2%。", 2, None)}
+    assert compose._ranking("甲市和乙县的行政复议纠错率谁高?", rates) == "比较(行政复议纠错率,由高到低): 甲市 12.5%[1] > 乙县 9%[2]"
+    counts = {"甲市": ("受理法律援助案件412件。", 1, None), "乙县": ("办理法律援助案件603件,审结580件。", 2, None)}
+    assert compose._ranking("甲市和乙县的法律援助案件各有多少件?", counts) == ""  # 乙县 states two counts: no ranking

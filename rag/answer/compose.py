@@ -1,12 +1,11 @@
 """Compose extractive and comparison answers from quotes; mask injected spam; build citations."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from dataclasses import dataclass, field
 
-from rag import retrieve
+from rag import retrieve, units
 from rag.answer import derive, items
 from rag.answer.cite import REFUSAL
 from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms
@@ -104,7 +103,7 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
                must_contain: tuple[str, ...] = (), analysis: Analysis | None = None) -> Composed:
     quotes, missing = select(question, passages, corpus_idf, similarity, must_contain, analysis)
     derivation = analysis.derivation if analysis is not None else derivation_of(question)
-    if derivation is not None:
+    if derivation is not None and not (derivation.op == "share" and quotes):  # a stated rate beats a computed one
         derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
         if derived is not None:
             return derived
@@ -138,24 +137,39 @@ def _partial(passages: list[Passage], missing) -> Composed | None:
 
 
 def _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain) -> Composed | None:
-    """Compute the asked figure from two figures a relevant sentence states, showing the arithmetic."""
+    """Compute the asked figure from two figures relevant sentences state, showing the arithmetic:
+    from one sentence, else (for figures the question names: A比B多多少, A和B加起来) from two
+    sentences of the same report."""
     drop = _drop_words(passages)
     slot = analysis.slot if analysis is not None else slot_of(question)
     unit = derive.asked_unit(question)
     ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
-              if q.about >= THRESHOLD * 0.8 and (not must_contain or any(m in q.text for m in must_contain))]
-    for quote in ranked[:6]:
-        sentence = _sentence_of(passages[quote.passage].text, quote.text)
+              if q.about >= THRESHOLD * 0.8 and (not must_contain or any(m in q.text for m in must_contain))][:6]
+    sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
+    for index, sentence in sentences:
         found = derive.solve(derivation, slot, sentence, unit)
-        if found is None:
-            continue
-        numbering = _Numbering(passages)
-        n = numbering.cite(quote.passage, sentence)
-        label = _label(passages[quote.passage])
-        text = "\n".join([EXTRACTIVE_NOTE, f"{label}:", f"- {sentence}[{n}]",
-                          f"- 计算得出: {found.shown}[{n}]"])
-        return Composed(text, numbering.citations(), False, [found])
+        if found is not None:
+            return _derived_answer(passages, [(index, sentence)], found)
+    if derivation.op not in ("compare", "sum") and not (derivation.op == "share" and derivation.terms):
+        return None
+    for i, (first, a) in enumerate(sentences):
+        for second, b in sentences[i + 1:]:
+            if passages[first].doc_id != passages[second].doc_id or a == b:
+                continue
+            pair = sorted([(first, a), (second, b)], key=lambda x: passages[x[0]].start + passages[x[0]].text.find(x[1]))
+            found = derive.solve(derivation, slot, pair[0][1] + pair[1][1], unit)
+            if found is not None:
+                return _derived_answer(passages, pair, found)
     return None
+
+
+def _derived_answer(passages, quoted: list[tuple[int, str]], found) -> Composed:
+    numbering = _Numbering(passages)
+    marks = [numbering.cite(index, sentence) for index, sentence in quoted]
+    lines = [EXTRACTIVE_NOTE, f"{_label(passages[quoted[0][0]])}:"]
+    lines += [f"- {sentence}[{n}]" for (_, sentence), n in zip(quoted, marks)]
+    lines.append(f"- 计算得出: {found.shown}{''.join(f'[{n}]' for n in dict.fromkeys(marks))}")
+    return Composed("\n".join(lines), numbering.citations(), False, [found])
 
 
 def _sentence_of(text: str, quote: str) -> str:
@@ -216,33 +230,29 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
         lines.append(f"- {_label(passages[q.passage])}: {q.text}[{n}]")
     if not picked:
         return f"{REFUSAL}。各地区报告中都未见相关数据。", []
-    ranking = _ranking(question, picked, drop)
+    ranking = _ranking(question, picked)
     if ranking:
         lines += ["", ranking]
     return "\n".join(lines), citations
 
 
-def _ranking(question: str, picked: dict, drop: list[str]) -> str:
-    """'纠错率: 本溪市 23.29%[1] > 长沙市芙蓉区 20.93%[2]' when every quote gives that indicator."""
-    text = question
-    for word in sorted(drop, key=len, reverse=True):
-        text = text.replace(word, " ")
-    runs = re.findall(r"[\u4e00-\u9fff]{2,}", text)
-    candidates = sorted({run[i:j] for run in runs for i in range(len(run)) for j in range(i + 2, len(run) + 1)},
-                        key=len, reverse=True)
-    units = "%" if slot_of(question).kind == "rate" else "件|人|项|个|家|次"
-    for indicator in candidates:
-        values = {}
-        for region, (quote, n, _) in picked.items():
-            match = re.search(re.escape(indicator) + rf"[^\d。;;]{{0,6}}?(\d+(?:\.\d+)?)({units})", quote)
-            if match:
-                values[region] = (float(match[1]), match[1] + match[2], match[2], n)
-        kinds = {v[2] for v in values.values()}
-        if len(values) >= 2 and len(values) == len(picked) and len(kinds) == 1:
-            order = sorted(values.items(), key=lambda kv: -kv[1][0])
-            chain = " > ".join(f"{region} {shown}[{n}]" for region, (_, shown, _, n) in order)
-            return f"比较({indicator},由高到低): {chain}"
-    return ""
+def _ranking(question: str, picked: dict) -> str:
+    """'纠错率,由高到低: 本溪市 23.29%[1] > 长沙市芙蓉区 20.93%[2]' when every region's quote states
+    exactly one figure of the asked kind, all in the same unit (read with the one unit vocabulary)."""
+    slot = slot_of(question)
+    if not slot.unit_kinds:
+        return ""
+    values = {}
+    for region, (quote, n, _) in picked.items():
+        found = [q for q in units.find_quantities(quote)
+                 if not units.is_change(quote[:q.start]) and units.compatible(q.unit, slot.unit_kinds)]
+        if len(found) != 1:
+            return ""
+        values[region] = (found[0], n)
+    if len(values) < 2 or len({q.unit for q, _ in values.values()}) != 1:
+        return ""
+    chain = " > ".join(f"{region} {q.shown}[{n}]" for region, (q, n) in sorted(values.items(), key=lambda kv: -kv[1][0].value))
+    return f"比较({slot.label or slot.describe()},由高到低): {chain}"
 
 
 def masked(passage: Passage) -> Passage:

@@ -31,25 +31,58 @@ class Derived:
 
 
 def _clause(text: str, q: units.Quantity) -> str:
-    """The clause around a figure (between the punctuation marks or brackets on either side)."""
-    start = max(text.rfind(mark, 0, q.start) for mark in ",;。:、(") + 1
-    ends = [i for i in (text.find(mark, q.end) for mark in ",;。)") if i != -1]
+    """The clause around a figure: from the punctuation mark (or the open bracket it sits in)
+    before it to the next mark or bracket, so '争议(纠纷)351件(其中涉借贷案件261件)' gives 351 its
+    own clause and 261 the aside."""
+    start = max(text.rfind(mark, 0, q.start) for mark in ",;。:、") + 1
+    opened = text.rfind("(", 0, q.start)
+    if opened >= start and text.find(")", opened, q.start) == -1:
+        start = opened + 1
+    ends = [i for i in (text.find(mark, q.end) for mark in ",;。()") if i != -1]
     return text[start:min(ends) if ends else len(text)]
 
 
+_FIGURE_ASIDE = re.compile(r"\([^()]*\d[^()]*\)")
+
+
+def _owned_by_earlier(between: str) -> int:
+    """Where the words between two figures stop belonging to the earlier one: at the first break
+    (, ; 。 、 《 》 or a bracket closing around the earlier figure) outside brackets."""
+    depth = 0
+    for i, char in enumerate(between):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if not depth:
+                return i
+            depth -= 1
+        elif not depth and char in ",;。、《》":
+            return i
+    return len(between)
+
+
+def _clean(segment: str) -> str:
+    """Asides holding figures belong to those figures; other asides are part of the name: 乡(镇)工作站 -> 乡镇工作站."""
+    return re.sub(r"[()]", "", _FIGURE_ASIDE.sub("", segment))
+
+
 def _segments(text: str, figures, index: int) -> tuple[str, str]:
-    """(before, after): the words between this figure and its neighbours in the same clause,
-    asides in brackets removed: what the figure counts ('145个乡(镇)工作站、' -> '乡工作站')."""
+    """(before, after): the words that go with this figure inside its clause. Words between two
+    figures belong to the earlier one up to the first break, the rest to the later one:
+    '11个县(市、区)中心、145个乡(镇)工作站' gives 11 '县市、区中心' and 145 '乡镇工作站';
+    '清单(184项)》《收回…清单(464项)' gives 收回 to 464 only."""
     q = figures[index]
     clause_start = max(text.rfind(mark, 0, q.start) for mark in ",;。:") + 1
     ends = [i for i in (text.find(mark, q.end) for mark in ",;。") if i != -1]
     clause_end = min(ends) if ends else len(text)
-    prev_end = figures[index - 1].end if index else 0
-    next_start = figures[index + 1].start if index + 1 < len(figures) else len(text)
-    before = text[max(clause_start, prev_end):q.start]
-    after = text[q.end:min(clause_end, next_start)]
-    strip = lambda t: re.sub(r"\([^()]*\)", "", t)  # noqa: E731
-    return strip(before), strip(after)
+    if index and figures[index - 1].end > clause_start:
+        between = text[figures[index - 1].end:q.start]
+        before = between[_owned_by_earlier(between):]
+    else:
+        before = text[clause_start:q.start]
+    nxt = figures[index + 1].start if index + 1 < len(figures) else len(text)
+    after = text[q.end:min(clause_end, nxt)]
+    return _clean(before), _clean(after[:_owned_by_earlier(after)])
 
 
 def _grams(text: str) -> set[str]:
@@ -61,12 +94,12 @@ def _overlap(term: str, clause: str) -> float:
     return len(grams & _grams(clause)) / len(grams) if grams else 0.0
 
 
-def _figures(sentence: str, slot: Slot) -> list[units.Quantity]:
-    if slot.kind == "points":  # levels before and after: "从去年的3%提高到5%"
+def _figures(sentence: str, slot: Slot, op: str) -> list[units.Quantity]:
+    if op == "points":  # levels before and after: "从去年的3%提高到5%"
         return [q for q in units.find_quantities(sentence) if q.unit == "%"]
     found = [q for q in units.find_quantities(sentence) if not units.is_change(sentence[:q.start])]
     found = [q for q in found if q.unit not in ("%", "‰", "个百分点")]
-    kinds = slot.unit_kinds
+    kinds = slot.unit_kinds if op != "share" else frozenset()  # a share is asked as a rate of counts
     return [q for q in found if units.compatible(q.unit, kinds)] if kinds else found
 
 
@@ -85,11 +118,11 @@ def _scale(q: units.Quantity) -> float:
 
 def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "") -> Derived | None:
     """The derived figure if this sentence states both operands, else None."""
-    figures = _figures(units.normalize(sentence), slot)
+    text = units.normalize(sentence)
+    figures = _figures(text, slot, derivation.op)
     if len(figures) < 2:
         return None
-    text = units.normalize(sentence)
-    pair = {"difference": _difference, "sum": _sum, "points": _points, "share": _share}[derivation.op](
+    pair = {"difference": _difference, "compare": _compare, "sum": _sum, "points": _points, "share": _share}[derivation.op](
         derivation, text, figures)
     if pair is None:
         return None
@@ -128,17 +161,62 @@ def _difference(derivation: Derivation, text: str, figures):
     return None
 
 
+def _core(term: str) -> str:
+    """A noun phrase's core: 'X组织调处的纠纷' -> '调处的纠纷' (the verb before the last 的 and the
+    noun after it); a phrase without 的 is its own core."""
+    if "的" not in term.strip("的"):
+        return term
+    head, _, noun = term.strip("的").rpartition("的")
+    return head[-2:] + "的" + noun
+
+
+def _pick(term: str, text: str, figures, taken=()) -> int | None:
+    """The figure a named term counts: the one whose surrounding words share most of the term's
+    two-character words, each weighted by how few figures' words carry it (in "网上办理事项877项,
+    “掌上办理”130项" the term 掌上办理事项 is told apart by 掌上, not by 办理 or 事项). The term's core
+    decides first (调处的纠纷, not the 人民调解组织 that heads the whole sentence), the whole term breaks
+    ties. None unless one figure wins outright."""
+    segments = ["".join(_segments(text, figures, i)) for i in range(len(figures))]
+
+    def scorer(phrase: str):  # a word no figure carries weighs as much as one only one figure carries
+        # 的 joins, 级 only marks a level: 镇级工作站 is told apart by 镇 (reports write 镇(街道)工作站)
+        grams = [g for g in _grams(phrase) if "的" not in g and "级" not in g] + re.findall(r"(.)级", phrase)
+        weights = {g: 1 / max(1, sum(g in seg for seg in segments)) for g in grams}
+        total = sum(weights.values())
+        return lambda seg: sum(w for g, w in weights.items() if g in seg) / total if total else 0.0
+
+    core, whole = scorer(_core(term)), scorer(term)
+    quoted = re.findall(r"[“\"]([^”\"]{2,})[”\"]", term)  # a quoted name is a name: only that name counts it
+    scores = sorted((((core(seg), whole(seg)), i) for i, seg in enumerate(segments)
+                     if i not in taken and all(name in seg for name in quoted)), reverse=True)
+    if not scores or scores[0][0][0] < 0.5 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1]
+
+
 def _sum(derivation: Derivation, text: str, figures):
-    picked = []
-    for term in derivation.terms[:2]:
-        tail = term[-6:]  # a noun phrase ends with its head: 在管的社区矫正对象 -> 社区矫正对象
-        scored = [(max(_overlap(tail, seg) for seg in _segments(text, figures, i)), -i, i) for i in range(len(figures))]
-        best = next(((s, i) for s, _, i in sorted(scored, reverse=True) if s >= 0.5 and i not in picked), None)
-        if best is None:
-            return None
-        picked.append(best[1])
-    a, b = figures[picked[0]], figures[picked[1]]
+    if len(derivation.terms) < 2:
+        return None
+    first = _pick(derivation.terms[0], text, figures)
+    second = _pick(derivation.terms[1], text, figures, {first}) if first is not None else None
+    if second is None:
+        return None
+    a, b = figures[first], figures[second]
     return (a, b, PLUS) if _same_family(a, b) else None
+
+
+def _compare(derivation: Derivation, text: str, figures):
+    """'A比B多多少' -> A − B; 'A比B少多少' -> B − A; 'A和B相差多少' -> the larger minus the smaller."""
+    first = _pick(derivation.terms[0], text, figures)
+    second = _pick(derivation.terms[1], text, figures, {first}) if first is not None else None
+    if second is None:
+        return None
+    a, b = figures[first], figures[second]
+    if not _same_family(a, b):
+        return None
+    if derivation.verb == "-" or (not derivation.verb and b.value > a.value):
+        a, b = b, a
+    return a, b, MINUS
 
 
 def _points(derivation: Derivation, text: str, figures):
@@ -153,10 +231,18 @@ def _points(derivation: Derivation, text: str, figures):
 
 
 def _share(derivation: Derivation, text: str, figures):
-    """part ÷ whole: the whole is the first figure, the part a later one of the same kind."""
-    whole = figures[0]
-    parts = [q for q in figures[1:] if _same_family(q, whole) and q.value < whole.value]
-    return (parts[0], whole, "share") if parts else None
+    """part ÷ whole: the part is the figure the question names before 占 (else the first smaller one
+    after the first figure); the whole a larger figure of the same kind, the earliest one."""
+    named = _pick(derivation.terms[0], text, figures) if derivation.terms else None
+    if named is None and derivation.terms:
+        return None
+    part_index = named if named is not None else next(
+        (i for i, q in enumerate(figures[1:], 1) if _same_family(q, figures[0]) and q.value < figures[0].value), None)
+    if part_index is None:
+        return None
+    part = figures[part_index]
+    wholes = [q for q in figures if q is not part and _same_family(q, part) and q.value > part.value]
+    return (part, wholes[0], "share") if wholes else None
 
 
 def asked_unit(question: str) -> str:

@@ -29,18 +29,31 @@ _COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个
                       r"几个地区|各个|分别是多少)")
 _LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪两|哪三|分别是什么|分别有|包括什么|包括哪|列举|几个方面|"
                    r"什么荣誉|哪些荣誉|称号)")
-_RATE = re.compile(r"(?<!效)率|比例|比重|占比|百分比|百分之几")
+# a rate, or a degree asked as "多少" with no counting word (集中度达到多少, 公开面达到多少): reports give it in %
+_RATE = re.compile(r"(?<!效)率|比例|比重|占比|百分比|百分之几|"
+                   r"(?<![年制程力尺限角态])度(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])|"
+                   r"(?<![方全层局])面(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])")
+_RATE_ASKED = re.compile(r"率[^,?。]{0,6}?(多少|几|多高|多大|怎样|如何)|(多少|多大|多高)[^,?。]{0,4}(比例|比重|占比)|"
+                         r"(比例|比重|占比|百分比)[^,?。]{0,6}(多少|几|多高|多大)|百分之几")
 _AMOUNT = re.compile(r"金额|多少钱|资金|经费|万元|标的额|罚没款")
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
 _YEAR = re.compile(r"(哪年|哪一年|何年|哪个年份)")
 _NAME = re.compile(r"(什么文件|哪份文件|哪部|什么制度|哪项制度|什么办法|叫什么|名称|什么名字|《)")
 _COUNT = re.compile(r"(多少|几)(?!个百分点)|数量|件数|人数|次数|总数")
 # computing from two stated figures
-_NEGATED = re.compile(r"(?:没有?|未|不|尚未|还没有?)(通过|考过|考试合格|合格|审结|办结|结案|受理|采纳|办理|完成|"
-                      r"整改|化解|到位|答复|上线)")
+# a negated verb: "没有考过的", "未调解成功的", "没发现问题的" (the report states the positive side)
+_NEGATED = re.compile(r"(?:(?<![罚埋淹])没有?|未|尚未|还没有?|不)(?!予|涉及|包括|含|属于|同|是|在|少|多|到|足|断|再)"
+                      r"([\u4e00-\u9fff]{2,12}?)(?=的|过|了|[,?。]|$|(?:有|是|还有)?(?:多少|几))")
+# words that begin with a negation but negate nothing: 未成年人, 不动产, 未来, 不良, 没收 (罚没 above)
+_LEXICAL_NEGATION = re.compile(r"^(成年|动产|正当|良|来|法|规范|合理|作为|公开|确定|稳定|收)")
 _REMAINING = re.compile(r"(还有|还剩|剩下|剩余|尚有|结余)(多少|几)")
-_REMOVED = re.compile(r"扣除(?P<a>[^,，。?？]{2,20}?)(?:的|之)?(?:后|以后|之后)|除(?:了)?(?P<b>[^,，。?？]{2,20}?)(?:以外|之外|外)|"
+_REMOVED = re.compile(r"扣除(?P<a>[^,，。?？]{2,20}?)(?:的|之)?(?:后|以后|之后)|"
+                      r"除(?:了)?(?P<b>[^,，。?？]{2,20}?)(?:以外|之外|外|的?(?=,?(?:其余|其他|其它|剩下|剩余|余下)))|"
                       r"不(?:涉及|包括|含|属于)(?P<c>[^,，。?？]{2,20}?)的")
+# "A比B多/少多少", "A和B相差多少": a difference between two named figures
+_COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?)比(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?了?(?:多少|几)")
+_APART = re.compile(r"(?P<terms>[^,?。]{4,40}?)(?:相差|相差了|差了|差)(?:多少|几)")
+_TIME_BASE = re.compile(r"^(上年|去年|前一年|同期|上一年|以前|往年|改革前|原来)")
 _SUM = re.compile(r"(加起来|加在一起|合计|总共|共计|总计|一共|合起来)")
 _JOIN = re.compile(r"[和与及、]|加上")
 _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少)|(比例|占比)(是|为)?多少")
@@ -80,10 +93,11 @@ class Slot:
 class Derivation:
     """A figure computed from two stated ones."""
 
-    op: str  # difference | sum | share | points
-    verb: str = ""  # difference: the positive side of the negated verb, as a regex (合格|通过)
+    op: str  # difference | compare | sum | share | points
+    verb: str = ""  # difference: the positive side of the negated verb, most specific first (合格|通过);
+    #                 compare: "+" for A比B多 (A − B), "-" for A比B少 (B − A), "" for 相差 (larger − smaller)
     removed: str = ""  # difference: what is taken away (不予受理, 涉及金融机构借贷)
-    terms: tuple[str, ...] = ()  # sum: what is added up
+    terms: tuple[str, ...] = ()  # sum: what is added up; compare: A and B; share: the part
 
 
 @dataclass
@@ -115,7 +129,7 @@ def slot_of(text: str) -> Slot:
         return Slot("points", frozenset({"points", "rate"}))
     if _CHANGE_ASKED.search(text):
         return Slot("change")
-    if _RATE.search(text):
+    if _RATE.search(text) and not (_LIST.search(text) and not _RATE_ASKED.search(text)):  # 为降低败诉率出台了哪些文件: a list
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
         return Slot("rate", frozenset({"rate"}), rates, label)
@@ -156,16 +170,28 @@ def derivation_of(text: str) -> Derivation | None:
     text = normalise(text)
     if _POINTS.search(text):
         return Derivation("points")
+    compared = _COMPARED.search(text)
+    if compared and not _TIME_BASE.match(compared["b"]):
+        a = re.split(r"[,，中里]", compared["a"])[-1]
+        return Derivation("compare", terms=(_named(a), _named(compared["b"])),
+                          verb="-" if compared["sign"] in "少低" else "+")
+    apart = _APART.search(text)
+    if apart:
+        terms = [t for t in _JOIN.split(re.split(r"[,，]", apart["terms"])[-1]) if len(t) >= 2]
+        if len(terms) == 2:
+            return Derivation("compare", terms=tuple(_named(t) for t in terms))
     negated = _NEGATED.search(text)
-    if negated and _COUNT.search(text):
-        return Derivation("difference", verb=VERB_FORMS.get(negated[1], negated[1]))
+    if negated and _COUNT.search(text) and not _LEXICAL_NEGATION.match(negated[1]):
+        return Derivation("difference", verb=_verb_forms(negated[1]))
     removed = _REMOVED.search(text)
     if removed and _COUNT.search(text):
         return Derivation("difference", removed=next(g for g in removed.groups() if g).strip("的"))
     if _REMAINING.search(text):
         return Derivation("difference", verb="办结|审结|结案|完成|化解|整改")
     if _SHARE.search(text):
-        return Derivation("share")
+        subject = re.split(r"[,，中里]", text[:text.index("占")])[-1] if "占" in text else ""
+        subject = _named(subject)
+        return Derivation("share", terms=(subject,) if len(subject) >= 2 else ())
     cue = _SUM.search(text)
     if cue and _COUNT.search(text):
         before = re.sub(r"\([^()]*\)", "", re.split(r"[,，]", text[:cue.start()])[-1])
@@ -173,8 +199,36 @@ def derivation_of(text: str) -> Derivation | None:
         if len(terms) < 2:
             terms = [t for t in _JOIN.split(before) if len(t) >= 2]
         if len(terms) >= 2:
-            return Derivation("sum", terms=tuple(terms))
+            if "的" in terms[0].strip("的") and not any("的" in t for t in terms[1:]):
+                terms[0] = terms[0].rsplit("的", 1)[1]  # 建成的A和B: the modifier is shared by both
+            return Derivation("sum", terms=tuple(_named(t) for t in terms))
     return None
+
+
+_PLACE_TIME = re.compile(r"^(?:\d{4}年度?|[\u4e00-\u9fff]{1,8}?(?:省|市|区|县|旗)(?!政府|人民政府|委|局|院)(?:本级)?|"
+                         r"本级|全市|全县|全区)+")
+
+
+def _named(term: str) -> str:
+    """A figure's name as the question gives it, without the place and year in front
+    (温州市本级“一证通办”事项 -> “一证通办”事项): those head every figure of the report alike."""
+    stripped = _PLACE_TIME.sub("", term)
+    return stripped if len(stripped) >= 2 else term
+
+
+def _verb_forms(word: str) -> str:
+    """The positive side of a negated verb as a regex, most specific first: the word as asked,
+    its known synonyms (考过 -> 合格|通过), then its leading verb (发现问题 -> 发现)."""
+    word = word.rstrip("的了").lstrip("被")
+    if len(word) > 2 and word.endswith("过"):  # 审核过 -> 审核; 考过 stays a word of its own
+        word = word[:-1]
+    forms = [word]
+    for key, synonyms in VERB_FORMS.items():
+        if word.startswith(key):
+            forms += synonyms.split("|")
+    if len(word) > 2:
+        forms.append(word[:2])
+    return "|".join(dict.fromkeys(forms))
 
 
 _ASKS = re.compile(r"(多少|几|哪|什么|是否|如何|怎样|怎么|吗|呢|谁|何|有没有|分别)")
