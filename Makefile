@@ -41,6 +41,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/perf.py --baseline bench/results/perf-before.json
 
 clean:
 	rm -rf $(VENV) .rag

@@ -17,8 +17,8 @@ USER = {"source": "user", "confidence": "high"}
 
 
 class LibraryOps:
-    """Needs self.catalog, self.store, self.facts, self.database, self.writer, self.settings, self._load_lexical,
-    self.rebuild_lexical."""
+    """Needs self.catalog, self.store, self.sentences, self.facts, self.database, self.writer, self.settings,
+    self._load_lexical, self.rebuild_lexical."""
 
     def find_document(self, ref: str) -> tuple[Document, int]:
         """(document, chunk count) for a path, display name, file name or doc_id."""
@@ -78,6 +78,7 @@ class LibraryOps:
             self.facts.delete(fingerprint, doc.doc_id)
             self.catalog.delete(doc.doc_id, fingerprint)
         self.store.delete_document(doc.doc_id)
+        self.sentences.delete_document(doc.doc_id)
 
     def _name_for(self, path: Path) -> str:
         """Display name for a new file among the indexed ones."""

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -12,11 +13,12 @@ from rag.errors import IndexMissing, InputError, RagError
 from rag.facts import FactStore
 from rag.index.catalog import Catalog, Database
 from rag.index.lexical import LexicalIndex
-from rag.integrity import CheckReport, WriterLock, check
+from rag.index.sentences import SentenceVectors, document_sentences
 from rag.index.store import Store, chunk_metadata
 from rag.ingest import doc_id_for, file_sha1, load_document
 from rag.ingest.chunk import chunk_document
 from rag.ingest.load import SUPPORTED, find_files
+from rag.integrity import CheckReport, WriterLock, check
 from rag.manage import LibraryOps
 from rag.settings import Settings, load_settings
 from rag.types import Document, Passage
@@ -72,6 +74,10 @@ class Pipeline(LibraryOps):
             return Store(self.settings)
         except OSError as err:
             raise RagError(f"数据目录不可写 {self.settings.data_dir}: {err.strerror or err}") from err
+
+    @cached_property
+    def sentences(self) -> SentenceVectors:
+        return SentenceVectors(self.settings.data_dir / f"sentences_{self.settings.index_fingerprint}.sqlite")
 
     @cached_property
     def embedder(self):
@@ -155,19 +161,27 @@ class Pipeline(LibraryOps):
                     report.updated.append(doc.source)
                 return False
         chunks = chunk_document(doc, self.settings.chunk_max_chars)
-        vectors = self.embedder.passages([embed_text(doc, c.heading, c.text) for c in chunks],
-                                         self.settings.embed_batch)
+        vectors, sentences, sentence_vectors = self._embed(doc, chunks)
         faults.point("embedded")
         self.store.replace_document(doc.doc_id, chunks, vectors, [chunk_metadata(c, doc) for c in chunks])
+        self.sentences.replace_document(doc.doc_id, sentences, sentence_vectors)
         faults.point("stored")
         found = facts.extract(doc, chunks)
-        with self.database.write():  # the catalog row and its facts: both or neither
+        with self.database.write():  # the catalog row and its facts: both or neither, after every vector
             self.facts.replace(fingerprint, doc.doc_id, found)
             faults.point("facts-written")
             self.catalog.put(doc, fingerprint, len(chunks))
         (report.updated if known else report.added).append(doc.source)
         report.chunks += len(chunks)
         return True
+
+    def _embed(self, doc: Document, chunks: list) -> tuple:
+        """Chunk vectors and the vectors of the chunks' sentences (what answering scores), in one
+        encoder call so the batches stay full."""
+        sentences = document_sentences(chunks)
+        texts = [embed_text(doc, c.heading, c.text) for c in chunks] + [s for _, s in sentences]
+        vectors = self.embedder.passages(texts, self.settings.embed_batch)
+        return vectors[:len(chunks)], sentences, vectors[len(chunks):]
 
     def rebuild_lexical(self) -> LexicalIndex:
         """Rebuild the lexical index from Chroma (under the writer lock: never two builds at once)."""
@@ -197,20 +211,39 @@ class Pipeline(LibraryOps):
         return index
 
     def similarity(self, question: str, sentences: list[str]) -> list[float]:
-        """Cosine between the question and each sentence with the index's embedder. Sentence vectors
-        are kept in memory: the same report sentences come back question after question."""
+        """Cosine between the question and each sentence. Sentence vectors come from ingest (see
+        rag/index/sentences.py); a sentence the index does not hold (an index built before they
+        were stored) is embedded once and kept in a bounded cache."""
         import numpy as np
 
-        cache = self.__dict__.setdefault("_sentence_vectors", {})
-        todo = list(dict.fromkeys(s for s in sentences if s not in cache))
-        if todo:
-            cache.update(zip(todo, self.embedder.passages(todo, self.settings.embed_batch)))
-        query = self.embedder.query(question)
-        return [float(np.dot(cache[s], query)) for s in sentences]
+        vectors = self.sentences.get(list(dict.fromkeys(sentences)))
+        todo = [s for s in dict.fromkeys(sentences) if s not in vectors]
+        vectors.update(self._unstored.get(todo, lambda texts: self.embedder.passages(texts, self.settings.embed_batch)))
+        query = self.query_vector(question)
+        return [float(np.dot(vectors[s], query)) for s in sentences]
+
+    def query_vector(self, question: str):
+        """The question's embedding; a question is scored by search and by the answerer, embedded once."""
+        return self._queries.get([question], lambda texts: [self.embedder.query(texts[0])])[question]
+
+    @cached_property
+    def _unstored(self) -> "BoundedCache":
+        return BoundedCache(4096)
+
+    @cached_property
+    def _queries(self) -> "BoundedCache":
+        return BoundedCache(64)
 
     # ---- read side ----------------------------------------------------------------------
     def documents(self) -> list[tuple[Document, int]]:
-        return self.catalog.documents(self.settings.index_fingerprint)
+        """The indexed reports, read from the catalog only when it changed (each question asks
+        two or three times, and a read decodes every report's full text and flags)."""
+        db = self.catalog.db
+        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)  # other writers, ours
+        memo = self.__dict__.get("_documents")
+        if memo is None or memo[0] != version:
+            memo = self.__dict__["_documents"] = (version, self.catalog.documents(self.settings.index_fingerprint))
+        return [(replace(doc, provenance=dict(doc.provenance)), n) for doc, n in memo[1]]
 
     def coverage(self) -> retrieve.Coverage:
         return retrieve.Coverage.of(d for d, _ in self.documents())
@@ -230,7 +263,7 @@ class Pipeline(LibraryOps):
         dense: dict[str, Passage] = {}
         if mode in ("hybrid", "dense"):
             where = retrieve.where_clause(plan.regions, plan.year_filter, plan.doc_filter)
-            dense = {p.chunk_id: p for p in self.store.query(self.embedder.query(question), pool, where)}
+            dense = {p.chunk_id: p for p in self.store.query(self.query_vector(question), pool, where)}
             rankings["dense"] = list(dense)
         if mode in ("hybrid", "lexical"):
             hits = self.lexical.search(question, pool, plan.regions, plan.year_filter, plan.doc_filter)
@@ -259,3 +292,22 @@ def embed_text(doc: Document, heading: str, text: str) -> str:
     """What the dense model sees: the chunk with its region, year and heading path as context."""
     year = f"{doc.year}年" if doc.year else ""
     return f"{doc.region}{year} {heading}\n{text}".strip()
+
+
+class BoundedCache:
+    """Vectors by text, least recently used dropped past `size`."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.items = size, OrderedDict()
+
+    def get(self, texts: list[str], compute: Callable[[list[str]], list]) -> dict:
+        todo = [t for t in texts if t not in self.items]
+        if todo:
+            self.items.update(zip(todo, compute(todo)))
+        found = {}
+        for text in texts:
+            self.items.move_to_end(text)
+            found[text] = self.items[text]
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return found
