@@ -238,8 +238,7 @@ class Pipeline(LibraryOps):
     def documents(self) -> list[tuple[Document, int]]:
         """The indexed reports, read from the catalog only when it changed (each question asks
         two or three times, and a read decodes every report's full text and flags)."""
-        db = self.catalog.db
-        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)  # other writers, ours
+        version = self.catalog.db.version()
         memo = self.__dict__.get("_documents")
         if memo is None or memo[0] != version:
             memo = self.__dict__["_documents"] = (version, self.catalog.documents(self.settings.index_fingerprint))

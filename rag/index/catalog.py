@@ -42,6 +42,11 @@ class Database:
         with self.lock:
             return self.conn.execute(sql, args).fetchall()
 
+    def version(self) -> tuple[int, int]:
+        """Changes by other connections (data_version) and by ours (total_changes): equal means unchanged."""
+        with self.lock:
+            return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
+
     def run(self, sql: str, args=(), many: bool = False) -> None:
         """A write statement; outside `write()` it is its own transaction."""
         with self.write():
