@@ -77,6 +77,7 @@ class CheckReport:
     lexical_rows: int = 0
     repairs: list[str] = field(default_factory=list)  # one line per problem found (and repaired)
     reingest: list[Path] = field(default_factory=list)  # catalogued files whose chunks were incomplete
+    reingested: object = None  # the IngestReport of ingesting them again (Pipeline.check)
 
 
 def check(pipeline, repair: bool = True) -> CheckReport:
@@ -118,5 +119,5 @@ def check(pipeline, repair: bool = True) -> CheckReport:
         if repair:
             lexical = pipeline.rebuild_lexical()
     report.chunks, report.lexical_rows = len(chunk_ids), len(lexical.rows) if lexical else 0
-    report.documents = len(catalog) - (len(report.reingest) if repair else 0)
+    report.documents = len(catalog)
     return report

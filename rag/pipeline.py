@@ -97,8 +97,7 @@ class Pipeline(LibraryOps):
         if not files:
             raise InputError(f"没有找到可导入的报告文件 ({' '.join(sorted(SUPPORTED))}): {' '.join(map(str, paths))}")
         with self.writer.hold():
-            health = self.check()
-            files += [p for p in health.reingest if p not in files]
+            self.check()
             reindexed = False
             for number, path in enumerate(files, 1):
                 if progress:
@@ -117,9 +116,13 @@ class Pipeline(LibraryOps):
         return report
 
     def check(self, repair: bool = True) -> CheckReport:
-        """Compare Chroma, lexical, catalog and facts and repair what disagrees (rag/integrity.py)."""
+        """Compare Chroma, lexical, catalog and facts and repair what disagrees (rag/integrity.py);
+        reports whose chunks were incomplete are ingested again from their files."""
         with self.writer.hold():
-            return check(self, repair)
+            health = check(self, repair)
+            if repair and health.reingest:
+                health.reingested = self.ingest(health.reingest)
+            return health
 
     def ingest_uploads(self, files: list[Path], progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
         """Ingest uploaded files from a kept copy under DATA_DIR/uploads (see keep_upload)."""
