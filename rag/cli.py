@@ -386,14 +386,9 @@ def cmd_log(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from ui.app import is_loopback, launch
+    from ui.app import check_bind, launch
 
-    from rag.auth import load_users
-    from rag.errors import InputError
-
-    if not args.no_auth and not is_loopback(args.host) and not load_users(_data_dir()):
-        raise InputError(f"拒绝在 {args.host} 上无登录运行: 先添加用户 (rag users add NAME --role editor), "
-                         "或明确使用 --no-auth")
+    check_bind(_data_dir(), args.host, args.no_auth)  # before the index loads
     pipeline = _pipeline()
     if not pipeline.documents() and Path("seeds").is_dir():
         print("索引为空,正在导入 seeds/ ...", flush=True)
