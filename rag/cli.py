@@ -412,14 +412,9 @@ def cmd_log(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from ui.app import is_loopback, launch
+    from ui.app import check_bind, launch
 
-    from rag.auth import load_users
-    from rag.errors import InputError
-
-    if not args.no_auth and not is_loopback(args.host) and not load_users(_data_dir()):
-        raise InputError(f"拒绝在 {args.host} 上无登录运行: 先添加用户 (rag users add NAME --role editor), "
-                         "或明确使用 --no-auth")
+    check_bind(_data_dir(), args.host, args.no_auth)  # before the index loads
     pipeline = _pipeline()
     for line in pipeline.check().repairs:  # a crash last time is repaired before the first question
         print(f"修复: {line}", flush=True)

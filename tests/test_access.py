@@ -202,3 +202,19 @@ def test_secrets_reach_their_server_and_no_output(seeded, fake_openai, tmp_path,
                 repr(Settings()), Settings().model_dump_json()]
     leaked = [o for o in outputs if key in o or token in o]
     assert leaked == []
+
+
+def test_bind_check_and_no_auth_banner(isolated_data_dir, seeded):
+    from rag.errors import InputError
+    from ui.app import NO_AUTH_BANNER, build_app, check_bind
+
+    for host in ("0.0.0.0", "10.1.2.3", "::", "intranet-host"):
+        with pytest.raises(InputError, match="rag users add"):
+            check_bind(isolated_data_dir, host, no_auth=False)
+        check_bind(isolated_data_dir, host, no_auth=True)
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        check_bind(isolated_data_dir, host, no_auth=False)
+    auth.add_user(isolated_data_dir, *EDITOR[:1], "editor", EDITOR[1])
+    check_bind(isolated_data_dir, "0.0.0.0", no_auth=False)
+    shown = [getattr(b, "value", None) for b in build_app(seeded, NO_AUTH_BANNER).blocks.values()]
+    assert NO_AUTH_BANNER in shown and "未启用登录" in NO_AUTH_BANNER

@@ -122,7 +122,7 @@ def _documents_tab(pipeline, region, year) -> list:
                  [doc_status, confirm])
     confirm.click(do_delete, pick, [doc_status, confirm, *library, view, log_view], api_name="remove")
     go.click(do_upload, files, [status, *library, log_view], api_name="upload")
-    return [edit_row, edit_buttons, confirm, upload_row, go, log_view], log_view
+    return [edit_row, edit_buttons, upload_row, go], log_view  # 确认删除 appears only after 删除
 
 
 def _eval_tab(pipeline):
@@ -201,8 +201,9 @@ def build_app(pipeline, banner: str | None = None) -> gr.Blocks:
             name = _user(request)
             role = auth.role_of(pipeline.settings.data_dir, name)
             shown = f"当前用户: **{name}** ({auth.ROLE_LABELS.get(role, role)})" if name else ""
-            return (shown, h.audit_table(pipeline, name),
-                    *[gr.update(visible=role == "editor") for _ in editor_only])
+            editing = role == "editor"
+            return (shown, gr.update(value=h.audit_table(pipeline, name), visible=editing),
+                    *[gr.update(visible=editing) for _ in editor_only])
 
         app.load(for_user, None, [who, log_view, *editor_only], api_visibility="private")
     return app
@@ -223,15 +224,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_bind(data_dir, host: str, no_auth: bool) -> None:
+    """Refuse a non-loopback host without users (one line saying how to add them) unless no_auth."""
+    if not no_auth and not is_loopback(host) and not auth.load_users(data_dir):
+        raise InputError(f"拒绝在 {host} 上无登录运行: 先添加用户 (rag users add NAME --role editor), "
+                         "或明确使用 --no-auth")
+
+
 def launch(pipeline, host: str = "127.0.0.1", port: int = 7860, block: bool = True, no_auth: bool = False):
     """Serve the app. With users configured, Gradio's login checks their passwords; binding a
     non-loopback address without users is refused unless no_auth (then a banner says so)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     data_dir = pipeline.settings.data_dir
+    check_bind(data_dir, host, no_auth)
     users = auth.load_users(data_dir)
-    if not users and not no_auth and not is_loopback(host):
-        raise InputError(f"拒绝在 {host} 上无登录运行: 先添加用户 (rag users add NAME --role editor), "
-                         "或明确使用 --no-auth")
     app = build_app(pipeline, NO_AUTH_BANNER if not users and not is_loopback(host) else None)
     app.queue(default_concurrency_limit=2)
     login = (lambda name, password: auth.verify(data_dir, name, password)) if users else None
