@@ -71,7 +71,7 @@ def run_sessions(url: str, sessions: int, upload: Path | None = None) -> dict:
         first_answer.wait(timeout=600)
         started = time.perf_counter()
         try:
-            status, *_ = Client(url, verbose=False).predict([handle_file(str(upload))], api_name="/do_upload")
+            status, *_ = Client(url, verbose=False).predict([handle_file(str(upload))], api_name="/upload")
             upload_result.update(status=status, error=None)
         except Exception as err:  # noqa: BLE001
             upload_result.update(status="", error=f"{type(err).__name__}: {err}")

@@ -412,6 +412,7 @@ def cmd_log(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from rag.errors import InputError
     from ui.app import check_bind, launch
 
     check_bind(_data_dir(), args.host, args.no_auth)  # before the index loads
