@@ -194,26 +194,28 @@ def _pick(term: str, text: str, figures, taken=()) -> int | None:
     return scores[0][1]
 
 
-def _sum(derivation: Derivation, text: str, figures):
+def _named_pair(derivation: Derivation, text: str, figures):
+    """The two figures the question's two terms name, of one kind; None unless both are found."""
     if len(derivation.terms) < 2:
         return None
     first = _pick(derivation.terms[0], text, figures)
     second = _pick(derivation.terms[1], text, figures, {first}) if first is not None else None
-    if second is None:
+    if second is None or not _same_family(figures[first], figures[second]):
         return None
-    a, b = figures[first], figures[second]
-    return (a, b, PLUS) if _same_family(a, b) else None
+    return figures[first], figures[second]
+
+
+def _sum(derivation: Derivation, text: str, figures):
+    pair = _named_pair(derivation, text, figures)
+    return (*pair, PLUS) if pair else None
 
 
 def _compare(derivation: Derivation, text: str, figures):
     """'A比B多多少' -> A − B; 'A比B少多少' -> B − A; 'A和B相差多少' -> the larger minus the smaller."""
-    first = _pick(derivation.terms[0], text, figures)
-    second = _pick(derivation.terms[1], text, figures, {first}) if first is not None else None
-    if second is None:
+    pair = _named_pair(derivation, text, figures)
+    if pair is None:
         return None
-    a, b = figures[first], figures[second]
-    if not _same_family(a, b):
-        return None
+    a, b = pair
     if derivation.verb == "-" or (not derivation.verb and b.value > a.value):
         a, b = b, a
     return a, b, MINUS

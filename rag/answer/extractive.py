@@ -95,36 +95,33 @@ def _rate_level(quote: str, rates: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _synonyms() -> list[tuple[str, str]]:
-    """(colloquial form, report term) pairs, longest form first."""
-    pairs = []
-    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
-        if ":" in line and not line.startswith(("#", "=")):
-            term, forms = line.split(":", 1)
-            pairs += [(form, term.strip()) for form in forms.split()]
-    return sorted(pairs, key=lambda p: -len(p[0]))
-
-
-@lru_cache(maxsize=1)
-def _equivalents() -> dict[str, tuple[str, ...]]:
-    """Report terms that name the same measure in different reports (`= 办结 审结 结案`): a sentence
-    holding any of them holds the term."""
-    groups = {}
+def _synonym_file() -> tuple[list[tuple[str, str]], dict[str, tuple[str, ...]]]:
+    """The synonyms file, read once: (colloquial form, report term) pairs, longest form first, and
+    the groups of report terms that name the same measure in different reports (`= 办结 审结 结案`)."""
+    pairs, groups = [], {}
     for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
         if line.startswith("="):
             words = tuple(line[1:].split())
             groups.update({word: words for word in words})
-    return groups
+        elif ":" in line and not line.startswith("#"):
+            term, forms = line.split(":", 1)
+            pairs += [(form, term.strip()) for form in forms.split()]
+    return sorted(pairs, key=lambda p: -len(p[0])), groups
+
+
+def _forms(term: str) -> tuple[str, ...]:
+    """The term and the report terms that name the same measure: a sentence holding any holds the term."""
+    return _synonym_file()[1].get(term, (term,))
 
 
 def _in(term: str, text: str) -> bool:
-    return any(form in text for form in _equivalents().get(term, (term,)))
+    return any(form in text for form in _forms(term))
 
 
 def in_report_terms(question: str) -> str:
     """Rewrite colloquial wording into the reports' terms (输了官司 -> 败诉), longest form first;
     report terms already in the question are kept as they are (行政复议 stays)."""
-    pairs = _synonyms()
+    pairs = _synonym_file()[0]
     terms = sorted({term for _, term in pairs}, key=len, reverse=True)
     out, i = [], 0
     while i < len(question):
@@ -172,7 +169,7 @@ def _weights(terms: list[str], passages: list[Passage], corpus_idf) -> dict[str,
     if corpus_idf is None:
         n = len(passages) + 1
         return {t: math.log(1 + n / (1 + sum(_in(t, p.text) for p in passages))) for t in terms}
-    return {t: w for t in terms if (w := max(corpus_idf(form) or 0.0 for form in _equivalents().get(t, (t,))))}
+    return {t: w for t in terms if (w := max(corpus_idf(form) or 0.0 for form in _forms(t)))}
 
 
 def best_quotes(part: str, passages: list[Passage], drop: list[str], context_terms: list[str] = (),
