@@ -10,13 +10,16 @@ import statistics
 import unicodedata
 from collections import defaultdict
 
+from rag.textnorm import normalise
+
 _SPACE = re.compile(r"\s+")
 _MARKERS = re.compile(r"\[\d+(?:[,,、]\s*\d+)*\]")  # citation markers [1] [1,2]: not content
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def squash(text: str) -> str:
-    return _SPACE.sub("", text)
+    """Text compared as ingested: full-width punctuation and digits in ASCII form, no whitespace."""
+    return _SPACE.sub("", normalise(text))
 
 
 def is_relevant(item: dict, retrieved: dict) -> bool:

@@ -11,6 +11,8 @@ import pytest
 
 from rag.cli import main
 from rag.errors import InputError
+from rag.ingest import load_document
+from rag.eval_metrics import squash  # the harness's is_relevant compares like this
 from rag.evaluate import (answer_metrics, build_report, citation_scores, compare_runs, corpus_files, is_correct,
                           load_questions, render_markdown, run_name)
 from tests.conftest import FIELD, ROOT
@@ -158,15 +160,18 @@ def test_reports_put_splits_side_by_side_and_compare_two_different_runs(tmp_path
 
 
 def _source_text(name: str) -> str:
+    synth = EVALS / "synth" / name
+    if synth.exists():  # self-made documents in every format: their text as ingested, and as the page shows it
+        raw = "" if synth.suffix == ".docx" else re.sub(r"<[^>]+>", "", synth.read_text(encoding="utf-8"))
+        return load_document(synth).text + "\n" + raw
     path = ROOT / "seeds" / name
     return (path if path.exists() else FIELD / name).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["questions.jsonl", "field_questions.jsonl"])
+@pytest.mark.parametrize("name", ["questions.jsonl", "field_questions.jsonl", "synth_questions.jsonl"])
 def test_every_evidence_string_is_verbatim_in_a_listed_source(name):
     if name.startswith("field") and not FIELD.is_dir():
         pytest.skip(f"field documents not present at {FIELD}")
-    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731  the harness's is_relevant compares like this
     for item in load_questions(EVALS / name):
         texts = {s: squash(_source_text(s)) for s in item.get("sources") or []}
         for evidence in item.get("evidence") or []:
@@ -177,7 +182,8 @@ def test_every_evidence_string_is_verbatim_in_a_listed_source(name):
 
 def test_the_test_split_is_frozen():
     """Every test item recorded in evals/test_split.sha1 is still there, byte for byte (as canonical JSON)."""
-    items = {i["id"]: i for i in load_questions(EVALS / "questions.jsonl", "test")}
+    items = {i["id"]: i for name in ("questions.jsonl", "synth_questions.jsonl")
+             for i in load_questions(EVALS / name, "test")}
     frozen = dict(line.split("\t") for line in (EVALS / "test_split.sha1").read_text(encoding="utf-8").split("\n") if line)
     assert frozen and set(frozen) <= set(items)
     for id_, digest in frozen.items():
