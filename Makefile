@@ -32,12 +32,15 @@ serve: $(STAMP)
 ingest: $(STAMP)
 	$(BIN)/rag ingest seeds
 
-# dev+test over a fresh index of the seeds, then the field questions over seeds + field documents.
+# dev+test over a fresh index of the seeds, the field questions over seeds + field documents, and dev+test
+# over the self-made reports of unseen regions (evals/synth).
 FIELD ?= ../shared/field
 eval: $(STAMP)
 	$(BIN)/rag eval --questions evals/questions.jsonl --corpus seeds --answer-mode extractive --out evals/runs/latest/seeds
 	$(BIN)/rag eval --questions evals/field_questions.jsonl --corpus seeds --corpus $(FIELD) --answer-mode extractive \
 		--out evals/runs/latest/field
+	$(BIN)/rag eval --questions evals/synth_questions.jsonl --corpus evals/synth --answer-mode extractive \
+		--out evals/runs/latest/synth
 
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py

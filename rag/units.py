@@ -25,7 +25,8 @@ UNIT_KINDS: dict[str, frozenset[str]] = {unit: frozenset(kinds) for unit, kinds 
     "件次": {"cases", "times"}, "案": {"cases"},
     "份": {"documents"}, "部": {"documents"}, "篇": {"documents"}, "卷": {"documents", "cases"},
     "册": {"documents"}, "条": {"documents", "items"}, "项": {"items", "documents"},
-    "个": {"items", "organisations", "documents"}, "类": {"items"},
+    "个": {"items", "organisations", "documents"}, "类": {"items"}, "种": {"items"}, "张": {"items", "documents"},
+    "台": {"items"}, "套": {"items"}, "辆": {"items"}, "座": {"items"}, "支": {"organisations", "items"},
     "次": {"times"}, "场": {"times"}, "场次": {"times"}, "期": {"times"}, "轮": {"times"},
     "批": {"times", "items"}, "批次": {"times", "items"},
     "家": {"organisations"}, "所": {"organisations"}, "户": {"households"},
@@ -41,7 +42,8 @@ _QUANTITY = re.compile(
 _MASK = "*＊×Xx"
 _COMPOUNDS = ("个月", "个工作日", "部门", "部分", "场所", "期间", "期限", "次日", "条例", "条件", "人民", "人员",
               "名单", "名录", "名称", "户籍", "所有", "所在", "项目", "批准", "份额", "起草", "起诉", "起来",
-              "例如", "宗旨", "位于", "类似", "元素", "卷宗", "件事")
+              "例如", "宗旨", "位于", "类似", "元素", "卷宗", "件事", "种类", "种植", "张贴", "台账", "台阶",
+              "套餐", "座谈", "支持", "支付", "支出", "支部", "支援")
 _CHANGE = re.compile(r"(增长|提高|提升|上升|下降|降低|减少|增加|增幅|降幅|回落|同比|环比|比去年|较去年|比上年|"
                      r"较上年|较同期|比同期|去年的|上年的|同期的)(了|约|达|近|超过|多|为)?$")
 _ASKED = re.compile(r"(?:多少|几|若干)(?:个)?(" + _UNIT_RE + r")")
@@ -103,7 +105,7 @@ def find_quantities(text: str) -> list[Quantity]:
         start, end = m.start("num"), m.end()
         if _masked(text, start, m.end("num")) or text[max(0, start - 1):start] == "第":
             continue
-        if text[m.start("unit"):m.start("unit") + 4].startswith(_COMPOUNDS) or text[end:end + 1].isdigit():
+        if text[m.start("unit"):m.start("unit") + 4].startswith(_COMPOUNDS) or _glued_digit(text, end):
             continue
         unit = m["unit"]
         if m["mult"] and unit == "元":
@@ -114,6 +116,26 @@ def find_quantities(text: str) -> list[Quantity]:
         shown = re.sub(r"\s+", "", m.group())
         out.append(Quantity(float(number) * scale, number, unit, m.start(), end, shown, approx))
     return out
+
+
+_DURATION = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(个工作日|个月|个小时|工作日|小时|天|日|周|年)(?![\d度])")
+
+
+def find_durations(text: str) -> list[Quantity]:
+    """Spans of time ('12个工作日', '40天', '3个月'); not dates (2021年, 5月1日) and not counts."""
+    text = normalize(text)
+    out = []
+    for m in _DURATION.finditer(text):
+        if m[2] in ("日", "年") and (re.search(r"月$", text[:m.start()]) or len(m[1]) == 4):
+            continue  # 5月1日, 2021年
+        out.append(Quantity(float(m[1]), m[1], m[2], m.start(), m.end(), m.group()))
+    return out
+
+
+def _glued_digit(text: str, end: int) -> bool:
+    """'3条2款': a digit right after the unit continues a numbering; a number name of three or more
+    digits after it ('2534条12345热线工单') is the counted thing's name."""
+    return bool(re.match(r"\d(?!\d\d)", text[end:end + 3]))
 
 
 def _masked(text: str, start: int, end: int) -> bool:

@@ -25,7 +25,10 @@ COVERAGE = Coverage({("宜宾市叙州区", 2021)})
 
 @pytest.mark.parametrize("question,kind,units", [
     ("叙州区去年有多少名执法人员参加了培训?", "count", {"people"}),
-    ("全区一共受理了几件复议申请?", "count", {"cases", "documents", "items"}),
+    ("全区一共受理了几件复议申请?", "count", {"cases"}),  # 件 counts several kinds; 申请 is a case
+    ("普法活动一共覆盖了多少群众?", "count", {"people"}),  # no unit: the counted noun says people
+    ("中心走访了多少家企业商户?", "count", {"organisations"}),
+    ("改革后表单少了几种?", "change", set()),
     ("行政诉讼的败诉率是多少?", "rate", {"rate"}),
     ("罚没款金额是多少?", "amount", {"amount"}),
     ("条例是哪一年出台的?", "year", set()),
@@ -33,7 +36,7 @@ COVERAGE = Coverage({("宜宾市叙州区", 2021)})
     ("制定了哪些规范性文件?", "list", set()),
     ("群众对窗口服务的满意度达到了多少?", "rate", {"rate"}),
     ("乡镇政务公开面是多少?", "rate", {"rate"}),
-    ("出台了多少项管理制度?", "count", {"items"}),
+    ("出台了多少项管理制度?", "count", {"documents"}),
     ("为降低行政败诉率出台了哪些文件?", "list", set()),
     ("纠错率最高的是哪些案件类型,纠错率是多少?", "rate", {"rate"}),
 ])
@@ -59,11 +62,19 @@ def test_slot_of_paraphrases(question, kind, units):
     ("律师代理的案件占法律援助案件的比例是多少?", "share"),
     ("未成年人法律援助案件有多少件?", None),
     ("不予受理的有多少件?", None),
-    ("收案数比上年多多少件?", None),
+    ("收案数比上年多多少件?", "levels"),  # a stated change answers first; else the two levels it moved between
     ("法律顾问中,市政府以外的有多少人?", "difference"),
     ("审结的案件里,不是直接纠错的有多少件?", "difference"),
     ("矫正对象和帮教对象总数是多少?", "sum"),
     ("案件总数是多少?", None),
+    ("办结的案件里除去纠错的那些,还剩多少件?", "difference"),
+    ("不算上年结转下来的,今年新收的有多少件?", "difference"),
+    ("不计入考核的事项有多少项?", "difference"),
+    ("执法人员和法律顾问加在一块有多少人?", "sum"),
+    ("审批时限压缩了多少个工作日?", "levels"),
+    ("改革以后申报材料少了几份?", "levels"),
+    ("出庭率比去年高了多少?", None),  # a change over time is stated, not computed from two things
+    ("线上事项比线下事项多多少项?", "compare"),
 ])
 def test_derivation_of_paraphrases(question, op):
     found = derivation_of(question)
@@ -83,6 +94,18 @@ def test_a_count_of_people_is_not_answered_by_a_count_of_units():
     people = slot_of("有多少人参加了培训?")
     assert not holds_slot("全区12个单位参加了培训。", people)
     assert holds_slot("全区共有360名干部参加了培训。", people)
+
+
+def test_a_count_at_one_stage_is_not_answered_by_another_stage():
+    received = slot_of("一共收到了多少件复议申请?")
+    assert not holds_slot("全年共办结行政复议案件219件,纠错率12%。", received)  # closed, not received
+    assert not holds_slot("复议机构人员编制达到11个。", received)  # 个 编制 is not a case
+    assert holds_slot("全年共收到行政复议申请87件,受理80件。", received)
+    passed = slot_of("考试合格的有多少人?")
+    assert not holds_slot("共有512人报名参加执法资格考试。", passed)
+    assert holds_slot("参考512人,考试合格468人。", passed)
+    people = slot_of("宣传活动一共覆盖了多少群众?")
+    assert not holds_slot("开展宣传活动120场,发放资料3万余份。", people)
 
 
 def test_a_count_names_what_it_counts():
@@ -127,6 +150,20 @@ def test_passage_order_never_changes_the_quote():
     ("建成的镇级工作站和村级工作室一共多少个?", "建成县级中心1个、镇(街道)工作站18个、村(社区)工作室260个。", "18 + 260 = 278个"),
 ])
 def test_derived_figures_from_one_sentence(question, sentence, shown):
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.shown == shown
+
+
+@pytest.mark.parametrize("question,sentence,shown", [
+    ("办结的复议案件里,除去纠错的那些还剩多少件?", "全年办结行政复议案件143件,纠错19件,纠错率13.29%。", "143 − 19 = 124件"),
+    ("审结的案件中,不算上年结转下来的有多少件?", "受理案件512件,审结498件(含上年结转案件37件)。", "498 − 37 = 461件"),
+    ("企业开办要交的材料改革后少了几份?", "企业开办申报材料由11份精简为4份,时限压缩至1个工作日。", "11 − 4 = 7份"),
+    ("审批时限缩短了多少个工作日?", "项目审批时限从平均35个工作日压缩至12个工作日。", "35 − 12 = 23个工作日"),
+    ("调解员和网格员加在一块有多少人?", "全区现有专职调解员86名,网格员1245名。", "86 + 1245 = 1331人"),
+    ("研判的热线工单和网络留言合计多少条?", "逐条研判了1610条12345热线工单和37条在各平台反映的网络留言。", "1610 + 37 = 1647条"),
+    ("最后维持原决定的占复议申请的比例是多少?", "收到复议申请40件,维持原决定18件,撤销3件。", "18 ÷ 40 = 45%"),
+])
+def test_derived_figures_of_more_shapes(question, sentence, shown):
     found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
     assert found is not None and found.shown == shown
 

@@ -103,7 +103,8 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
                must_contain: tuple[str, ...] = (), analysis: Analysis | None = None) -> Composed:
     quotes, missing = select(question, passages, corpus_idf, similarity, must_contain, analysis)
     derivation = analysis.derivation if analysis is not None else derivation_of(question)
-    if derivation is not None and not (derivation.op == "share" and quotes):  # a stated rate beats a computed one
+    # a stated rate or change beats a computed one
+    if derivation is not None and not (derivation.op in ("share", "levels") and quotes):
         derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
         if derived is not None:
             return derived

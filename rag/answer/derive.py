@@ -97,6 +97,9 @@ def _overlap(term: str, clause: str) -> float:
 def _figures(sentence: str, slot: Slot, op: str) -> list[units.Quantity]:
     if op == "points":  # levels before and after: "从去年的3%提高到5%"
         return [q for q in units.find_quantities(sentence) if q.unit == "%"]
+    if op == "levels":  # a count or a time before and after: "表单由16种简化为3种", "从平均12个工作日压缩至2个工作日"
+        found = [q for q in units.find_quantities(sentence) if q.unit not in ("%", "‰", "个百分点")]
+        return sorted(found + units.find_durations(sentence), key=lambda q: q.start)
     found = [q for q in units.find_quantities(sentence) if not units.is_change(sentence[:q.start])]
     found = [q for q in found if q.unit not in ("%", "‰", "个百分点")]
     kinds = slot.unit_kinds if op != "share" else frozenset()  # a share is asked as a rate of counts
@@ -122,7 +125,8 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     figures = _figures(text, slot, derivation.op)
     if len(figures) < 2:
         return None
-    pair = {"difference": _difference, "compare": _compare, "sum": _sum, "points": _points, "share": _share}[derivation.op](
+    pair = {"difference": _difference, "compare": _compare, "sum": _sum, "points": _points, "share": _share,
+            "levels": _levels}[derivation.op](
         derivation, text, figures)
     if pair is None:
         return None
@@ -148,7 +152,8 @@ def _difference(derivation: Derivation, text: str, figures):
     def is_part(q) -> bool:
         clause = _clause(text, q)
         if derivation.removed:
-            return _overlap(derivation.removed, clause) >= 0.7
+            removed = re.sub(r"(下来|出来|过来|起来|进来|掉|了)$", "", derivation.removed)
+            return _overlap(removed, clause) >= 0.7
         hit = re.search(f"(?<!不予)(?<!未)(?<!不)({derivation.verb})", clause)
         return bool(hit)
 
@@ -181,6 +186,9 @@ def _pick(term: str, text: str, figures, taken=()) -> int | None:
     def scorer(phrase: str):  # a word no figure carries weighs as much as one only one figure carries
         # 的 joins, 级 only marks a level: 镇级工作站 is told apart by 镇 (reports write 镇(街道)工作站)
         grams = [g for g in _grams(phrase) if "的" not in g and "级" not in g] + re.findall(r"(.)级", phrase)
+        carried = [g for g in grams if any(g in seg for seg in segments)]
+        grams = carried or grams
+        # words no figure carries (最后, 实际, 一共) say nothing about which figure is meant
         weights = {g: 1 / max(1, sum(g in seg for seg in segments)) for g in grams}
         total = sum(weights.values())
         return lambda seg: sum(w for g, w in weights.items() if g in seg) / total if total else 0.0
@@ -206,8 +214,15 @@ def _named_pair(derivation: Derivation, text: str, figures):
 
 
 def _sum(derivation: Derivation, text: str, figures):
+    """The two named figures; else, when the clause with the named things states exactly two figures
+    of one kind (a sum of two asked things), those two."""
     pair = _named_pair(derivation, text, figures)
-    return (*pair, PLUS) if pair else None
+    if pair:
+        return (*pair, PLUS)
+    if len(derivation.terms) == 2 and len(figures) == 2 and _same_family(*figures):
+        if all(_overlap(_core(t), text) >= 0.5 for t in derivation.terms):
+            return figures[0], figures[1], PLUS
+    return None
 
 
 def _compare(derivation: Derivation, text: str, figures):
@@ -232,6 +247,23 @@ def _points(derivation: Derivation, text: str, figures):
     return None
 
 
+_MOVED = re.compile(r"(简化|压缩|缩短|缩减|减少|降低|下降|降|精简|提高|提升|增加|增长|上升|扩大|延长|增)(为|到|至|成)")
+
+
+def _levels(derivation: Derivation, text: str, figures):
+    """'由a简化为b' / '从a压缩至b': two levels of one measure in one clause, 由/从 before the first and
+    a verb of moving right before the second; the larger minus the smaller."""
+    for a, b in zip(figures, figures[1:]):
+        between = text[a.end:b.start]
+        opened = text[max(text.rfind(m, 0, a.start) for m in ",;。") + 1:a.start]
+        if not (re.search(r"[由从]", opened) and _MOVED.search(between[-12:]) and _same_family(a, b)):
+            continue
+        if re.search(r"[;。]", between) or between.count(",") > 1:
+            continue
+        return (a, b, MINUS) if a.value > b.value else (b, a, MINUS)
+    return None
+
+
 def _share(derivation: Derivation, text: str, figures):
     """part ÷ whole: the part is the figure the question names before 占 (else the first smaller one
     after the first figure); the whole a larger figure of the same kind, the earliest one."""
@@ -248,5 +280,6 @@ def _share(derivation: Derivation, text: str, figures):
 
 
 def asked_unit(question: str) -> str:
-    match = re.search(r"(?:多少|几)(个百分点|人次|件|人|名|项|个|家|次|条|部|份|起|宗|场|期|户|元|万元)", question)
+    match = re.search(r"(?:多少|几)(个百分点|个工作日|个小时|个月|工作日|小时|天|周|人次|万元|件|人|名|项|个|家|次|条|部|份|"
+                      r"起|宗|场|期|户|元|种|张|支)", question)
     return match[1] if match else ""

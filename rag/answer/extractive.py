@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag import units
-from rag.answer.question import Slot, slot_of
+from rag.answer.question import Slot, slot_of, stages_of
 from rag.answer.thresholds import MIN_TERM_SHARE, SIM_FLOOR, SIM_SPAN
 from rag.ingest.chunk import sentence_spans
 from rag.types import Passage
@@ -64,7 +64,7 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                  and q.unit not in ("%", "‰", "个百分点")]
         kinds = slot.unit_kinds or ({"amount"} if slot.kind == "amount" else set())
         found = [q for q in found if units.compatible(q.unit, kinds)] if kinds else found
-        return any(_counts_head(quote, q, slot.head) for q in found)
+        return any(_counts_head(quote, q, slot.head) and _same_stage(quote, q, slot.stages) for q in found)
     return True
 
 
@@ -80,6 +80,17 @@ def _counts_head(quote: str, q, head: str) -> bool:
     named = {after[0][i:i + 2] for i in range(len(after[0]) - 1)}
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
     return bool(grams & named) or head in quote[start:q.start]
+
+
+def _same_stage(quote: str, q, asked: frozenset[str]) -> bool:
+    """A figure whose own clause names only other stages of the process than the asked ones
+    (办结219件 for 收到多少申请) does not answer; a clause naming no stage may."""
+    if not asked:
+        return True
+    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
+    named = stages_of(quote[start:min(ends) if ends else len(quote)])
+    return not named or bool(named & asked)
 
 
 def _rate_level(quote: str, rates: frozenset[str]) -> bool:

@@ -43,12 +43,14 @@ _MORE = re.compile(r"(更多|更少|最多|最少|较多|较少|多一些|少一
 _COUNT = re.compile(r"(多少|几)(?!个百分点)|数量|件数|人数|次数|总数")
 # computing from two stated figures
 # a negated verb: "没有考过的", "未调解成功的", "没发现问题的" (the report states the positive side)
-_NEGATED = re.compile(r"(?:(?<![罚埋淹])没有?|未|尚未|还没有?|不)(?!予|涉及|包括|含|属于|同|是|在|少|多|到|足|断|再)"
+_NEGATED = re.compile(r"(?:(?<![罚埋淹])没有?|未|尚未|还没有?|不)(?!予|涉及|包括|含|属于|同|是|在|少|多|到|足|断|再|算|计)"
                       r"([\u4e00-\u9fff]{2,12}?)(?=的|过|了|[,?。]|$|(?:有|是|还有)?(?:多少|几))")
 # words that begin with a negation but negate nothing: 未成年人, 不动产, 未来, 不良, 没收 (罚没 above)
 _LEXICAL_NEGATION = re.compile(r"^(成年|动产|正当|良|来|法|规范|合理|作为|公开|确定|稳定|收)")
 _REMAINING = re.compile(r"(还有|还剩|剩下|剩余|尚有|结余)(多少|几)")
-_REMOVED = re.compile(r"扣除(?P<a>[^,，。?？]{2,20}?)(?:的|之)?(?:后|以后|之后)|"
+_REMOVED = re.compile(r"(?:扣除|除去|去掉|去除|刨去|刨除|扣掉|减去|排除)(?P<a>[^,，。?？]{2,20}?)(?:的|之)?"
+                      r"(?:后|以后|之后|(?:那些|这些|部分)?(?=,|$)|(?:那些|这些|部分)(?=还|剩|有))|"
+                      r"不(?:算上|计入|算|计)(?P<e>[^,，。?？]{2,20}?)的|"
                       r"除(?:了)?(?P<b>[^,，。?？]{2,20}?)(?:以外|之外|外|的?(?=,?(?:其余|其他|其它|剩下|剩余|余下)))|"
                       r"不(?:涉及|包括|含|属于|是)(?P<c>[^,，。?？]{2,20}?)的|"
                       r"(?:^|[,，中里])(?P<d>[^,，。?？中里]{2,20}?)(?:以外|之外)的")
@@ -56,15 +58,39 @@ _REMOVED = re.compile(r"扣除(?P<a>[^,，。?？]{2,20}?)(?:的|之)?(?:后|以
 _COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?)比(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?了?(?:多少|几)")
 _APART = re.compile(r"(?P<terms>[^,?。]{4,40}?)(?:相差|相差了|差了|差)(?:多少|几)")
 _TIME_BASE = re.compile(r"^(上年|去年|前一年|同期|上一年|以前|往年|改革前|原来)")
-_SUM = re.compile(r"(加起来|加在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和)")
+_SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和)")
 _JOIN = re.compile(r"[和与及、]|加上")
 _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少)|(比例|占比)(是|为)?多少")
+# "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
+_LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|增加|提高|提升|增长|上升|延长|"
+                     r"快|慢)了?(?:多少|几)(?!个百分点|成)")
 _POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少)了?(几|多少)个?百分点")
 _PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|几|哪|什么|是否))|、(?=[^、]*(?:多少|几|哪|什么))")
 # synonyms of the verbs a question negates, as reports write the positive side
 VERB_FORMS = {"考过": "合格|通过|考试合格|取得", "考试合格": "合格|通过", "合格": "合格|通过", "通过": "通过|合格",
               "审结": "审结|办结|结案", "办结": "办结|审结|结案", "结案": "结案|审结|办结", "受理": "受理|立案",
               "完成": "完成|办结", "整改": "整改", "化解": "化解|调解成功|调成", "答复": "答复|办复", "上线": "上线"}
+
+
+# what a counted noun counts, read from its last characters (Chinese nouns end in their head):
+# 复议申请 -> cases, 法律顾问 -> people, 商户 -> organisations
+HEAD_KINDS = {
+    "people": "人|人员|群众|干部|律师|职工|居民|学生|对象|党员|代表|委员|专家|顾问|调解员|志愿者|公务员|领导|当事人|村民|"
+              "农民工|网格员|明白人|法官|检察官|警|老人|儿童|青少年|妇女|残疾人",
+    "organisations": "企业|单位|部门|机构|中心|商户|律所|事务所|学校|医院|乡镇|街道|社区|村|公司|平台|协会|站|所",
+    "cases": "案件|案子|案|申请|纠纷|官司|诉讼|信访|投诉|举报|工单|矛盾",
+    "documents": "文件|规章|办法|条例|制度|合同|法规|规定|细则|意见|方案|清单",
+    "items": "事项|问题|项目|措施|任务|建议|提案|条",
+    "times": "会议|活动|讲座|培训班|检查|督察|督查|考试|巡查|演练",
+}
+# stages of one process: a figure of one stage never answers a question about another
+# (收到多少申请 is not answered by 办结219件; 合格多少人 is not answered by 参考295人)
+STAGES = {
+    "intake": "收到|收案|新收|受理|立案|接收|接到|申请",
+    "closing": "办结|审结|结案|办理完毕|作出决定",
+    "taking": "参加|参考|参与",
+    "passing": "合格|通过|及格",
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,7 @@ class Slot:
     label: str = ""  # the rate as the question names it (负责人出庭应诉率), for messages
     head: str = ""  # count: the noun counted when the question names it right after the unit (多少个问题)
     unit_word: str = ""  # count: the word after 多少/几 (件, 人, 年, 个月)
+    stages: frozenset[str] = frozenset()  # count: the process stages the question names (intake, closing ...)
 
     def describe(self) -> str:
         """How the answer names a figure the report does not give: "但没有给出…"."""
@@ -129,7 +156,7 @@ def slot_of(text: str) -> Slot:
     rates = frozenset(re.findall(r"[\u4e00-\u9fff]{2}率", text)) - {"比率", "概率", "效率", "频率", "税率"}
     if _POINTS.search(text):
         return Slot("points", frozenset({"points", "rate"}))
-    if _CHANGE_ASKED.search(text):
+    if _CHANGE_ASKED.search(text) or (_LEVELS.search(text) and not _compares_things(text)):
         return Slot("change")
     if _RATE.search(text) and not (_LIST.search(text) and not _RATE_ASKED.search(text)):  # 为降低败诉率出台了哪些文件: a list
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
@@ -147,16 +174,33 @@ def slot_of(text: str) -> Slot:
         asked = units.asked_kinds(text.replace("个人员", "个 人员")) - {"rate", "amount"}  # 多少个人员编制: 个
         word = re.search(r"(?:多少|几)(个月|个工作日|年|天|日|周|小时|[\u4e00-\u9fff]{1,2}?)(?=[\u4e00-\u9fff]|$|[?,。])", text)
         unit_word = word[1] if word and (word[1] in units.UNIT_KINDS or word[1] in _TIME_WORDS) else ""
-        return Slot("count", asked, head=_head_noun(text), unit_word=unit_word)
+        head = _head_noun(text)
+        of_head = head_kinds(head)
+        asked = (asked & of_head or of_head) if of_head else asked
+        return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(text))
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
 
 
-_HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户)(?:的)?([\u4e00-\u9fff]{2,6})")
+_HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户|种|张|支)?(?:的)?([\u4e00-\u9fff]{2,6})")
 _NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|工作|方面|情况)")
 _TIME_WORDS = {"年", "个月", "个工作日", "天", "日", "周", "小时"}
 _CHANGE_ASKED = re.compile(r"(同比|比上年|较上年|比去年|较去年|比前一年)?(增长|增加|提高|上升|下降|减少|降低)了?(多少|几)(?!个百分点)")
+
+
+def head_kinds(head: str) -> frozenset[str]:
+    """The kinds a counted noun is counted in, from its last characters; empty when unknown."""
+    for size in (3, 2, 1):
+        tail = head[-size:]
+        kinds = {kind for kind, nouns in HEAD_KINDS.items() if tail in nouns.split("|")}
+        if kinds:
+            return frozenset(kinds)
+    return frozenset()
+
+
+def stages_of(text: str) -> frozenset[str]:
+    return frozenset(stage for stage, words in STAGES.items() if re.search(words, text))
 
 
 def _head_noun(text: str) -> str:
@@ -166,6 +210,11 @@ def _head_noun(text: str) -> str:
         return ""
     noun = re.split(r"[了过是被在呢吗的和与]", match[1])[0]
     return noun if len(noun) >= 2 and not re.match(r"^(参加|参与|获得|通过|没有|还有|受理|办理|开展|完成|出台|发现)", noun) else ""
+
+
+def _compares_things(text: str) -> bool:
+    """'A比B多多少' compares two things; '比去年多了多少' / '同比增长' asks for a change over time."""
+    return "比" in re.sub(r"同比|环比|[比较](?:上年|去年|前一年|上一年|往年|上年度|改革前|以前)", "", text)
 
 
 def derivation_of(text: str) -> Derivation | None:
@@ -190,6 +239,8 @@ def derivation_of(text: str) -> Derivation | None:
         return Derivation("difference", removed=next(g for g in removed.groups() if g).strip("的"))
     if _REMAINING.search(text):
         return Derivation("difference", verb="办结|审结|结案|完成|化解|整改")
+    if _LEVELS.search(text) and not _compares_things(text):  # no stated change: the two levels it moved between
+        return Derivation("levels")
     if _SHARE.search(text):
         subject = re.split(r"[,，中里]", text[:text.index("占")])[-1] if "占" in text else ""
         subject = _named(subject)
