@@ -47,6 +47,10 @@ _CRUMB_MARKS = re.compile(r"(?:>>|->|[>＞»›〉→])")
 _DATELINE = re.compile(r"^(?P<outlet>[\u4e00-\u9fff]{2,10}?(?:网|日报|晚报|早报|都市报|商报|时报|融媒体?|电视台|发布))"
                        r"\s*(?:\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*(?:电|讯)")
 # a name that is also an ordinary phrase (兴+城市 in "强产业、兴城市", 老城区改造): weak in running text
+# spaces inside a title: letter spacing and wrap gaps (平 遥 县, 情况的 报告) go; the one space between
+# the two phrases of a headline (依法行政跑出加速度 柳州…) stays
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])")
+_RUN = r"[\u4e00-\u9fff\d]{6}"
 _PHRASE_NAME = re.compile(r"^[\u4e00-\u9fff](?:城市|城区)$")
 _NOT_PLACES = re.compile(r"长治久安")  # set phrases that hold a city's short name
 
@@ -92,7 +96,9 @@ def _read_title(doc: Document, lines: list[str]) -> tuple[str, list[str]]:
             title, source, used = _title_from(lines, index)
     if not title and lines:  # no title line: name the document by its opening words, weakly
         title, source = lines[0][:30].rstrip(",，、。") + "…", "body"
-    title = re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", title.strip("《》 "))
+    title = title.strip("《》 ")
+    title = _SPACED.sub(lambda m: " " if re.search(_RUN + "$", title[:m.start()]) and re.match(_RUN, title[m.end():])
+                        else "", title)
     tag = _TAG.match(title)
     doc.title = title[tag.end():].strip("《》 ") if tag else title
     _note(doc, "title", source, "high" if source != "body" else "low")
@@ -260,7 +266,8 @@ def _read_region(doc: Document, body: list[str], signature: list[str]) -> None:
     best_source: dict[gazetteer.Region, str] = {}
     for source, text, weight, min_len in sources:
         for region, count in gazetteer.mentions(text, min_len).items():
-            phrase = source in ("header", "opening") and _PHRASE_NAME.match(region.name)
+            phrase = (source in ("header", "opening") and _PHRASE_NAME.match(region.name)
+                      and best_source.get(region) not in ("title", "signature"))
             scores[region] = scores.get(region, 0.0) + weight * count * (0.25 if phrase else 1)
             best_source.setdefault(region, source)
     if title and not any(source == "title" for source in best_source.values()):
@@ -275,7 +282,7 @@ def _read_region(doc: Document, body: list[str], signature: list[str]) -> None:
         _note(doc, "region", source, "high" if source in ("title", "signature") else "medium")
         return
     match = _PLACE_IN_TITLE.match(title)  # a place the gazetteer does not know: the title's own name
-    if match:
+    if match and doc.doc_type != "news":  # a headline's opening words are no place name (…加速度柳州)
         doc.region = match[1]
         _note(doc, "region", "title", "medium", "地名不在行政区划表中")
 
