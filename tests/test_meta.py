@@ -255,3 +255,9 @@ def test_short_names_that_are_ordinary_words_need_a_voucher(tmp_path):
     assert peace.region == ""  # 平安 (a district's short name) with no outlet of that name
     idiom = _doc(tmp_path, "以法治保障社会长治久安\n全区坚持以法治保障社会长治久安。\n", "b.txt")
     assert idiom.region == ""  # 长治久安 is not 长治市
+
+
+def test_words_joined_by_slashes_in_the_body_are_not_breadcrumbs(tmp_path):
+    doc = _doc(tmp_path, "兰溪市2022年法治政府建设工作报告\n2022年,我市坚持依法行政。\n行政复议/行政诉讼/法律援助\n兰溪市人民政府\n"
+                         "2023年2月6日\n")
+    assert "行政复议/行政诉讼/法律援助" in doc.text and (doc.region, doc.year) == ("兰溪市", 2022)

@@ -33,7 +33,7 @@ NO_SOURCE = re.compile(r"(网友|投稿|小编|整理|转载|互联网|网络|�
 
 _WEEKDAY = r"(星期|周|礼拜)[一二三四五六日天]"
 _CRUMB = r"[\u4e00-\u9fff][\u4e00-\u9fff\w·]{0,13}"  # one breadcrumb segment: a short name
-_CRUMB_SEP = r">>|->|[>＞»›〉/→]"
+_CRUMB_SEP = r">>|->|[>＞»›〉→]|\s/\s"  # a bare "/" joins words in body text (党委/政府); a crumb spaces it
 CHROME = [
     # date, clock, lunar-calendar and weather widgets
     rf"^.{{0,12}}今天是\s*[::]?\s*\d{{4}}\s*年.*$", rf"今天是\s*[::]?\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*({_WEEKDAY})?", rf"^\d{{4}}\s*[年\-/.]\s*\d{{1,2}}\s*[月\-/.]\s*\d{{1,2}}\s*日?\s*{_WEEKDAY}.*$",
@@ -43,7 +43,7 @@ CHROME = [
     r"^((无障碍(浏览|阅读)?|简体(中文)?版?|繁體|繁体(中文)?版?|长者模式|关怀版|适老化|读屏|English|EN|手机版|移动版|"
     r"智能问答|个人中心|登录|注册|退出|设为首页|加入收藏|网站地图|联系我们|微博|微信|RSS)\s*[|｜/丨·•]?\s*){2,}$",
     # breadcrumbs
-    r"^(当前位置|您所在的位置|您现在的位置|您的位置|所在位置|位置)\s*[::].*$", rf"^首页\s*((?:{_CRUMB_SEP})\s*[^>＞»/›〉→]{{1,20}}\s*){{1,6}}$",
+    r"^(当前位置|您所在的位置|您现在的位置|您的位置|所在位置|位置)\s*[::].*$", rf"^首页\s*((?:{_CRUMB_SEP}|/)\s*[^>＞»/›〉→]{{1,20}}\s*){{1,6}}$",
     rf"^{_CRUMB}(\s*(?:{_CRUMB_SEP})\s*{_CRUMB}){{2,7}}\s*(?:{_CRUMB_SEP})?$",  # 泉州网 › 新闻中心 › 本地新闻
     # font, print, share, login controls and QR prompts
     r"【\s*字体\s*[::]?[^】]*】?", r"(【\s*[大中小]\s*】\s*){3}", r"字[体号]\s*[::]\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?", r"\[\s*(打印|关闭|收藏|返回顶部)\s*\]",
