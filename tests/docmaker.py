@@ -343,3 +343,133 @@ def report_docx(path: Path, spec: Spec = ZHENHAI, header_table: bool = True) -> 
             paragraph.paragraph_format.first_line_indent = docx.shared.Pt(24)
     document.save(str(path))
     return path, expected(spec, published=header_table)
+
+
+# ---- pages as sites and newsrooms post them -----------------------------------------------------
+FUCHENG = Spec("绵阳市涪城区", "绵阳市涪城区", "四川省", 2022, date(2023, 2, 14), date(2023, 2, 27),
+               "{place}人民政府关于{year}年度法治政府建设工作情况的报告")
+YONGKANG = Spec("永康市", "永康市", "浙江省", 2023, date(2024, 1, 30), date(2024, 2, 8),
+                "关于{year}年度法治政府建设工作情况的报告")  # the title does not name the place
+ANJI = Spec("安吉县", "安吉县", "浙江省", 2021, date(2022, 2, 11), date(2022, 2, 24),
+            "{place}人民政府关于{year}年度法治政府建设工作情况的报告")
+# breadcrumbs as sites write them, each without a chrome class to hide behind
+CRUMBS = {
+    "gt": "首页 > 政务公开 > 法治政府建设 > 正文",
+    "guillemet": "首页 » 信息公开 » 法治政府建设",
+    "chevron": "区政府 › 政务公开 › 法治政府建设 › 正文",
+    "slash": "首页 / 政府信息公开 / 法治政府建设",
+    "angle": "首页〉政务公开〉法治政府",
+    "located": "当前位置：首页>>政务公开>>法治政府建设",
+}
+CMS_SEPARATORS = {"underscore": "_", "dash": " - ", "pipe": "|"}
+
+
+def cms_page_html(path: Path, spec: Spec = FUCHENG, separator: str = "_", crumb: str = CRUMBS["gt"],
+                  h1: bool = True, today: date = date(2024, 6, 3)) -> tuple[Path, dict]:
+    """A CMS article page whose <title> is "title<sep>column<sep>site", with a breadcrumb and
+    【字体：大 中 小】 controls in unclassed elements, '发布时间/来源' info and the report without a header
+    table. `h1=False`: the page shows its title only as a styled <p>, so only the <title> names it."""
+    site = f"{spec.place}人民政府"
+    paragraphs = body_lines(spec)
+    shown = (f"<h1>{spec.title}</h1>" if h1 else
+             f'<p style="font-size:22px;text-align:center"><strong>{spec.title}</strong></p>')
+    body = "".join(f"<p>\u3000\u3000{p}</p>" for p in paragraphs[1:-2])
+    body += "".join(f'<p style="text-align:right">{p}</p>' for p in paragraphs[-2:])
+    page = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>{spec.title}{separator}法治政府建设{separator}{site}</title></head><body>
+<div class="wrap"><div class="art-crumb">{crumb}</div>
+<div class="art">{shown}
+<div class="art-info">发布时间：{spec.published.isoformat()} 10:05　来源：{spec.justice_bureau}　【字体：大 中 小】</div>
+<div class="art-con">{body}</div></div>
+<div class="bottom"><p>{site}办公室主办　网站标识码：5107030001</p></div></div></body></html>"""
+    path.write_text(page, encoding="utf-8")
+    return path, {**expected(spec), "publisher": spec.justice_bureau}
+
+
+def cms_text_page(path: Path, spec: Spec = ANJI, separator: str = "|", crumb: str = CRUMBS["chevron"],
+                  ) -> tuple[Path, dict]:
+    """A CMS page copied as text: the browser's page title first (title|column|site), then the
+    breadcrumb, the title again, a '发布时间 来源' line with font controls, the report."""
+    site = f"{spec.place}人民政府门户网站"
+    lines = [f"{spec.title}{separator}法治政府建设{separator}{site}", crumb, "", spec.title,
+             f"发布时间：{spec.published.isoformat()}　　来源：{spec.justice_bureau}　　【字体：大 中 小】", "",
+             *body_lines(spec)[1:]]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path, {**expected(spec), "publisher": spec.justice_bureau}
+
+
+def split_title_text(path: Path, spec: Spec = ANJI, cut: int = 21) -> tuple[Path, dict]:
+    """A report copied from a 公文 layout: its long title wrapped over two lines (first `cut` chars),
+    then the salutation, the report and no header fields."""
+    lines = body_lines(spec)
+    text = [spec.title[:cut], spec.title[cut:], "湖州市人民政府：", *lines[1:]]
+    path.write_text("\n".join(text), encoding="utf-8")
+    return path, expected(spec, published=False)
+
+
+def unnamed_place_text(path: Path, spec: Spec = YONGKANG) -> tuple[Path, dict]:
+    """A report whose title and opening say only 我市: the place is named in its signature alone."""
+    lines = [line.replace(spec.short, "我市") for line in body_lines(spec)[:-2]] + body_lines(spec)[-2:]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path, expected(spec, published=False)
+
+
+@dataclass(frozen=True)
+class Story:
+    """One invented news story about a place's rule-of-law work, named by its short name."""
+
+    short: str  # 柳州: how the headline and dateline name the place
+    region: str  # the gazetteer's name, 柳州市
+    outlet: str  # 柳州日报
+    year: int  # the year the story reports on
+    posted: date
+    reporter: str = "韦晓岚"
+    headline_form: str = "依法行政跑出加速度 {short}{year}年法治政府建设交出亮眼答卷"
+
+    @property
+    def headline(self) -> str:
+        return self.headline_form.format(short=self.short, year=self.year)
+
+
+LIUZHOU = Story("柳州", "柳州市", "柳州日报", 2023, date(2024, 3, 5))
+YIWU = Story("义乌", "义乌市", "义乌网", 2022, date(2023, 1, 18), "骆文涛",
+             "{short}：“首违不罚”清单护航市场主体 {year}年行政复议纠错率创新高")
+
+
+def news_article(path: Path, story: Story = LIUZHOU, crumb: str = "") -> tuple[Path, dict]:
+    """A news story copied from a newspaper's site: an optional breadcrumb, the headline, a
+    'stamp 来源 作者 【大】【中】【小】' line, a dateline 'outlet X月X日讯(记者 …)', and a body whose
+    opening holds a place-shaped phrase (老城区) that is not the story's place."""
+    p, y = story.posted, story.year
+    lines = [crumb, story.headline,
+             f"{p.isoformat()} 07:50　　来源：{story.outlet}　　作者：{story.reporter}　　【大】【中】【小】",
+             f"{story.outlet}{p.month}月{p.day}日讯（记者 {story.reporter} 通讯员 覃思远）"
+             f"{y}年，我市以法治政府建设示范创建为牵引，一手抓老城区有机更新中的依法征收，一手抓涉企执法“减负”，"
+             "行政复议受理量同比增长三成，行政诉讼败诉率降至历史低位。日前召开的全市依法行政工作会议对上述成效作了通报。",
+             "规范执法让企业少跑腿",
+             f"据市司法局介绍，{y}年全市推行“综合查一次”，对同一企业的多项检查合并进行，"
+             f"涉企检查次数同比下降{17 + y % 7}%，首次轻微违法行为依法不予处罚案件{240 + y % 50}件。",
+             "复议“主渠道”作用更加凸显",
+             f"全年共收到行政复议申请{610 + y % 90}件，经调解和解后申请人主动撤回{95 + y % 20}件，"
+             f"直接纠错{41 + y % 9}件。行政机关负责人出庭应诉率连续三年保持100%。",
+             f"下一步，我市将围绕{y + 1}年法治政府建设重点任务，推动行政执法协调监督工作体系向乡镇（街道）延伸。",
+             f"（编辑：{story.reporter}）"]
+    path.write_text("\n".join(line for line in lines if line), encoding="utf-8")
+    title = story.headline.replace("：", ":")  # as ingested: full-width punctuation normalised
+    return path, {"title": title, "region": story.region, "year": y, "doc_type": "news",
+                  "issuer": "", "signed": "", "published": p.isoformat(), "publisher": story.outlet}
+
+
+def split_title_docx(path: Path, spec: Spec = FUCHENG, cut: int = 24) -> tuple[Path, dict]:
+    """A Word report whose title is typed as two centred paragraphs (a manual line break)."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    for part in (spec.title[:cut], spec.title[cut:]):
+        document.add_paragraph(part).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    lines = body_lines(spec)
+    for line in lines[1:]:
+        document.add_paragraph(line)
+    document.save(str(path))
+    return path, expected(spec, published=False)

@@ -159,3 +159,105 @@ def test_missing_year_is_refused_only_when_years_are_sure():
     assert guessed.unsure_year and "年度未能" in "".join(guessed.notices)
     unknown = analyse("南湖区2021年行政复议收案多少件?", _unsure(None, ""))
     assert unknown.unsure_year
+
+
+# ---- pages as CMS sites and newsrooms post them (tests/docmaker.py) -----------------------------
+FIELDS = ("title", "region", "year", "doc_type", "issuer", "signed", "published", "publisher")
+
+
+def _assert_fields(doc, expected: dict) -> None:
+    for key in FIELDS:
+        if key in expected:
+            assert (key, getattr(doc, key)) == (key, expected[key])
+
+
+@pytest.mark.parametrize("h1", [True, False], ids=["h1", "no-h1"])
+@pytest.mark.parametrize("separator", sorted(docmaker.CMS_SEPARATORS))
+def test_cms_page_title_loses_its_column_and_site(tmp_path, separator, h1):
+    path, expected = docmaker.cms_page_html(tmp_path / "art.html", separator=docmaker.CMS_SEPARATORS[separator], h1=h1)
+    doc = load_document(path)
+    _assert_fields(doc, expected)
+    assert doc.provenance["title"]["source"] == "title" and doc.provenance["region"]["source"] == "title"
+    assert "法治政府建设_" not in doc.text and "字体" not in doc.text
+
+
+@pytest.mark.parametrize("separator", sorted(docmaker.CMS_SEPARATORS))
+def test_copied_cms_page_title_loses_its_column_and_site(tmp_path, separator):
+    path, expected = docmaker.cms_text_page(tmp_path / "copied.txt", separator=docmaker.CMS_SEPARATORS[separator])
+    _assert_fields(load_document(path), expected)
+
+
+@pytest.mark.parametrize("crumb", sorted(docmaker.CRUMBS))
+@pytest.mark.parametrize("form", ["html", "text"])
+def test_breadcrumbs_in_any_form_are_neither_title_nor_text(tmp_path, crumb, form):
+    make = docmaker.cms_page_html if form == "html" else docmaker.cms_text_page
+    path, expected = make(tmp_path / f"page.{'html' if form == 'html' else 'txt'}", crumb=docmaker.CRUMBS[crumb])
+    doc = load_document(path)
+    _assert_fields(doc, expected)
+    assert not [line for line in doc.text.split("\n") if line.startswith(("首页", "区政府", "当前位置"))]
+
+
+@pytest.mark.parametrize("story, crumb", [
+    (docmaker.LIUZHOU, ""),
+    (docmaker.LIUZHOU, "柳州新闻网 » 本地新闻 » 时政"),
+    (docmaker.YIWU, docmaker.CRUMBS["chevron"]),
+], ids=["city", "city-with-crumb", "county-city-with-crumb"])
+def test_news_headline_names_the_place_by_its_short_name(tmp_path, story, crumb):
+    path, expected = docmaker.news_article(tmp_path / "news.txt", story, crumb)
+    doc = load_document(path)
+    _assert_fields(doc, expected)
+    assert (doc.provenance["region"]["source"], doc.provenance["published"]["source"]) == ("title", "header")
+    assert "【大】" not in doc.text and "»" not in doc.text
+
+
+def test_title_split_over_two_lines_is_one_title(tmp_path):
+    path, expected = docmaker.split_title_text(tmp_path / "split.txt")
+    doc = load_document(path)
+    _assert_fields(doc, expected)
+    assert doc.provenance["year"]["source"] == "title"
+
+
+def test_report_named_only_in_its_signature(tmp_path):
+    path, expected = docmaker.unnamed_place_text(tmp_path / "unnamed.txt")
+    doc = load_document(path)
+    _assert_fields(doc, expected)
+    assert doc.provenance["region"]["source"] == "signature"
+
+
+@pytest.mark.parametrize("build", ["district_pdf", "unnamed_pdf", "county_docx", "split_docx"])
+def test_pdf_and_docx_reports_of_new_regions(tmp_path, build):
+    makers = {
+        "district_pdf": lambda: docmaker.report_pdf(tmp_path / "r.pdf", docmaker.FUCHENG),
+        "unnamed_pdf": lambda: docmaker.report_pdf(tmp_path / "u.pdf", docmaker.YONGKANG, header_table=False),
+        "county_docx": lambda: docmaker.report_docx(tmp_path / "c.docx", docmaker.ANJI),
+        "split_docx": lambda: docmaker.split_title_docx(tmp_path / "s.docx"),
+    }
+    path, expected = makers[build]()
+    _assert_fields(load_document(path), expected)
+
+
+def test_tab_separated_header_cells_keep_both_dates(tmp_path):
+    doc = _doc(tmp_path, "索引号：113306/2022-0017\t发布机构：嵊州市人民政府办公室\n成文日期：2022-02-18\t发布日期：2022-02-25\n"
+                         "嵊州市人民政府关于2021年度法治政府建设情况的报告\n2021年,我市深入推进依法行政。\n"
+                         "嵊州市人民政府\n2022年2月18日\n")
+    assert (doc.signed, doc.published, doc.publisher, doc.year, doc.region) == (
+        "2022-02-18", "2022-02-25", "嵊州市人民政府办公室", 2021, "嵊州市")
+
+
+def test_place_shaped_phrase_in_the_opening_does_not_outrank_the_headline(tmp_path):
+    doc = _doc(tmp_path, "九江法治账本:一年办结行政复议案件过千件\n九江日报1月9日讯(记者 邹雨桐)去年,我市统筹推进老城区改造"
+                         "与依法行政,行政复议办结1024件。\n")
+    assert (doc.region, doc.provenance["region"]["source"], doc.doc_type) == ("九江市", "title", "news")
+
+
+def test_short_names_that_are_ordinary_words_need_a_voucher(tmp_path):
+    peace = _doc(tmp_path, "平安建设与法治政府建设同步推进\n今年以来,我县把平安建设与依法行政一体部署。\n", "a.txt")
+    assert peace.region == ""  # 平安 (a district's short name) with no outlet of that name
+    idiom = _doc(tmp_path, "以法治保障社会长治久安\n全区坚持以法治保障社会长治久安。\n", "b.txt")
+    assert idiom.region == ""  # 长治久安 is not 长治市
+
+
+def test_words_joined_by_slashes_in_the_body_are_not_breadcrumbs(tmp_path):
+    doc = _doc(tmp_path, "兰溪市2022年法治政府建设工作报告\n2022年,我市坚持依法行政。\n行政复议/行政诉讼/法律援助\n兰溪市人民政府\n"
+                         "2023年2月6日\n")
+    assert "行政复议/行政诉讼/法律援助" in doc.text and (doc.region, doc.year) == ("兰溪市", 2022)

@@ -24,6 +24,7 @@ HEADER_KEYS = [
 _KEY_ALT = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(HEADER_KEYS, key=len, reverse=True))
 _FIELD = re.compile(rf"(?P<key>{_KEY_ALT})\s*[::]\s*(?P<value>.*?)(?=\s*(?:{_KEY_ALT})\s*[::]|【|$)")
 _HEADER_LINE = re.compile(rf"^\s*(?:{_KEY_ALT})\s*[::]")
+_STAMPED_FIELDS = re.compile(rf"^(\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?)\s+(?=(?:{_KEY_ALT})\s*[::])")
 _DATE_KEYS = {"发布日期", "发布时间", "成文日期", "更新时间", "时间", "生效日期"}
 _STAMP = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?")
 _COUNTERS = {"浏览量", "浏览次数", "点击次数", "阅读次数", "访问量", "访问次数"}
@@ -31,6 +32,8 @@ _COUNTERS = {"浏览量", "浏览次数", "点击次数", "阅读次数", "访�
 NO_SOURCE = re.compile(r"(网友|投稿|小编|整理|转载|互联网|网络|本站|原创|佚名|未知)")
 
 _WEEKDAY = r"(星期|周|礼拜)[一二三四五六日天]"
+_CRUMB = r"[\u4e00-\u9fff][\u4e00-\u9fff\w·]{0,13}"  # one breadcrumb segment: a short name
+_CRUMB_SEP = r">>|->|[>＞»›〉→]|\s/\s"  # a bare "/" joins words in body text (党委/政府); a crumb spaces it
 CHROME = [
     # date, clock, lunar-calendar and weather widgets
     rf"^.{{0,12}}今天是\s*[::]?\s*\d{{4}}\s*年.*$", rf"今天是\s*[::]?\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*({_WEEKDAY})?", rf"^\d{{4}}\s*[年\-/.]\s*\d{{1,2}}\s*[月\-/.]\s*\d{{1,2}}\s*日?\s*{_WEEKDAY}.*$",
@@ -40,9 +43,10 @@ CHROME = [
     r"^((无障碍(浏览|阅读)?|简体(中文)?版?|繁體|繁体(中文)?版?|长者模式|关怀版|适老化|读屏|English|EN|手机版|移动版|"
     r"智能问答|个人中心|登录|注册|退出|设为首页|加入收藏|网站地图|联系我们|微博|微信|RSS)\s*[|｜/丨·•]?\s*){2,}$",
     # breadcrumbs
-    r"^(当前位置|您所在的位置|您现在的位置|您的位置|所在位置|位置)\s*[::].*$", r"^首页\s*([>＞»/]\s*[^>＞»/]{1,20}\s*){1,6}$",
+    r"^(当前位置|您所在的位置|您现在的位置|您的位置|所在位置|位置)\s*[::].*$", rf"^首页\s*((?:{_CRUMB_SEP}|/)\s*[^>＞»/›〉→]{{1,20}}\s*){{1,6}}$",
+    rf"^{_CRUMB}(\s*(?:{_CRUMB_SEP})\s*{_CRUMB}){{2,7}}\s*(?:{_CRUMB_SEP})?$",  # 泉州网 › 新闻中心 › 本地新闻
     # font, print, share, login controls and QR prompts
-    r"【\s*字体\s*[::]?[^】]*】?", r"字[体号]\s*[::]\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?", r"\[\s*(打印|关闭|收藏|返回顶部)\s*\]",
+    r"【\s*字体\s*[::]?[^】]*】?", r"(【\s*[大中小]\s*】\s*){3}", r"字[体号]\s*[::]\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?", r"\[\s*(打印|关闭|收藏|返回顶部)\s*\]",
     r"【\s*(打印正文|打印本页|关闭窗口|打印|关闭|收藏|返回顶部|我要纠错)\s*】", r"(打印本页|关闭窗口|返回顶部)",
     r"扫一扫在手机(上)?(打开|查看)当前页", r"扫描二维码\s*关注我们", r"(微信|手机)?扫一扫", r"二维码",
     r"^用户登录$", r"^(登录|注册|退出|打印|关闭|收藏|分享)$", r"^[×✕x]$", r"^分享到[::]?.*$", r"^(上一篇|下一篇)[::].*$",
@@ -81,6 +85,9 @@ def _key(raw: str) -> str:
 def _pipe_fields(line: str) -> dict[str, str]:
     cells = [c.strip() for c in re.split(r"[|｜\t]", line)]
     fields: dict[str, str] = {}
+    for cell in cells:  # "成文日期：2023-02-20<TAB>发布日期：2023-03-01": each cell a "key: value" pair
+        if _HEADER_LINE.match(cell):
+            fields.update((_key(m["key"]), m["value"].strip()) for m in _FIELD.finditer(cell))
     for index, cell in enumerate(cells):
         key = _key(cell).rstrip("::")
         if key in HEADER_KEYS:
@@ -116,6 +123,9 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
         if top and _key(line).rstrip("::") in HEADER_KEYS:
             pending_key = _key(line).rstrip("::")
             continue
+        stamped = top and _STAMPED_FIELDS.match(line)
+        if stamped:  # a news byline "2024-02-06 08:35  来源: 某某晚报  作者: …": the stamp is its posting time
+            line = f"发布时间: {stamped[1]}  {line[stamped.end():]}"
         if top and (_HEADER_LINE.match(line) or is_pipe_header(line)):
             _read_fields(line, header)
             continue

@@ -100,4 +100,27 @@ def mentions(text: str, min_len: int = 3) -> dict[Region, int]:
     return found
 
 
+@lru_cache(maxsize=1)
+def by_short() -> dict[str, Region]:
+    """Short name (泉州, 寿光, 夷陵) -> the region it names: the highest-level one when several share
+    it (朝阳 -> 朝阳市), none when two of that level do. Shorts of one character are never names."""
+    rank = {"省": 0, "地级市": 1, "县区": 2}
+    shared: dict[str, list[Region]] = {}
+    for region in regions():
+        if region.short != region.name:
+            shared.setdefault(region.short, []).append(region)
+    out = {}
+    for short, hits in shared.items():
+        top = min(rank[r.level] for r in hits)
+        best = [r for r in hits if rank[r.level] == top]
+        if len(best) == 1:
+            out[short] = best[0]
+    return out
+
+
+def short_mentions(text: str) -> dict[Region, str]:
+    """Regions named in `text` by their short name alone (泉州晒出…), with the short found."""
+    return {region: short for short, region in by_short().items() if short in text}
+
+
 CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")

@@ -23,6 +23,27 @@ CHROME_NAMES = re.compile(
     r"|friend-?links?|yqlj|sidebar)(?:[-_\s\d]|$)", re.I)
 
 
+# a CMS page title: "报告标题_栏目_网站名", "报告标题 - 网站名", "报告标题|栏目|网站名"; a "-" between digits
+# (2021-2025年) or a "——" subtitle dash is part of the title
+_TITLE_SEP = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|(?<=[\u4e00-\u9fff])[-–](?=[\u4e00-\u9fff])|"
+                        r"(?<=[\u4e00-\u9fff\)）])—(?=[\u4e00-\u9fff])(?<!——)(?!—))\s*")
+
+
+def split_page_title(title: str, known: tuple[str, ...] = ()) -> str:
+    """A page's <title> without the column and site names a CMS appends to it. A title the page
+    also shows (its <h1>, its ArticleTitle) is taken whole; otherwise the suffix segments are cut
+    when each is short, as column and site names are."""
+    title = re.sub(r"\s+", " ", title).strip()
+    for candidate in known:
+        candidate = re.sub(r"\s+", " ", candidate).strip()
+        if len(candidate) >= 6 and title.startswith(candidate) and _TITLE_SEP.match(title, len(candidate)):
+            return candidate
+    parts = _TITLE_SEP.split(title)
+    if len(parts) > 1 and len(parts[0]) >= 6 and all(0 < len(p) <= 25 for p in parts[1:]):
+        return parts[0]
+    return title
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -30,11 +51,25 @@ class _TextExtractor(HTMLParser):
         self.rows: list[list[str]] = []  # cells of the open row of each open table
         self.skip: list[tuple[str, int]] = []  # (tag, nesting) of the chrome element being dropped
         self.content = 0
+        self.title: list[str] | None = None  # the <title> text while it is open
+        self.title_slot = -1  # where the page title goes in the page sink
+        self.page_title = ""
+        self.known_titles: list[str] = []  # <meta name="ArticleTitle">, <h1> texts
+        self.h1: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if self.skip:
             if tag == self.skip[-1][0]:
                 self.skip[-1] = (tag, self.skip[-1][1] + 1)
+            return
+        if tag == "meta":
+            attr = dict(attrs)
+            if (attr.get("name") or "").lower() in ("articletitle", "title") and attr.get("content"):
+                self.known_titles.append(attr["content"])
+            return
+        if tag == "title" and self.title_slot < 0:
+            self.title, self.title_slot = [], len(self.sinks[0]) + 1
+            self.sinks[0] += ["\n", "", "\n"]
             return
         names = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
         if (tag in SKIP or tag in CHROME_TAGS or (tag in PAGE_TAGS and not self.content)
@@ -42,6 +77,8 @@ class _TextExtractor(HTMLParser):
             self.skip.append((tag, 1))
             return
         self.content += tag in CONTENT_TAGS
+        if tag == "h1":
+            self.h1 = []
         if tag == "tr":
             self.rows.append([])
         elif tag in ("td", "th"):
@@ -56,6 +93,12 @@ class _TextExtractor(HTMLParser):
                 if depth > 1:
                     self.skip.append((name, depth - 1))
             return
+        if tag == "title" and self.title is not None:
+            self.page_title, self.title = "".join(self.title), None
+            return
+        if tag == "h1" and self.h1 is not None:
+            self.known_titles.append("".join(self.h1))
+            self.h1 = None
         self.content -= tag in CONTENT_TAGS and self.content > 0
         if tag in ("td", "th") and len(self.sinks) > 1:
             cell = "".join(self.sinks.pop())
@@ -75,8 +118,12 @@ class _TextExtractor(HTMLParser):
             self.sinks[-1].append("\n" + " | ".join(t for t in texts if t) + "\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
+        if self.title is not None:
+            self.title.append(data)
+        elif not self.skip:
             self.sinks[-1].append(data)
+            if self.h1 is not None:
+                self.h1.append(data)
 
     def text(self) -> str:
         while len(self.sinks) > 1:  # cells never closed
@@ -84,6 +131,9 @@ class _TextExtractor(HTMLParser):
             self.sinks[-1].append(cell)
         for row in reversed(self.rows):
             self._flush_row(row)
+        if self.title_slot >= 0:
+            known = tuple(html.unescape(t) for t in self.known_titles)
+            self.sinks[0][self.title_slot] = split_page_title(html.unescape(self.page_title), known)
         return "".join(self.sinks[0])
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from rag.errors import InputError
 from rag.ingest import gazetteer, spam
 from rag.ingest.clean import DOC_NOUN, NO_SOURCE, is_header_line
+from rag.ingest.html import split_page_title
 from rag.types import Document, Span
 
 DOC_TYPES = ("annual_report", "news", "interpretation", "plan", "yearbook", "other")
@@ -40,6 +41,18 @@ _PLACE_IN_TITLE = re.compile(r"^(?:关于)?([\u4e00-\u9fff]{2,12}?(?:省|自治�
 _DOC_NOUN = re.compile(DOC_NOUN)  # the kind words a title ends with, as the cleaner splits titles
 _PLAN_NOUNS = {"方案", "要点", "规划", "计划", "通知", "意见", "决定", "办法"}
 _NEWS_MARKS = re.compile(r"(日报|晚报|商报|新闻网|记者|通讯员|本报讯|融媒体|电视台|综述)")
+_TITLE_END = re.compile(DOC_NOUN + r"[》)）]?$")  # the second line of a title split over two ends so
+_CRUMB_MARKS = re.compile(r"(?:>>|->|[>＞»›〉→])")
+# "泉州网2月6日讯(记者…)", "寿光日报讯": the outlet that opens a news story, often named for its place
+_DATELINE = re.compile(r"^(?P<outlet>[\u4e00-\u9fff]{2,10}?(?:网|日报|晚报|早报|都市报|商报|时报|融媒体?|电视台|发布))"
+                       r"\s*(?:\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*(?:电|讯)")
+# a name that is also an ordinary phrase (兴+城市 in "强产业、兴城市", 老城区改造): weak in running text
+# spaces inside a title: letter spacing and wrap gaps (平 遥 县, 情况的 报告) go; the one space between
+# the two phrases of a headline (依法行政跑出加速度 柳州…) stays
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])")
+_RUN = r"[\u4e00-\u9fff\d]{6}"
+_PHRASE_NAME = re.compile(r"^[\u4e00-\u9fff](?:城市|城区)$")
+_NOT_PLACES = re.compile(r"长治久安")  # set phrases that hold a city's short name
 
 
 def iso_date(value: str) -> str:
@@ -54,8 +67,8 @@ def _note(doc: Document, field: str, source: str, confidence: str, why: str = ""
 def extract(doc: Document) -> Document:
     """Fill the metadata fields of a cleaned document in place and return it."""
     lines = [line for line in doc.text.split("\n") if line.strip()]
-    tag = _read_title(doc, lines)
-    body = _body(lines, doc.title)
+    tag, title_lines = _read_title(doc, lines)
+    body = _body(lines, doc.title, title_lines)
     _read_dates(doc, lines)
     signature, signed = _signature(lines, "")
     if signed:  # the document's own date line outranks the site's 成文日期
@@ -72,30 +85,49 @@ def extract(doc: Document) -> Document:
     return doc
 
 
-def _read_title(doc: Document, lines: list[str]) -> str:
-    """The document's own title line (or its header's 标题); returns a leading 【tag】 if any."""
-    title, source = doc.header.get("标题", ""), "header"
+def _read_title(doc: Document, lines: list[str]) -> tuple[str, list[str]]:
+    """The document's own title line (or its header's 标题), without a CMS page title's column and
+    site names and joined when split over two lines; returns a leading 【tag】 if any and the lines
+    the title was read from."""
+    title, source, used = doc.header.get("标题", ""), "header", []
     if not title:
-        title = next((line for line in lines[:4] if _looks_like_title(line)), "")
-        source = "title"
+        index = next((i for i, line in enumerate(lines[:4]) if _looks_like_title(line)), None)
+        if index is not None:
+            title, source, used = _title_from(lines, index)
     if not title and lines:  # no title line: name the document by its opening words, weakly
         title, source = lines[0][:30].rstrip(",，、。") + "…", "body"
-    title = re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", title.strip("《》 "))
+    title = title.strip("《》 ")
+    title = _SPACED.sub(lambda m: " " if re.search(_RUN + "$", title[:m.start()]) and re.match(_RUN, title[m.end():])
+                        else "", title)
     tag = _TAG.match(title)
     doc.title = title[tag.end():].strip("《》 ") if tag else title
     _note(doc, "title", source, "high" if source != "body" else "low")
-    return tag[1] if tag else ""
+    return (tag[1] if tag else ""), used
+
+
+def _title_from(lines: list[str], index: int) -> tuple[str, str, list[str]]:
+    """(title, source, lines used) from the title line at `index`: "标题_栏目_网站" loses its
+    suffixes (taking whole a later line that is the bare title), and a first line that does not end
+    with a kind word is joined with a short next line that does (公文 titles wrap: "…人民政府关于
+    2023年度法治政府建设" / "工作情况的报告")."""
+    line = lines[index]
+    title = split_page_title(line, tuple(lines[index + 1:index + 6]))
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    if (title == line and not _TITLE_END.search(line) and not line.endswith("文件") and len(following) <= 40
+            and _TITLE_END.search(following) and _looks_like_title(following)):
+        return line + following, "title", [line, following]
+    return title, "title", [line]
 
 
 def _looks_like_title(line: str) -> bool:
     return (len(line) <= 80 and not line.endswith(("。", ":", "：", ",", "，")) and not is_header_line(line)
-            and not _DATE_LINE.match(line) and not _BYLINE.match(line))
+            and not _DATE_LINE.match(line) and not _BYLINE.match(line) and len(_CRUMB_MARKS.findall(line)) < 2)
 
 
-def _body(lines: list[str], title: str) -> list[str]:
+def _body(lines: list[str], title: str, title_lines: list[str] = ()) -> list[str]:
     """The lines after the title and header block: where the opening sentence is."""
-    out = [line for line in lines if line.strip("《》 ") != title and not is_header_line(line)
-           and not _BYLINE.match(line)]
+    out = [line for line in lines if line.strip("《》 ") != title and line not in title_lines
+           and not is_header_line(line) and not _BYLINE.match(line)]
     return [line for line in out if not line.endswith((":", "："))][:40]  # salutations (省委依法治省办:)
 
 
@@ -234,8 +266,14 @@ def _read_region(doc: Document, body: list[str], signature: list[str]) -> None:
     best_source: dict[gazetteer.Region, str] = {}
     for source, text, weight, min_len in sources:
         for region, count in gazetteer.mentions(text, min_len).items():
-            scores[region] = scores.get(region, 0.0) + weight * count
+            phrase = (source in ("header", "opening") and _PHRASE_NAME.match(region.name)
+                      and best_source.get(region) not in ("title", "signature"))
+            scores[region] = scores.get(region, 0.0) + weight * count * (0.25 if phrase else 1)
             best_source.setdefault(region, source)
+    if title and not any(source == "title" for source in best_source.values()):
+        for region in _short_named(title, doc.publisher, body):
+            scores[region] = scores.get(region, 0.0) + 4.0
+            best_source[region] = "title"
     if scores:
         rank = {"县区": 2, "地级市": 1, "省": 0}
         region = max(scores, key=lambda r: (scores[r], rank[r.level]))
@@ -244,9 +282,21 @@ def _read_region(doc: Document, body: list[str], signature: list[str]) -> None:
         _note(doc, "region", source, "high" if source in ("title", "signature") else "medium")
         return
     match = _PLACE_IN_TITLE.match(title)  # a place the gazetteer does not know: the title's own name
-    if match:
+    if match and doc.doc_type != "news":  # a headline's opening words are no place name (…加速度柳州)
         doc.region = match[1]
         _note(doc, "region", "title", "medium", "地名不在行政区划表中")
+
+
+def _short_named(title: str, publisher: str, body: list[str]) -> list[gazetteer.Region]:
+    """Regions a headline names by short name only (泉州晒出…成绩单), vouched for by the page: the
+    outlet of its dateline or its publisher (泉州网…讯, 来源: 泉州晚报), or for a city or province
+    also the opening. A county's or district's short name needs the outlet: short names of counties
+    are often ordinary words (平安, 资源, 公安)."""
+    outlets = " ".join([publisher, *(m["outlet"] for line in body[:2] if (m := _DATELINE.match(line)))])
+    opening = "\n".join(body[:2])[:300]
+    found = gazetteer.short_mentions(_NOT_PLACES.sub("", title))
+    return [region for region, short in found.items()
+            if short in outlets or (region.level != "县区" and short in opening)]
 
 
 def apply_sidecar(doc: Document, path: Path) -> Document:
