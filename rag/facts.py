@@ -71,18 +71,23 @@ def sentence_facts(sentence: str, heading: str = "") -> list[tuple[Indicator, un
     out = []
     clauses = split_clauses(plain(sentence))
     sub = parted = False
+    centre = ""
     for index, (clause, sub_clause) in enumerate(clauses):
         earlier = ",".join(c for c, _ in clauses[:index])
-        sub = sub or bool(_SUB_SUBJECT.search(clause) or _SUB_SCOPE.search(clause) or _COUNTED_UNITS.search(clause))
+        sub = sub or bool(_SUB_SCOPE.search(clause) or _COUNTED_UNITS.search(clause))
+        centre = centre or ((m := _SUB_SUBJECT.search(clause)) and m[0]) or ""
         parted = parted or sub_clause or clause == "其中"
         if sub:
             continue
         previous = clauses[index - 1][0] if index and _CONTINUES.search(clause) else ""
         stated = {indicator.name for indicator, _ in out}
         # from 其中 on, an indicator already stated is a part of it ("其中市本级…培训2292人");
-        # another indicator is a breakdown worth keeping ("审结71件,其中纠错9件")
+        # another indicator is a breakdown worth keeping ("审结71件,其中纠错9件").
+        # One centre's figures are a part of the whole, unless the centre is named by the indicator's
+        # own work (市行政复议服务中心 is where all review cases go; a 公共法律服务中心 is one provider)
         out += [(i, q) for i, q in _clause_facts(clause, earlier, heading, previous)
-                if not (parted and i.name in stated)]
+                if not (parted and i.name in stated)
+                and not (centre and not (i.subject and i.subject.search(centre)))]
     return out
 
 

@@ -31,8 +31,9 @@ class Coverage:
         pairs, unsure, labels, docs = set(), set(), {}, []
         for doc in documents:
             pairs.add((doc.region, doc.year))
-            source = (doc.provenance or {}).get("year", {}).get("source")
-            sure = doc.year is not None and (not doc.provenance or source in STRONG_SOURCES)
+            evidence = (doc.provenance or {}).get("year", {})
+            sure = doc.year is not None and (not doc.provenance or evidence.get("source") in STRONG_SOURCES
+                                             or evidence.get("confidence") == "high")
             if not sure:
                 unsure.add(doc.region)
                 labels.setdefault(doc.region, []).append(doc.title)

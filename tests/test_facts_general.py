@@ -124,6 +124,11 @@ def test_a_breakdown_keeps_other_indicators_but_not_the_part_of_one():
     assert facts_of("全年培训执法人员3000人次,其中市本级举办4期,培训800人次。") == {"法治培训": "3000人次"}
 
 
+def test_a_centre_named_by_the_indicators_own_work_states_the_whole():
+    assert facts_of("市行政复议服务中心共收到行政复议申请240件,受理220件。")["行政复议收案"] == "240件"
+    assert "法律援助案件" not in " ".join(facts_of("区公共法律服务中心全年受理法律援助案件58件。"))
+
+
 def test_a_measure_after_the_figure_belongs_to_that_figure():
     assert facts_of("五年来制定5部地方性法规和2部政府规章。") == {"地方性法规": "5部", "政府规章": "2部"}
     assert facts_of("废止政府规章3部。") == {}
@@ -182,5 +187,9 @@ def test_renderer_says_not_extracted_never_not_reported():
     result = Comparison("行政复议纠错率", "%", [(1, _fact("甲市", "12%", 12.0)), (2, _fact("乙县", "9%", 9.0))], ["丙区"])
     for text in (to_markdown(result), answer_text(result)):
         assert NOT_EXTRACTED in text and "丙区" in text and "未报告" not in text
-    assert "比较(行政复议纠错率,由高到低): 甲市 12%[1] > 乙县 9%[2]" in answer_text(result)
+    assert "比较(行政复议纠错率,由高到低): 甲市 12%[1] > 乙县 9%[2];相差 12% − 9% = 3个百分点[1][2]" in answer_text(result)
+    counts = Comparison("法律援助案件", "件", [(1, _fact("甲市", "1,286件", 1286.0)), (2, _fact("乙县", "412件", 412.0))])
+    assert "相差 1286 − 412 = 874件[1][2]" in answer_text(counts)
+    scales = Comparison("法律援助案件", "件", [(1, _fact("甲市", "1.2万件", 12000.0)), (2, _fact("乙县", "412件", 412.0))])
+    assert "相差" not in answer_text(scales)  # 1.2 − 412 would not be the gap
     assert table_rows([result])[-1] == ["行政复议纠错率", "丙区", "", NOT_EXTRACTED, ""]

@@ -151,11 +151,14 @@ def _derived(question, derivation, analysis, passages, corpus_idf, similarity, m
         found = derive.solve(derivation, slot, sentence, unit)
         if found is not None:
             return _derived_answer(passages, [(index, sentence)], found)
-    if derivation.op not in ("compare", "sum") and not (derivation.op == "share" and derivation.terms):
+    named = derivation.op in ("compare", "sum") or (derivation.op == "share" and derivation.terms)
+    if not named and derivation.op != "difference":
         return None
     for i, (first, a) in enumerate(sentences):
         for second, b in sentences[i + 1:]:
-            if passages[first].doc_id != passages[second].doc_id or a == b:
+            # named figures may sit in two sentences of one report; a total and its part in one paragraph
+            same = passages[first].doc_id == passages[second].doc_id if named else first == second
+            if not same or a == b:
                 continue
             pair = sorted([(first, a), (second, b)], key=lambda x: passages[x[0]].start + passages[x[0]].text.find(x[1]))
             found = derive.solve(derivation, slot, pair[0][1] + pair[1][1], unit)

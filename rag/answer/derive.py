@@ -142,7 +142,7 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
         return None
     if derivation.op == "points":  # the operands are rates: shown with their %
         return Derived(_fmt(value), "个百分点", f"{a.number}% {op} {b.number}%", sentence)
-    unit = asked_unit or b.unit.lstrip("余多")
+    unit = asked_unit if asked_unit and asked_unit != "个" else b.unit.lstrip("余多")  # 几个人 counts 人
     return Derived(_fmt(value), unit, f"{a.number} {op} {b.number}", sentence)
 
 

@@ -229,8 +229,9 @@ def _year_evidence(doc: Document, body: list[str], strong_title: bool):
             continue
         for sentence in re.split(r"(?<=[。!?！？])", line)[:3]:
             match = _OPENING_YEAR.match(sentence) or _REPORTING_YEAR.search(sentence[:80])
-            if match:
-                yield "opening", "medium", int(next(g for g in match.groups() if g))
+            if match:  # "现将…2021年度…报告如下" is the report saying which year it reports: sure
+                sure = match.re is _REPORTING_YEAR and match[1] and "报告" in sentence[match.end():]
+                yield "opening", "high" if sure else "medium", int(next(g for g in match.groups() if g))
     heading = next((line for line in body[:15] if _HEADING.match(line)), "")
     match = _YEAR.search(heading[:30])
     if match and not _SPAN.search(heading[:30]):
