@@ -56,4 +56,16 @@ def find_indicator(text: str) -> Indicator | None:
         rank = (score + (len(measure.group()) if measure else 0), score)
         if best is None or rank > best[0]:
             best = (rank, indicator)
-    return best[1] if best else None
+    return best[1] if best else _by_subject_and_measure(text)
+
+
+def _by_subject_and_measure(text: str) -> Indicator | None:
+    """A question that names no indicator but its subject and measure in its own words
+    (行政复议案件,哪边办结得更多 -> 行政复议办结): the indicator whose two patterns match most text."""
+    scored = []
+    for indicator in indicators():
+        subject = indicator.subject.search(text) if indicator.subject else None
+        measure = indicator.measure.search(text)
+        if subject and measure and not (indicator.unless and indicator.unless.search(text)):
+            scored.append((len(measure.group()) + len(subject.group()), indicator.name, indicator))
+    return max(scored)[2] if scored else None

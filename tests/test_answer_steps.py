@@ -162,6 +162,8 @@ def test_derived_figures_from_one_sentence(question, sentence, shown):
     ("调解员和网格员加在一块有多少人?", "全区现有专职调解员86名,网格员1245名。", "86 + 1245 = 1331人"),
     ("研判的热线工单和网络留言合计多少条?", "逐条研判了1610条12345热线工单和37条在各平台反映的网络留言。", "1610 + 37 = 1647条"),
     ("最后维持原决定的占复议申请的比例是多少?", "收到复议申请40件,维持原决定18件,撤销3件。", "18 ÷ 40 = 45%"),
+    ("办结的案件大概占受理的几成?", "全年受理复议案件250件,办结231件。", "231 ÷ 250 = 92.4%"),
+    ("被撤销和被变更的行政处罚决定合计多少件?", "复查行政处罚决定310件,撤销行政处罚决定12件,变更7件。", "12 + 7 = 19件"),
 ])
 def test_derived_figures_of_more_shapes(question, sentence, shown):
     found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))

@@ -190,6 +190,9 @@ def _pick(term: str, text: str, figures, taken=()) -> int | None:
         grams = carried or grams
         # words no figure carries (最后, 实际, 一共) say nothing about which figure is meant
         weights = {g: 1 / max(1, sum(g in seg for seg in segments)) for g in grams}
+        # in "办结的案件" the modifier before 的 tells the figures apart; the noun after it is shared
+        modifier = _grams(phrase.strip("的").rpartition("的")[0])
+        weights = {g: w * (2 if g in modifier else 1) for g, w in weights.items()}
         total = sum(weights.values())
         return lambda seg: sum(w for g, w in weights.items() if g in seg) / total if total else 0.0
 
@@ -203,8 +206,9 @@ def _pick(term: str, text: str, figures, taken=()) -> int | None:
 
 
 def _named_pair(derivation: Derivation, text: str, figures):
-    """The two figures the question's two terms name, of one kind; None unless both are found."""
-    if len(derivation.terms) < 2:
+    """The two figures the question's two terms name, of one kind; None unless both are found (and
+    None for three or more terms: a sum of two of them would be a wrong answer)."""
+    if len(derivation.terms) != 2:
         return None
     first = _pick(derivation.terms[0], text, figures)
     second = _pick(derivation.terms[1], text, figures, {first}) if first is not None else None

@@ -27,6 +27,9 @@ _QUESTION_WORDS = re.compile(
     r"这份|那份|该|报告|年度|全年|今年|当年|工作|法治政府建设|法治政府|建设|提到|提及|介绍|说明|列举|给出|数据|"
     r"数字|数量|比例|比率|占比|百分比|指标|怎么|为何|为什么|描述|内容|总结|简要|概括)"
 )
+# content words holding a character the question-word removal takes out on its own (和, 了, 有, 在, 及, 与)
+_WORDS_WITH_FUNCTION_CHARS = ("和解", "了结", "有效", "在线", "存在", "参与", "及时", "涉及", "普及", "和谐", "在编",
+                              "有偿", "在押", "给与")
 # single characters that glue a paraphrase together; bigrams across them are noise (问里, 里由)
 _FUNCTION_CHARS = set("里由被把对向从给让比就都也还又而且或及其之所为以于将已曾该各每这那哪谁吗呢吧啊么")
 SHAPES = {  # what a date, year or name answer looks like
@@ -156,7 +159,12 @@ def content_terms(question: str, drop: list[str]) -> list[str]:
     for word in sorted(drop, key=len, reverse=True):
         text = text.replace(word, " ")
     text = re.sub(r"\d{4}\s*年?度?|\d+", " ", text)
+    kept = {chr(0xE000 + i): word for i, word in enumerate(_WORDS_WITH_FUNCTION_CHARS) if word in text}
+    for mark, word in kept.items():  # 和解 is a word, not 和 + 解: hide it from the question-word removal
+        text = text.replace(word, mark)
     text = _QUESTION_WORDS.sub(" ", text)
+    for mark, word in kept.items():
+        text = text.replace(mark, word)
     runs = re.findall(r"[\u4e00-\u9fff]+", text)
     grams = [run[i: i + 2] for run in runs for i in range(len(run) - 1)
              if not (set(run[i: i + 2]) & _FUNCTION_CHARS)]
@@ -201,20 +209,23 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
         return []
     candidates = []
     for index, passage in enumerate(passages):
-        text = passage.text
+        text, before = passage.text, ""
         for s, e in sentence_spans(text, 0, len(text)):
             clauses = _clauses(text, s, e)
             hits = [(cs, ce) for cs, ce in clauses if any(_in(t, text[cs:ce]) for t in idf)]
             if hits:
-                candidates.append((index, text, s, e, clauses, hits))
+                candidates.append((index, text, s, e, clauses, hits, before))
+            before = text[s:e]
     cosines = similarity(part, [c[1][c[2]:c[3]] for c in candidates]) if similarity and candidates else None
     out = []
-    for position, (index, text, s, e, clauses, hits) in enumerate(candidates):
+    for position, (index, text, s, e, clauses, hits, before) in enumerate(candidates):
         window = _window(text, clauses, hits, slot, max_chars)
         quote = text[window[0]:window[1]].strip()
         # a term in the passage's heading path counts half: the sentence inherits its section's subject
-        heading = passages[index].heading  # this candidate's own section, not the last passage looped over
-        covered = sum(w if _in(t, text[s:e]) else w * 0.5 if _in(t, heading) else 0 for t, w in idf.items()) / total
+        # a term in the passage's heading path, or in the sentence before (whose subject a sentence such as
+        # "调解、和解108件,调(和)解率29.07%" leaves unsaid), counts half
+        context = passages[index].heading + " " + before  # this candidate's own, not the last one looped over
+        covered = sum(w if _in(t, text[s:e]) else w * 0.5 if _in(t, context) else 0 for t, w in idf.items()) / total
         if covered < MIN_TERM_SHARE:
             continue  # similar in meaning but not about the asked-for thing: never an answer
         if cosines is not None:

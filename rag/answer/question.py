@@ -31,7 +31,7 @@ _COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个
 _LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪两|哪三|分别是什么|分别有|包括什么|包括哪|列举|几个方面|"
                    r"什么荣誉|哪些荣誉|称号)")
 # a rate, or a degree asked as "多少" with no counting word (集中度达到多少, 公开面达到多少): reports give it in %
-_RATE = re.compile(r"(?<!效)率|比例|比重|占比|百分比|百分之几|"
+_RATE = re.compile(r"(?<!效)率|比例|比重|占比|百分比|百分之几|几成|"
                    r"(?<![年制程力尺限角态])度(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])|"
                    r"(?<![方全层局])面(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])")
 _RATE_ASKED = re.compile(r"率[^,?。]{0,6}?(多少|几|多高|多大|怎样|如何)|(多少|多大|多高)[^,?。]{0,4}(比例|比重|占比)|"
@@ -61,7 +61,7 @@ _APART = re.compile(r"(?P<terms>[^,?。]{4,40}?)(?:相差|相差了|差了|差)(
 _TIME_BASE = re.compile(r"^(上年|去年|前一年|同期|上一年|以前|往年|改革前|原来)")
 _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和)")
 _JOIN = re.compile(r"[和与及、]|加上")
-_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少)|(比例|占比)(是|为)?多少")
+_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比)(是|为)?多少|(几成|百分之几)(?!的)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|增加|提高|提升|增长|上升|延长|"
                      r"快|慢)了?(?:多少|几)(?!个百分点|成)")
@@ -255,6 +255,9 @@ def derivation_of(text: str) -> Derivation | None:
         if len(terms) >= 2:
             if "的" in terms[0].strip("的") and not any("的" in t for t in terms[1:]):
                 terms[0] = terms[0].rsplit("的", 1)[1]  # 建成的A和B: the modifier is shared by both
+            elif "的" in terms[-1].strip("的") and not any("的" in t for t in terms[:-1]):
+                head = terms[-1].split("的", 1)[0]  # 废止和修改的规章: the noun is shared, the verbs tell apart
+                terms[-1] = head if len(head) >= 2 else terms[-1]
             return Derivation("sum", terms=tuple(_named(t) for t in terms))
     return None
 
