@@ -29,6 +29,8 @@ COVERAGE = Coverage({("宜宾市叙州区", 2021)})
     ("普法活动一共覆盖了多少群众?", "count", {"people"}),  # no unit: the counted noun says people
     ("中心走访了多少家企业商户?", "count", {"organisations"}),
     ("改革后表单少了几种?", "change", set()),
+    ("公证服务的收费总额是多少?", "amount", {"amount"}),  # money asked without 金额
+    ("多少人获得了生活补贴?", "count", {"people"}),  # a count of people, though money is named
     ("行政诉讼的败诉率是多少?", "rate", {"rate"}),
     ("罚没款金额是多少?", "amount", {"amount"}),
     ("条例是哪一年出台的?", "year", set()),

@@ -36,7 +36,8 @@ _RATE = re.compile(r"(?<!效)率|比例|比重|占比|百分比|百分之几|几
                    r"(?<![方全层局])面(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])")
 _RATE_ASKED = re.compile(r"率[^,?。]{0,6}?(多少|几|多高|多大|怎样|如何)|(多少|多大|多高)[^,?。]{0,4}(比例|比重|占比)|"
                          r"(比例|比重|占比|百分比)[^,?。]{0,6}(多少|几|多高|多大)|百分之几")
-_AMOUNT = re.compile(r"金额|多少钱|资金|经费|万元|标的额|罚没款")
+_AMOUNT = re.compile(units.AMOUNT_WORDS)
+_COUNTED = re.compile(r"(?:多少|几)个?(?:人次|人|名|位|件|项|家|次|户|起|宗|份|部|条|场)")
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
 _YEAR = re.compile(r"(哪年|哪一年|何年|哪个年份)")
 _NAME = re.compile(r"(什么文件|哪份文件|哪部|什么制度|哪项制度|什么办法|叫什么|名称|什么名字|《)")
@@ -163,7 +164,7 @@ def slot_of(text: str) -> Slot:
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
         return Slot("rate", frozenset({"rate"}), rates, label)
-    if _AMOUNT.search(text):
+    if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people
         return Slot("amount", frozenset({"amount"}))
     if _YEAR.search(text):
         return Slot("year")
