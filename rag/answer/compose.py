@@ -103,8 +103,7 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
                must_contain: tuple[str, ...] = (), analysis: Analysis | None = None) -> Composed:
     quotes, missing = select(question, passages, corpus_idf, similarity, must_contain, analysis)
     derivation = analysis.derivation if analysis is not None else derivation_of(question)
-    # a stated rate or change beats a computed one
-    if derivation is not None and not (derivation.op in ("share", "levels") and quotes):
+    if derivation is not None and not _stated(derivation, quotes):
         derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
         if derived is not None:
             return derived
@@ -123,6 +122,16 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     if any(p.slot.kind == "list" for p in _parts(question, analysis)):
         lines += _item_lines(question, passages, quotes, numbering)
     return Composed("\n".join(lines), numbering.citations())
+
+
+def _stated(derivation, quotes: list[Quote]) -> bool:
+    """A stated rate or change beats a computed one, when it is the asked one: a share's quote must
+    name the share's part (政务公开面达100% does not state what share 县政府 holds)."""
+    if derivation.op not in ("share", "levels") or not quotes:
+        return False
+    if derivation.op == "share" and derivation.terms:
+        return derive.names(derivation.terms[0], quotes[0].text)
+    return True
 
 
 def _partial(passages: list[Passage], missing) -> Composed | None:

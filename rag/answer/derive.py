@@ -89,6 +89,11 @@ def _grams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", text[i:i + 2])}
 
 
+def names(term: str, text: str) -> bool:
+    """Whether a text names a figure's term: most of its core's two-character words."""
+    return _overlap(_core(term), text) >= 0.5
+
+
 def _overlap(term: str, clause: str) -> float:
     grams = _grams(term)
     return len(grams & _grams(clause)) / len(grams) if grams else 0.0
