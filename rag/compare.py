@@ -58,20 +58,21 @@ def _label(fact: Fact) -> str:
     return f"{fact.region}{fact.year}年" if fact.year else fact.region
 
 
-def ranking(result: Comparison) -> str:
+def ranking(result: Comparison, extremes: bool = False) -> str:
     """'比较(行政复议纠错率,由高到低): 本溪市 23.29%[1] > 长沙市芙蓉区 20.93%[2]' for two or more values."""
     if len(result.rows) < 2:
         return ""
     chain = " > ".join(f"{fact.region} {fact.shown}[{n}]" for n, fact in result.rows)
-    return f"比较({result.indicator},由高到低): {chain}" + _gap(result)
+    return f"比较({result.indicator},由高到低): {chain}" + _gap(result, extremes)
 
 
-def _gap(result: Comparison) -> str:
-    """Two regions: how far apart they are, as one shown operation on the two cited figures
-    ('相差 236 − 187 = 49件[1][2]'; rates in 个百分点), which the verifier accepts as derived."""
-    if len(result.rows) != 2:
+def _gap(result: Comparison, extremes: bool) -> str:
+    """Two regions (or, when the question asks how far apart, the highest and the lowest): the gap as
+    one shown operation on the two cited figures ('相差 236 − 187 = 49件[1][2]'; rates in 个百分点),
+    which the verifier accepts as derived."""
+    if len(result.rows) != 2 and not (extremes and len(result.rows) > 2):
         return ""
-    (n, high), (m, low) = result.rows
+    (n, high), (m, low) = result.rows[0], result.rows[-1]
     a, b = (units.find_quantities(f.shown) for f in (high, low))
     if len(a) != 1 or len(b) != 1 or a[0].unit != b[0].unit or a[0].value / float(a[0].number) != \
             b[0].value / float(b[0].number):
@@ -79,8 +80,11 @@ def _gap(result: Comparison) -> str:
     gap = Decimal(a[0].number) - Decimal(b[0].number)
     shown = format(gap.normalize(), "f")
     if a[0].unit == "%":
-        return f";相差 {a[0].number}% − {b[0].number}% = {shown}个百分点[{n}][{m}]"
-    return f";相差 {a[0].number} − {b[0].number} = {shown}{a[0].unit.lstrip('余多')}[{n}][{m}]"
+        apart = f"{a[0].number}% − {b[0].number}% = {shown}个百分点"
+    else:
+        apart = f"{a[0].number} − {b[0].number} = {shown}{a[0].unit.lstrip('余多')}"
+    between = f"(最高{high.region}与最低{low.region})" if len(result.rows) > 2 else ""
+    return f";相差{between} {apart}[{n}][{m}]"
 
 
 def missing_line(result: Comparison) -> str:
@@ -98,7 +102,7 @@ def to_markdown(result: Comparison) -> str:
     return "\n".join(lines)
 
 
-def answer_text(result: Comparison, quoted: list[Quoted] = ()) -> str:
+def answer_text(result: Comparison, quoted: list[Quoted] = (), extremes: bool = False) -> str:
     """The chat answer: one cited sentence per region, quotes for the rest, then the ranking."""
     lines = [f"按指标“{result.indicator}”比较(数据取自各报告原文):"]
     lines += [f"- {_label(fact)}: {fact.sentence}[{n}]" for n, fact in result.rows]
@@ -107,7 +111,7 @@ def answer_text(result: Comparison, quoted: list[Quoted] = ()) -> str:
     rest = [r for r in result.missing if r not in quoted_regions]
     if rest:
         lines.append(f"- {NOT_EXTRACTED}该指标数值: {'、'.join(rest)}")
-    chain = ranking(result)
+    chain = ranking(result, extremes)
     return "\n".join(lines + (["", chain] if chain else []))
 
 

@@ -30,6 +30,7 @@ COVERAGE = Coverage({("宜宾市叙州区", 2021)})
     ("中心走访了多少家企业商户?", "count", {"organisations"}),
     ("改革后表单少了几种?", "change", set()),
     ("公证服务的收费总额是多少?", "amount", {"amount"}),  # money asked without 金额
+    ("在这里开办一家企业要多长时间?", "duration", set()),
     ("多少人获得了生活补贴?", "count", {"people"}),  # a count of people, though money is named
     ("行政诉讼的败诉率是多少?", "rate", {"rate"}),
     ("罚没款金额是多少?", "amount", {"amount"}),
@@ -110,6 +111,12 @@ def test_a_count_at_one_stage_is_not_answered_by_another_stage():
     assert not holds_slot("开展宣传活动120场,发放资料3万余份。", people)
 
 
+def test_a_duration_is_answered_by_a_span_of_time_not_a_date():
+    slot = slot_of("开办一家企业现在要多长时间?")
+    assert holds_slot("企业开办时间压缩至0.5个工作日。", slot)
+    assert not holds_slot("2023年3月起全面推行企业开办“一网通办”。", slot)
+
+
 def test_a_count_names_what_it_counts():
     problems = slot_of("评查发现了多少个问题?")
     assert problems.head == "问题"
@@ -165,6 +172,14 @@ def test_derived_figures_from_one_sentence(question, sentence, shown):
     ("研判的热线工单和网络留言合计多少条?", "逐条研判了1610条12345热线工单和37条在各平台反映的网络留言。", "1610 + 37 = 1647条"),
     ("最后维持原决定的占复议申请的比例是多少?", "收到复议申请40件,维持原决定18件,撤销3件。", "18 ÷ 40 = 45%"),
     ("办结的案件大概占受理的几成?", "全年受理复议案件250件,办结231件。", "231 ÷ 250 = 92.4%"),
+    ("办结的案件中,调解和解结案的比例有多大?", "受理150件,办结140件,其中维持90件,调解和解35件。", "35 ÷ 140 = 25%"),
+    ("调解结案的占比比纠错率高出几个百分点?", "办结300件,纠错率11.5%,调解结案的占办结总数的20.5%。",
+     "20.5% − 11.5% = 9个百分点"),
+    ("撤销、变更、确认违法这三类加起来几件?", "审结案件中,维持60件,撤销7件,变更2件,确认违法4件。", "7 + 2 + 4 = 13件"),
+    ("除了撤销、确认违法和责令履行的,其余有多少件?", "作出决定96件,其中撤销8件、确认违法5件、责令履行3件,其余维持。",
+     "96 − 8 − 5 − 3 = 80件"),
+    ("市直部门加上乡镇,总共有多少个单位?", "38个市直部门和11个乡镇主要负责人述法。", "38 + 11 = 49个"),
+    ("备案审查的文件里,不算被纠正的还有多少件?", "开展备案审查文件76件,纠正存在问题的文件5件。", "76 − 5 = 71件"),
     ("被撤销和被变更的行政处罚决定合计多少件?", "复查行政处罚决定310件,撤销行政处罚决定12件,变更7件。", "12 + 7 = 19件"),
 ])
 def test_derived_figures_of_more_shapes(question, sentence, shown):
@@ -192,6 +207,9 @@ def test_a_bracketed_aside_is_its_own_clause():
 def test_no_derivation_when_a_figure_is_missing():
     question = "报名参加执法资格考试的人员中有多少人没考过?"
     assert derive.solve(derivation_of(question), slot_of(question), "共有512人报名参加执法资格考试。", "人") is None
+    one_list = "免罚清单和首违不罚清单里总共列了多少条事项?"  # two figures of other things: no sum of 个 and 件
+    assert derive.solve(derivation_of(one_list), slot_of(one_list),
+                        "制定首违不罚清单和免罚清单,覆盖9个领域,全年免予处罚案件120件。", "条") is None
 
 
 def test_verifier_accepts_one_shown_operation_and_lists_it_as_derived():
@@ -204,6 +222,10 @@ def test_verifier_accepts_one_shown_operation_and_lists_it_as_derived():
     assert points.unverified == [] and points.derived == [{"value": "15", "operation": "97 − 82"}]
     wrong = verify("到年底还有7件没有审结[1]。", passages)
     assert wrong.unverified == ["7"] and not wrong.derived
+    chain = verify("其余 96 − 8 − 5 − 3 = 80件[1]", {1: "作出决定96件,其中撤销8件、确认违法5件、责令履行3件。"})
+    assert chain.unverified == [] and chain.derived == [{"value": "80", "operation": "96 − 8 − 5 − 3"}]
+    invented = verify("未审结 100 − 20 = 80件[1]", passages)  # right arithmetic on numbers no citation holds
+    assert invented.unverified == ["100", "20", "80"] and not invented.derived
 
 
 def test_items_are_collected_one_per_title_honour_or_point():

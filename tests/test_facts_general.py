@@ -192,4 +192,8 @@ def test_renderer_says_not_extracted_never_not_reported():
     assert "相差 1286 − 412 = 874件[1][2]" in answer_text(counts)
     scales = Comparison("法律援助案件", "件", [(1, _fact("甲市", "1.2万件", 12000.0)), (2, _fact("乙县", "412件", 412.0))])
     assert "相差" not in answer_text(scales)  # 1.2 − 412 would not be the gap
+    three = Comparison("行政复议纠错率", "%", [(1, _fact("甲市", "14.4%", 14.4)), (2, _fact("乙县", "12.6%", 12.6)),
+                                            (3, _fact("丙区", "11.8%", 11.8))])
+    assert "相差" not in answer_text(three)  # three regions: a gap only when the question asks for one
+    assert "相差(最高甲市与最低丙区) 14.4% − 11.8% = 2.6个百分点[1][3]" in answer_text(three, extremes=True)
     assert table_rows([result])[-1] == ["行政复议纠错率", "丙区", "", NOT_EXTRACTED, ""]

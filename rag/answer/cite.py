@@ -111,17 +111,28 @@ def derivation(written: str, canonical: str, allowed: set[str]) -> str:
 
 
 def _shown_operation(claim: str, written: str) -> str:
-    """'295 − 267 = 28人' written in the claim, when its result is this number and both operands
-    are numbers the claim's citations vouch for (checked by the caller through `allowed`)."""
+    """'295 − 267 = 28人' (or a chain of + and −: '125 − 12 − 4 − 2 = 107件') written in the claim, when
+    its result is this number; each operand is itself a number of the claim, checked against the
+    claim's citations like any other."""
     number = re.escape(re.sub(r"[^\d.]", "", written))
-    match = re.search(rf"(\d+(?:\.\d+)?)%?\s*([−\-+÷])\s*(\d+(?:\.\d+)?)%?\s*=\s*{number}(?!\d)", normalise(claim))
+    operand = r"\d+(?:\.\d+)?%?"
+    match = re.search(rf"({operand}(?:\s*[−\-+]\s*{operand})+|{operand}\s*÷\s*{operand})\s*=\s*{number}(?!\d)",
+                      normalise(claim))
     if not match:
         return ""
-    a, op, b = Decimal(match[1]), match[2], Decimal(match[3])
-    result = {"−": a - b, "-": a - b, "+": a + b, "÷": a / b * 100 if b else None}[op]
+    values = [Decimal(v) for v in re.findall(r"\d+(?:\.\d+)?", match[1])]
+    ops = re.findall(r"[−\-+÷]", re.sub(r"\d+(?:\.\d+)?%?", " ", match[1]))
     target = Decimal(re.sub(r"[^\d.]", "", written))
-    ok = result is not None and (result == target or (op == "÷" and round(result, 2) == target))
-    return f"{_show(a)} {'−' if op == '-' else op} {_show(b)}" if ok else ""
+    if ops == ["÷"]:
+        ok = bool(values[1]) and round(values[0] / values[1] * 100, 2) == target
+    else:
+        result = values[0]
+        for op, value in zip(ops, values[1:]):
+            result = result + value if op == "+" else result - value
+        ok = result == target
+    if not ok:
+        return ""
+    return " ".join([_show(values[0])] + [f"{'−' if op == '-' else op} {_show(v)}" for op, v in zip(ops, values[1:])])
 
 
 def _show(value: Decimal) -> str:
@@ -146,6 +157,8 @@ def verify(answer: str, passages: dict[int, str], extra: dict[int, set[str]] | N
             if canonical in allowed or written in result.unverified:
                 continue
             operation = (_shown_operation(claim, written) or derivation(written, canonical, allowed)) if cited else ""
+            if operation and any(v in result.unverified for v in re.findall(r"\d+(?:\.\d+)?", operation)):
+                operation = ""  # computed from numbers the citations do not hold: as unverified as they are
             if operation:
                 if all(d["value"] != written for d in result.derived):
                     result.derived.append({"value": written, "operation": operation})

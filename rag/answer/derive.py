@@ -100,7 +100,7 @@ def _overlap(term: str, clause: str) -> float:
 
 
 def _figures(sentence: str, slot: Slot, op: str) -> list[units.Quantity]:
-    if op == "points":  # levels before and after: "从去年的3%提高到5%"
+    if op == "points" or (op == "compare" and slot.kind == "points"):  # rates: "从3%提高到5%", "A比B高几个百分点"
         return [q for q in units.find_quantities(sentence) if q.unit == "%"]
     if op == "levels":  # a count or a time before and after: "表单由16种简化为3种", "从平均12个工作日压缩至2个工作日"
         found = [q for q in units.find_quantities(sentence) if q.unit not in ("%", "‰", "个百分点")]
@@ -125,43 +125,57 @@ def _scale(q: units.Quantity) -> float:
 
 
 def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "") -> Derived | None:
-    """The derived figure if this sentence states both operands, else None."""
+    """The derived figure if this sentence states every operand, else None. The op functions return
+    (first, [others], op): first − others..., first + others..., first ÷ other."""
     text = units.normalize(sentence)
     figures = _figures(text, slot, derivation.op)
     if len(figures) < 2:
         return None
-    pair = {"difference": _difference, "compare": _compare, "sum": _sum, "points": _points, "share": _share,
-            "levels": _levels}[derivation.op](
-        derivation, text, figures)
-    if pair is None:
+    found = {"difference": _difference, "compare": _compare, "sum": _sum, "points": _points, "share": _share,
+             "levels": _levels}[derivation.op](derivation, text, figures)
+    if found is None:
         return None
-    a, b, op = pair
-    if _scale(a) != _scale(b):  # 1.2万件 and 300件: shown numbers would not subtract as written
+    a, others, op = found[0], found[1] if isinstance(found[1], list) else [found[1]], found[2]
+    if any(_scale(a) != _scale(b) for b in others):  # 1.2万件 and 300件: shown numbers would not add up as written
         return None
     if op == "share":
+        b = others[0]
         value = (Decimal(str(a.value)) / Decimal(str(b.value)) * 100).quantize(Decimal("0.01"))
         return Derived(_fmt(value), "%", f"{a.number} ÷ {b.number}", sentence)
-    x, y = Decimal(a.number), Decimal(b.number)
-    value = x - y if op == MINUS else x + y
+    value = Decimal(a.number) + sum((Decimal(b.number) * (-1 if op == MINUS else 1) for b in others), Decimal(0))
     if value <= 0:
         return None
-    if derivation.op == "points":  # the operands are rates: shown with their %
-        return Derived(_fmt(value), "个百分点", f"{a.number}% {op} {b.number}%", sentence)
+    percent = "%" if a.unit == "%" else ""
+    shown = f" {op} ".join(f"{q.number}{percent}" for q in [a, *others])
+    if percent:  # the operands are rates: the result is in percentage points
+        return Derived(_fmt(value), "个百分点", shown, sentence)
+    b = others[-1]
     unit = asked_unit if asked_unit and asked_unit != "个" else b.unit.lstrip("余多")  # 几个人 counts 人
-    return Derived(_fmt(value), unit, f"{a.number} {op} {b.number}", sentence)
+    return Derived(_fmt(value), unit, shown, sentence)
 
 
 def _difference(derivation: Derivation, text: str, figures):
     """total − part: the part is the figure whose clause carries the (positive) verb or the removed
     thing; the total is the nearest earlier larger figure of the same kind whose clause does not."""
-    def is_part(q) -> bool:
+    removed = [_bare(r) for r in re.split(r"[、和及与]|以及", derivation.removed) if len(_bare(r)) >= 2]
+
+    def is_part(q, thing: str = "") -> bool:
         clause = _clause(text, q)
         if derivation.removed:
-            removed = re.sub(r"(下来|出来|过来|起来|进来|掉|了)$", "", derivation.removed)
-            return _overlap(removed, clause) >= 0.7
+            return _overlap(thing or (removed[0] if removed else derivation.removed), clause) >= 0.7
         hit = re.search(f"(?<!不予)(?<!未)(?<!不)({derivation.verb})", clause)
         return bool(hit)
 
+    if len(removed) >= 2:  # 除了撤销、确认违法和责令履行的: total − each removed part
+        owned = ["".join(_segments(text, figures, i)) for i in range(len(figures))]  # each figure's own words
+        parts = [next((q for q, words in zip(figures, owned) if _overlap(thing, words) >= 0.7), None)
+                 for thing in removed]
+        if any(p is None for p in parts) or len({id(p) for p in parts}) < len(parts):
+            return None
+        first = min(figures.index(p) for p in parts)
+        totals = [t for t in figures[:first] if all(_same_family(t, p) for p in parts)
+                  and t.value > sum(p.value for p in parts)]
+        return (totals[-1], parts, MINUS) if totals else None
     for index, part in enumerate(figures):
         if not is_part(part):
             continue
@@ -169,6 +183,11 @@ def _difference(derivation: Derivation, text: str, figures):
         if totals:
             return totals[-1] if derivation.removed else totals[0], part, MINUS
     return None
+
+
+def _bare(thing: str) -> str:
+    """What is taken away, without the passive marker and verb complements: 被纠正 -> 纠正, 结转下来 -> 结转."""
+    return re.sub(r"(下来|出来|过来|起来|进来|掉|了)$", "", thing.strip("的 ")).removeprefix("被")
 
 
 def _core(term: str) -> str:
@@ -210,26 +229,31 @@ def _pick(term: str, text: str, figures, taken=()) -> int | None:
     return scores[0][1]
 
 
+def _named(derivation: Derivation, text: str, figures) -> list | None:
+    """The figures the question's terms name, one each, all of one kind; None unless every one is found."""
+    picked: list[int] = []
+    for term in derivation.terms:
+        index = _pick(term, text, figures, set(picked))
+        if index is None or (picked and not _same_family(figures[picked[0]], figures[index])):
+            return None
+        picked.append(index)
+    return [figures[i] for i in picked] if len(picked) >= 2 else None
+
+
 def _named_pair(derivation: Derivation, text: str, figures):
-    """The two figures the question's two terms name, of one kind; None unless both are found (and
-    None for three or more terms: a sum of two of them would be a wrong answer)."""
-    if len(derivation.terms) != 2:
-        return None
-    first = _pick(derivation.terms[0], text, figures)
-    second = _pick(derivation.terms[1], text, figures, {first}) if first is not None else None
-    if second is None or not _same_family(figures[first], figures[second]):
-        return None
-    return figures[first], figures[second]
+    """The two figures the question's two terms name, of one kind."""
+    found = _named(derivation, text, figures) if len(derivation.terms) == 2 else None
+    return tuple(found) if found else None
 
 
 def _sum(derivation: Derivation, text: str, figures):
     """The two named figures; else, when the clause with the named things states exactly two figures
     of one kind (a sum of two asked things), those two."""
-    pair = _named_pair(derivation, text, figures)
-    if pair:
-        return (*pair, PLUS)
-    if len(derivation.terms) == 2 and len(figures) == 2 and _same_family(*figures):
-        if all(_overlap(_core(t), text) >= 0.5 for t in derivation.terms):
+    found = _named(derivation, text, figures)
+    if found:
+        return found[0], found[1:], PLUS
+    if len(derivation.terms) == 2 and len(figures) == 2 and figures[0].unit == figures[1].unit:
+        if all(names(t, text) for t in derivation.terms):
             return figures[0], figures[1], PLUS
     return None
 
@@ -279,6 +303,11 @@ def _share(derivation: Derivation, text: str, figures):
     named = _pick(derivation.terms[0], text, figures) if derivation.terms else None
     if named is None and derivation.terms:
         return None
+    if named is not None and len(derivation.terms) > 1:  # the whole the question names (受理案件, 办结的)
+        whole = _pick(derivation.terms[1], text, figures, {named})
+        if whole is not None and _same_family(figures[named], figures[whole]) and \
+                figures[whole].value > figures[named].value:
+            return figures[named], figures[whole], "share"
     part_index = named if named is not None else next(
         (i for i, q in enumerate(figures[1:], 1) if _same_family(q, figures[0]) and q.value < figures[0].value), None)
     if part_index is None:

@@ -18,7 +18,8 @@ from rag.textnorm import normalise
 
 _META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的)|落款|署名|(以|用)?(谁|哪个[^,?。]{0,6})的?名义|"
                    r"哪个(机构|单位|部门)(发布|印发|发出)|发布(时间|日期|单位|机构)|"
-                   r"(什么时候|哪天|哪一天|何时|几号)[^,?。]{0,6}(发布|印发|发表|公布|签发|落款|挂|上网|刊登|登载|推送|发出)|"
+                   r"(什么时候|哪天|哪一天|何时|几号)(发布|印发|发表|公布|签发|落款)|"
+                   r"(什么时候|哪天|哪一天|何时|几号)[^,?。、]{0,4}(挂|上网|刊登|登载|推送)|"
                    r"哪一?年的?工作|哪一?年度|覆盖.{0,4}年|总结的是哪|什么类型|文本类型|正式.{0,6}报告吗|"
                    r"年度报告吗|出自|出处|哪个网站|呈报|报送给)")
 SECTIONS = {
@@ -40,6 +41,7 @@ _AMOUNT = re.compile(units.AMOUNT_WORDS)
 _COUNTED = re.compile(r"(?:多少|几)个?(?:人次|人|名|位|件|项|家|次|户|起|宗|份|部|条|场)")
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
 _YEAR = re.compile(r"(哪年|哪一年|何年|哪个年份)")
+_DURATION = re.compile(r"多长时间|多久|多少时间|几天|多少天|几个工作日|多少个工作日|几个月|多少个月|几小时|多少小时|时限")
 _NAME = re.compile(r"(什么文件|哪份文件|哪部|什么制度|哪项制度|什么办法|叫什么|名称|什么名字|《)")
 _MORE = re.compile(r"(更多|更少|最多|最少|较多|较少|多一些|少一些|(哪个|哪边|哪里|谁)[^,?。]{0,6}?(多|少)(?!少))")
 _COUNT = re.compile(r"(多少|几)(?!个百分点)|数量|件数|人数|次数|总数")
@@ -57,21 +59,21 @@ _REMOVED = re.compile(r"(?:扣除|除去|去掉|去除|刨去|刨除|扣掉|减�
                       r"不(?:涉及|包括|含|属于|是)(?P<c>[^,，。?？]{2,20}?)的|"
                       r"(?:^|[,，中里])(?P<d>[^,，。?？中里]{2,20}?)(?:以外|之外)的")
 # "A比B多/少多少", "A和B相差多少": a difference between two named figures
-_COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?)比(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?了?(?:多少|几)")
+_COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?比(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?了?(?:多少|几)")
 _APART = re.compile(r"(?P<terms>[^,?。]{4,40}?)(?:相差|相差了|差了|差)(?:多少|几)")
 _TIME_BASE = re.compile(r"^(上年|去年|前一年|同期|上一年|以前|往年|改革前|原来)")
 _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和)")
 _JOIN = re.compile(r"[和与及、]|加上")
-_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比)(是|为)?多少|(几成|百分之几)(?!的)")
+_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|增加|提高|提升|增长|上升|延长|"
                      r"快|慢)了?(?:多少|几)(?!个百分点|成)")
-_POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少)了?(几|多少)个?百分点")
+_POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少|高出?|低出?|多出?|少|相差|差|快|慢)了?(几|多少)个?百分点")
 _PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|几|哪|什么|是否))|、(?=[^、]*(?:多少|几|哪|什么))")
 # synonyms of the verbs a question negates, as reports write the positive side
 VERB_FORMS = {"考过": "合格|通过|考试合格|取得", "考试合格": "合格|通过", "合格": "合格|通过", "通过": "通过|合格",
               "审结": "审结|办结|结案", "办结": "办结|审结|结案", "结案": "结案|审结|办结", "受理": "受理|立案",
-              "完成": "完成|办结", "整改": "整改", "化解": "化解|调解成功|调成", "答复": "答复|办复", "上线": "上线"}
+              "完成": "完成|办结", "办完": "办结|审结|结案|办理完毕", "处理完": "办结|处理完毕|处置", "结案": "结案|审结|办结", "整改": "整改", "化解": "化解|调解成功|调成", "答复": "答复|办复", "上线": "上线"}
 
 
 # what a counted noun counts, read from its last characters (Chinese nouns end in their head):
@@ -116,7 +118,7 @@ class Slot:
         asked = [names[k] for k in sorted(self.unit_kinds) if k in names]
         if asked:
             return "、".join(dict.fromkeys(asked))
-        return {"rate": "比例", "amount": "金额", "points": "变化幅度", "date": "日期", "year": "年份",
+        return {"rate": "比例", "amount": "金额", "points": "变化幅度", "date": "日期", "year": "年份", "duration": "时长",
                 "name": "名称", "count": "具体数字"}.get(self.kind, "相关内容")
 
 
@@ -168,6 +170,8 @@ def slot_of(text: str) -> Slot:
         return Slot("amount", frozenset({"amount"}))
     if _YEAR.search(text):
         return Slot("year")
+    if _DURATION.search(text):
+        return Slot("duration")
     if _DATE.search(text) and not _COUNT.search(text):
         return Slot("date")
     if _LIST.search(text):
@@ -214,6 +218,24 @@ def _head_noun(text: str) -> str:
     return noun if len(noun) >= 2 and not re.match(r"^(参加|参与|获得|通过|没有|还有|受理|办理|开展|完成|出台|发现)", noun) else ""
 
 
+def _share_terms(text: str) -> tuple[str, ...]:
+    """(part,) or (part, whole) of a share question: '律师代理的占受理案件的比例' -> (律师代理的, 受理案件);
+    '办结的案件中,调解和解的比例有多大' -> (调解和解的, 办结的案件)."""
+    cut = text.index("占") if "占" in text else (m.start() if (m := re.search(r"的?(比例|比重|占比|几成)", text)) else 0)
+    clauses = re.split(r"[,，]", text[:cut])
+    part = _named(re.split(r"[中里]", clauses[-1])[-1].strip("的"))
+    whole = ""
+    if "占" in text:
+        whole = re.split(r"的?(?:比例|比重|百分之几|多少|几成)", text[cut + 1:])[0]
+    elif len(clauses) > 1 or re.search(r"[中里]", clauses[-1]):
+        base = clauses[-1] if re.search(r"[中里]", clauses[-1]) else clauses[-2]
+        whole = re.split(r"[中里]", base)[0]
+    whole = _named(whole.strip("的 ")) if len(whole.strip("的 ")) >= 2 else ""
+    if len(part) < 2:
+        return ()
+    return (part, whole) if whole else (part,)
+
+
 def _compares_things(text: str) -> bool:
     """'A比B多多少' compares two things; '比去年多了多少' / '同比增长' asks for a change over time."""
     return "比" in re.sub(r"同比|环比|[比较](?:上年|去年|前一年|上一年|往年|上年度|改革前|以前)", "", text)
@@ -221,7 +243,7 @@ def _compares_things(text: str) -> bool:
 
 def derivation_of(text: str) -> Derivation | None:
     text = normalise(text)
-    if _POINTS.search(text):
+    if _POINTS.search(text) and not _compares_things(text):  # A比B高出几个百分点 is a comparison of two rates
         return Derivation("points")
     compared = _COMPARED.search(text)
     if compared and not _TIME_BASE.match(compared["b"]):
@@ -244,12 +266,11 @@ def derivation_of(text: str) -> Derivation | None:
     if _LEVELS.search(text) and not _compares_things(text):  # no stated change: the two levels it moved between
         return Derivation("levels")
     if _SHARE.search(text):
-        subject = re.split(r"[,，中里]", text[:text.index("占")])[-1] if "占" in text else ""
-        subject = _named(subject)
-        return Derivation("share", terms=(subject,) if len(subject) >= 2 else ())
+        return Derivation("share", terms=_share_terms(text))
     cue = _SUM.search(text)
     if cue and _COUNT.search(text):
-        before = re.sub(r"\([^()]*\)", "", re.split(r"[,，]", text[:cue.start()])[-1])
+        clauses = [c for c in re.split(r"[,，]", text[:cue.start()]) if c.strip()]  # "A加上B,总共": the clause before
+        before = re.sub(r"\([^()]*\)", "", clauses[-1] if clauses else "")
         terms = [t for t in re.split(r"[和与及]|加上", before) if len(t) >= 2]
         if len(terms) < 2:
             terms = [t for t in _JOIN.split(before) if len(t) >= 2]

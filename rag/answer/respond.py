@@ -16,6 +16,7 @@ from rag.answer.cite import REFUSAL, strip_invalid, verify, vouched
 from rag.types import Answer, Citation, Passage
 
 _PLAN_WORDS = re.compile(r"(计划|安排|打算|下一步|思路|部署|目标)")
+_ASKS_GAP = re.compile(r"相差|差[了几多]|差距|高出|低出|多出|[多少]多少|[多少]了?几")
 
 
 def answer(question: str, pipeline, mode: str = "auto", regions: list[str] | None = None,
@@ -153,7 +154,9 @@ def _compare_facts(out: Answer, pipeline, question: str, regions: list[str]) -> 
     citations = [compose.citation(n, passages[fact.chunk_id], [fact.sentence]) for n, fact in table.rows]
     citations += [compose.citation(q.n, passage, [q.text]) for q, passage in quoted]
     out.retrieved = list(passages.values()) + [passage for _, passage in quoted]
-    _finish(out, compose.Composed(compose.EXTRACTIVE_NOTE + answer_text(table, [q for q, _ in quoted]), citations),
+    extremes = bool(_ASKS_GAP.search(question))
+    _finish(out, compose.Composed(compose.EXTRACTIVE_NOTE + answer_text(table, [q for q, _ in quoted], extremes),
+                                  citations),
             "extractive")
     return True
 
