@@ -277,3 +277,13 @@ def test_a_measure_written_with_another_reports_verb_still_counts():
 def test_which_has_more_asks_for_a_count():
     assert slot_of("两地的行政复议案件哪边办结得更多?").kind == "count"
     assert slot_of("哪个地区的法律援助案件最多?").kind == "count"
+
+
+def test_meta_answer_names_the_addressee_a_report_opens_with():
+    from rag.answer.structured import _salutation
+
+    card = _passage("某县2021年法治政府建设工作报告\n发布日期: 2022-01-10", 0, "文档信息")
+    body = _passage("市人民政府:\n现将我县2021年度法治政府建设工作情况报告如下。", 1, "")
+    first = _passage("2021年,我县坚持以习近平法治思想为指导,全面推进依法行政。", 2, "一、主要工作")
+    assert _salutation([card, body, first]) == (body, "市人民政府:")
+    assert _salutation([card, first]) is None  # a body sentence is not an addressee

@@ -40,12 +40,30 @@ def meta_answer(docs: list[tuple[Document, list[Passage]]]) -> tuple[str, list[C
             if doc.year:
                 lines.append(f"- 报告所述年度: {doc.year}年[{n}]")
         lines.append(f"- 文本类型: {DOC_TYPES.get(doc.doc_type, doc.doc_type)}")
+        salutation = _salutation(chunks)
+        if salutation:  # "省委依法治省办:" above the body: whom the report is addressed to
+            chunk, line = salutation
+            citations.append(citation(len(citations) + 1, chunk, [line]))
+            lines.append(f"- 报送对象(抬头): {line.rstrip(':：')}[{citations[-1].n}]")
         if sign:
             citations.append(citation(len(citations) + 1, sign, [sign.text]))
             shown = mask_spam(" ".join(sign.text.split()), [sign])
             note = f"(按位置还原为: {doc.issuer})" if sign.flags and doc.issuer else ""
             lines.append(f"- 落款: {shown}{note}[{citations[-1].n}]")
     return "\n".join(lines), citations
+
+
+_SALUTATION = re.compile(r"^[\u4e00-\u9fff、()（）]{2,24}[:：]$")
+
+
+def _salutation(chunks: list[Passage]) -> tuple[Passage, str] | None:
+    """The addressee line a report opens with (省委依法治省办: / 潍坊市人民政府:), from the first body chunks."""
+    body = [c for c in chunks if c.heading != "文档信息"][:3]
+    for chunk in body:
+        line = chunk.text.strip().split("\n")[0].strip()
+        if _SALUTATION.match(line):
+            return chunk, line
+    return None
 
 
 def section_quotes(kind: str, chunks: list[Passage], limit: int = 8) -> tuple[str, list[tuple[Passage, str]]]:
