@@ -79,7 +79,8 @@ def pick_quotes(question: str, passages: list[Passage], corpus_idf=None, similar
 
 
 def _overlaps(a: Quote, b: Quote) -> bool:
-    return a.passage == b.passage and (a.text in b.text or b.text in a.text)
+    """The same words: within one passage, or the same sentence in two overlapping chunks."""
+    return (a.passage == b.passage and (a.text in b.text or b.text in a.text)) or a.text == b.text
 
 
 class _Numbering:
@@ -210,9 +211,10 @@ def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], num
     """The named items of the quoted sentences, one cited bullet each (after the quotes that name
     them, so counts and context stay with the list)."""
     found: list[items.Item] = []
-    for quote in quotes:
+    for rank, quote in enumerate(quotes):
         sentence = _sentence_of(passages[quote.passage].text, quote.text)
-        found += [i for i in items.collect(question, passages, (quote.passage, sentence), whole_passage=False)
+        # the best quote's paragraph goes on to name more items ("…出台《A》。…出台《B》"): read it to its end
+        found += [i for i in items.collect(question, passages, (quote.passage, sentence), whole_passage=rank == 0)
                   if i.text not in [x.text for x in found]]
     if len(found) < 2:
         return []
