@@ -124,6 +124,13 @@ def test_a_count_names_what_it_counts():
     assert holds_slot("开展执法案卷评查,发现问题25个。", problems)
 
 
+def test_a_change_in_cases_is_not_answered_by_a_change_in_percent():
+    fewer = slot_of("纠错案件比上年少了几件?")
+    assert not holds_slot("纠错案件数量同比下降11.5%。", fewer)
+    assert holds_slot("纠错案件较上年减少6件。", fewer)
+    assert holds_slot("收案同比增长12.3%。", slot_of("收案同比增长了多少?"))  # no unit asked: a % change answers
+
+
 def test_a_rate_is_not_answered_by_its_change():
     rate = slot_of("出庭应诉率是多少?")
     assert not holds_slot("行政机关负责人出庭应诉率同比提高12.5%。", rate)

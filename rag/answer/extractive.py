@@ -58,8 +58,9 @@ def holds_slot(quote: str, slot: Slot) -> bool:
         return _rate_level(quote, slot.rates)
     if slot.kind == "duration":  # "多长时间", "几个工作日": a span of time (0.5个工作日, 3天, 即办)
         return bool(units.find_durations(quote)) or bool(re.search(r"即办|当场办结|立等可取|当天办结|当日办结", quote))
-    if slot.kind == "change":  # "同比增长了多少": only a change answers, not the level itself
-        return any(units.is_change(quote[:q.start]) for q in units.find_quantities(quote))
+    if slot.kind == "change":  # "同比增长了多少": only a change answers, not the level itself; "少几件" not a %
+        return any(units.is_change(quote[:q.start]) and (not slot.unit_kinds or units.compatible(q.unit, slot.unit_kinds))
+                   for q in units.find_quantities(quote))
     if slot.kind == "points":
         return "百分点" in quote or len([q for q in units.find_quantities(quote) if q.unit == "%"]) >= 2
     if slot.kind == "count" and slot.unit_word and slot.unit_word not in units.UNIT_KINDS:

@@ -161,7 +161,8 @@ def slot_of(text: str) -> Slot:
     if _POINTS.search(text):
         return Slot("points", frozenset({"points", "rate"}))
     if _CHANGE_ASKED.search(text) or (_LEVELS.search(text) and not _compares_things(text)):
-        return Slot("change")
+        counted = _COUNTED.search(text)  # 比上年少几件: a change in cases, not in %
+        return Slot("change", units.asked_kinds(counted[0]) - {"rate"} if counted else frozenset())
     if _RATE.search(text) and not (_LIST.search(text) and not _RATE_ASKED.search(text)):  # 为降低败诉率出台了哪些文件: a list
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
