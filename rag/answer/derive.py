@@ -47,7 +47,7 @@ _FIGURE_ASIDE = re.compile(r"\([^()]*\d[^()]*\)")
 
 def _owned_by_earlier(between: str) -> int:
     """Where the words between two figures stop belonging to the earlier one: at the first break
-    (, ; 。 、 《 》 or a bracket closing around the earlier figure) outside brackets."""
+    (, ; 。 、 《 》, a joining 和/及/与, or a bracket closing around the earlier figure) outside brackets."""
     depth = 0
     for i, char in enumerate(between):
         if char == "(":
@@ -56,8 +56,8 @@ def _owned_by_earlier(between: str) -> int:
             if not depth:
                 return i
             depth -= 1
-        elif not depth and char in ",;。、《》":
-            return i
+        elif not depth and (char in ",;。、《》" or (char in "和及与" and between[i + 1:i + 2] not in ("解", "谐", "时"))):
+            return i  # "…会议5次和办公室会议3次": 和 starts the next figure's words
     return len(between)
 
 

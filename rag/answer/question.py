@@ -54,16 +54,16 @@ _LEXICAL_NEGATION = re.compile(r"^(成年|动产|正当|良|来|法|规范|合�
 _REMAINING = re.compile(r"(还有|还剩|剩下|剩余|尚有|结余)(多少|几)")
 _REMOVED = re.compile(r"(?:扣除|除去|去掉|去除|刨去|刨除|扣掉|减去|排除)(?P<a>[^,，。?？]{2,20}?)(?:的|之)?"
                       r"(?:后|以后|之后|(?:那些|这些|部分)?(?=,|$)|(?:那些|这些|部分)(?=还|剩|有))|"
-                      r"不(?:算上|计入|算|计)(?P<e>[^,，。?？]{2,20}?)的|"
+                      r"不(?:算上|计入|算|计)(?P<e>[^,，。?？]{2,20}?)(?:的|(?=,))|"
                       r"除(?:了)?(?P<b>[^,，。?？]{2,20}?)(?:以外|之外|外|的?(?=,?(?:其余|其他|其它|剩下|剩余|余下)))|"
                       r"不(?:涉及|包括|含|属于|是)(?P<c>[^,，。?？]{2,20}?)的|"
                       r"(?:^|[,，中里])(?P<d>[^,，。?？中里]{2,20}?)(?:以外|之外)的")
 # "A比B多/少多少", "A和B相差多少": a difference between two named figures
-_COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?比(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?了?(?:多少|几)")
-_APART = re.compile(r"(?P<terms>[^,?。]{4,40}?)(?:相差|相差了|差了|差)(?:多少|几)")
+_COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?(?<![对相占同环无])比(?![例重率较])(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?了?(?:多少|几)")
+_APART = re.compile(r"(?P<terms>[^,?。]{4,40}?)(?:之间)?(?:相差|相差了|差了|差)(?:多少|几)")
 _TIME_BASE = re.compile(r"^(上年|去年|前一年|同期|上一年|以前|往年|改革前|原来)")
-_SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和)")
-_JOIN = re.compile(r"[和与及、]|加上")
+_SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和|共有)")
+_JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
 _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|增加|提高|提升|增长|上升|延长|"
@@ -82,7 +82,7 @@ HEAD_KINDS = {
     "people": "人|人员|群众|干部|律师|职工|居民|学生|对象|党员|代表|委员|专家|顾问|调解员|志愿者|公务员|领导|当事人|村民|"
               "农民工|网格员|明白人|法官|检察官|警|老人|儿童|青少年|妇女|残疾人",
     "organisations": "企业|单位|部门|机构|中心|商户|律所|事务所|学校|医院|乡镇|街道|社区|村|公司|平台|协会|站|所",
-    "cases": "案件|案子|案|申请|纠纷|官司|诉讼|信访|投诉|举报|工单|矛盾",
+    "cases": "案件|案子|案|申请|纠纷|官司|诉讼|信访|投诉|举报|工单|矛盾|业务|办件",
     "documents": "文件|规章|办法|条例|制度|合同|法规|规定|细则|意见|方案|清单",
     "items": "事项|问题|项目|措施|任务|建议|提案|条",
     "times": "会议|活动|讲座|培训班|检查|督察|督查|考试|巡查|演练",
@@ -93,7 +93,9 @@ STAGES = {
     "intake": "收到|收案|新收|受理|立案|接收|接到|申请",
     "closing": "办结|审结|结案|办理完毕|作出决定",
     "taking": "参加|参考|参与",
-    "passing": "合格|通过|及格",
+    "passing": "合格|通过|及格|考过|过关",
+    "filing": "备案|报备",
+    "review": "审查|审核",
 }
 
 
@@ -239,23 +241,25 @@ def _share_terms(text: str) -> tuple[str, ...]:
 
 def _compares_things(text: str) -> bool:
     """'A比B多多少' compares two things; '比去年多了多少' / '同比增长' asks for a change over time."""
-    return "比" in re.sub(r"同比|环比|[比较](?:上年|去年|前一年|上一年|往年|上年度|改革前|以前)", "", text)
+    rest = re.sub(r"同比|环比|[比较](?:上年|去年|前一年|上一年|往年|上年度|改革前|以前)", "", text)
+    return bool(re.search(r"(?<![对相占同环无])比(?![例重率较])", rest))  # 比例, 对比, 相比 compare nothing
 
 
 def derivation_of(text: str) -> Derivation | None:
     text = normalise(text)
-    if _POINTS.search(text) and not _compares_things(text):  # A比B高出几个百分点 is a comparison of two rates
-        return Derivation("points")
+    apart = _APART.search(text)
+    apart_terms = [t for t in _JOIN.split(re.split(r"[,，]", apart["terms"])[-1]) if len(t) >= 2] if apart else []
+    if _POINTS.search(text) and not _compares_things(text) and len(apart_terms) != 2:
+        return Derivation("points")  # (A比B高出几个百分点 and A跟B差了几个百分点 compare two rates)
     compared = _COMPARED.search(text)
     if compared and not _TIME_BASE.match(compared["b"]):
         a = re.split(r"[,，中里]", compared["a"])[-1]
         return Derivation("compare", terms=(_named(a), _named(compared["b"])),
                           verb="-" if compared["sign"] in "少低" else "+")
-    apart = _APART.search(text)
-    if apart:
-        terms = [t for t in _JOIN.split(re.split(r"[,，]", apart["terms"])[-1]) if len(t) >= 2]
-        if len(terms) == 2:
-            return Derivation("compare", terms=tuple(_named(t) for t in terms))
+    if len(apart_terms) == 2:
+        return Derivation("compare", terms=tuple(_named(t) for t in apart_terms))
+    if _SHARE.search(text) and not _LEVELS.search(text):  # 没被受理的占了百分之几: a share of the negated part
+        return Derivation("share", terms=_share_terms(text))
     negated = _NEGATED.search(text)
     if negated and _COUNT.search(text) and not _LEXICAL_NEGATION.match(negated[1]):
         return Derivation("difference", verb=_verb_forms(negated[1]))
@@ -272,8 +276,10 @@ def derivation_of(text: str) -> Derivation | None:
     if cue and _COUNT.search(text):
         clauses = [c for c in re.split(r"[,，]", text[:cue.start()]) if c.strip()]  # "A加上B,总共": the clause before
         before = re.sub(r"\([^()]*\)", "", clauses[-1] if clauses else "")
-        terms = [t for t in re.split(r"[和与及]|加上", before) if len(t) >= 2]
-        if len(terms) < 2:
+        before = re.sub(r"(?:这|那)?[两二三四五六七八九几]+(?:类|项|种|个|部分|方面)(?:加起来|的?事项)?$|这些|那些|之间$", "", before)
+        if re.search(r"的(?:和|与|及|以及|跟)", before):  # 被直接纠错的和以调解、和解了结的: one term each
+            terms = [t for t in re.split(r"的(?:和|与|及|以及|跟)", before) if len(t) >= 2]
+        else:
             terms = [t for t in _JOIN.split(before) if len(t) >= 2]
         if len(terms) >= 2:
             if "的" in terms[0].strip("的") and not any("的" in t for t in terms[1:]):
