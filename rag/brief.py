@@ -106,7 +106,7 @@ def build_brief(pipeline, region: str, year: int | None = None, mode: str = "aut
     b = _Builder()
     say = progress or (lambda fraction, what: None)
     say(0.1, "概况")
-    lines = [f"# {doc.region}{doc.year or ''}年 法治政府建设报告简报", "", "## 概况", ""]
+    lines = [f"# {doc.region or '地区不详'}{f'{doc.year}年' if doc.year else ''} 法治政府建设报告简报", "", "## 概况", ""]
     lines += _overview(doc, chunks, b)
     say(0.3, "主要举措与成效")
     (top, detail), used_llm, fell_back = _measures(pipeline, doc, measure_chunks, b, mode, say)

@@ -111,8 +111,10 @@ def headline_measures(chunks: list[Passage], limit: int = HEADLINE_MEASURES) -> 
     for index, chunk in enumerate(chunks):
         for start, sentence in sentences(chunk.text):
             score = information(sentence)
-            if score > 0 and sentence.rstrip("。") not in chunk.heading:
+            if sentence.rstrip("。") not in chunk.heading:
                 candidates.append((score, index, start, chunk, sentence))
+    if any(c[0] > 0 for c in candidates):  # a report of stock phrases only still gets its least empty ones
+        candidates = [c for c in candidates if c[0] > 0]
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     picked, per_section, seen = [], {}, set()
     for allowed in (1, 2, limit):
