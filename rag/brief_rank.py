@@ -18,6 +18,7 @@ from rag.types import Passage
 
 HEADLINE_MEASURES = 8
 HEADLINE_FIGURES = 10
+FALLBACK_MEASURES = 4  # when no sentence has a figure, a name or a first
 QUOTE_CHARS = 100  # a first-screen quote longer than this is cut to its most informative clauses
 SHORT_CHARS = 70  # problems and plans on the first screen
 MIN_CHARS = 15  # shorter sentences are headings or salutations
@@ -111,18 +112,20 @@ def headline_measures(chunks: list[Passage], limit: int = HEADLINE_MEASURES) -> 
     for index, chunk in enumerate(chunks):
         for start, sentence in sentences(chunk.text):
             score = information(sentence)
-            if sentence.rstrip("。") not in chunk.heading:
+            if sentence.rstrip("。") not in chunk.heading and not sentence.endswith((":", ":")):  # not a lead-in
                 candidates.append((score, index, start, chunk, sentence))
-    if any(c[0] > 0 for c in candidates):  # a report of stock phrases only still gets its least empty ones
+    if any(c[0] > 0 for c in candidates):
         candidates = [c for c in candidates if c[0] > 0]
+    else:  # a report of stock phrases only still gets its least empty ones, fewer of them
+        limit = min(limit, FALLBACK_MEASURES)
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     picked, per_section, seen = [], {}, set()
     for allowed in (1, 2, limit):
         for score, index, start, chunk, sentence in candidates:
             section = " > ".join(chunk.heading.split(" > ")[:2])
-            if len(picked) >= limit or (index, start) in seen or per_section.get(section, 0) >= allowed:
-                continue
-            seen.add((index, start))
+            if len(picked) >= limit or sentence in seen or per_section.get(section, 0) >= allowed:
+                continue  # by text: overlapping chunks repeat a sentence
+            seen.add(sentence)
             per_section[section] = per_section.get(section, 0) + 1
             picked.append(Pick(chunk, trim(sentence), label_of(chunk, start), (index, start)))
     return sorted(picked, key=lambda p: p.order)

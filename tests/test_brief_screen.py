@@ -50,6 +50,16 @@ def test_headline_measures_spread_over_sections_in_report_order():
     assert all("不断取得新成效" not in p.quote for p in picks)
 
 
+def test_a_sentence_repeated_by_overlapping_chunks_is_picked_once_and_slogans_only_give_a_few():
+    twice = "签署跨省通办合作协议,梳理通办事项139项。"
+    picks = rank.headline_measures([_passage(1, "一、成效 > (一)服务", twice), _passage(2, "一、成效 > (二)服务", twice)])
+    assert [p.quote for p in picks] == [twice]
+    slogans = [_passage(0, "", "我区认真梳理了近年的法治政府建设工作情况,现报告如下:")] + [
+        _passage(i, f"一、成效 > ({i})", f"坚持推进第{i}项重点工作,深入落实,全面见效。") for i in range(1, 9)]
+    picks = rank.headline_measures(slogans)
+    assert len(picks) == rank.FALLBACK_MEASURES and all("现报告如下" not in p.quote for p in picks)
+
+
 def test_headline_figures_take_rates_first_one_per_indicator_in_report_order():
     def fact(i, name, value, unit, chunk):
         return Fact("d", "某市", 2021, name, value, unit, f"{value}{unit}", chunk, "句")
