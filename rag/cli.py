@@ -62,12 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出与评测结果相同的 JSON 对象")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("brief", help="生成地区报告简报 (Markdown)")
+    p = sub.add_parser("brief", help="生成地区报告简报 (Markdown 或 Word)")
     p.add_argument("region", nargs="?")
     p.add_argument("--year", type=int)
-    p.add_argument("--out", type=Path, help="写入 .md 文件")
+    p.add_argument("--out", type=Path, help="写入文件: .md, 或 .docx (Word)")
     p.add_argument("--all", action="store_true", help="为每份报告生成简报")
     p.add_argument("--out-dir", type=Path, help="与 --all 一起: 输出目录")
+    p.add_argument("--docx", action="store_true", help="与 --all 一起: 每份简报另存一份 .docx")
     p.add_argument("--mode", choices=["auto", "llm", "extractive"], default="auto")
     p.set_defaults(func=cmd_brief)
 
@@ -252,6 +253,7 @@ def render_checks(result) -> str:
 
 def cmd_brief(args) -> int:
     from rag.brief import build_brief
+    from rag.brief_docx import write_docx
     from rag.errors import InputError
 
     pipeline = _pipeline()
@@ -263,6 +265,8 @@ def cmd_brief(args) -> int:
             brief = build_brief(pipeline, doc.region, doc.year, args.mode, doc_id=doc.doc_id)
             path = args.out_dir / f"{doc.region or '地区不详'}-{doc.year or '未知'}-{Path(doc.source).stem}.md"
             path.write_text(brief.markdown, encoding="utf-8")
+            if args.docx:
+                write_docx(brief.markdown, path.with_suffix(".docx"))
             flag = f" ⚠ 未核实: {'、'.join(brief.unverified)}" if brief.unverified else ""
             print(f"{path} ({len(brief.cited)} 处引用){flag}")
         return 0
@@ -270,7 +274,10 @@ def cmd_brief(args) -> int:
         raise InputError("请给出地区 (如 rag brief 本溪),或用 --all --out-dir DIR")
     brief = build_brief(pipeline, args.region, args.year, args.mode)
     if args.out:
-        args.out.write_text(brief.markdown, encoding="utf-8")
+        if args.out.suffix.lower() == ".docx":
+            write_docx(brief.markdown, args.out)
+        else:
+            args.out.write_text(brief.markdown, encoding="utf-8")
         print(f"已写入 {args.out} ({len(brief.cited)} 处引用)")
     else:
         print(brief.markdown)

@@ -153,26 +153,88 @@ def test_report_with_markup_renders_inert(page, tmp_path):
     assert page.evaluate("() => window.__pwned") is None
 
 
-def test_briefs_tab_generates_a_cited_brief_with_download(page, tmp_path):
+def test_briefs_tab_generates_a_one_screen_brief_with_folded_detail_and_downloads(page, tmp_path):
     page.get_by_role("tab", name="简报").click()
     _choose(page, "#brief-pick", "本溪市 2022")
     page.click("#brief-go")
-    page.wait_for_function("() => document.querySelector('#brief-view').innerText.includes('下一步计划')")
-    text = page.locator("#brief-view").inner_text()
-    for section in ("概况", "主要举措与成效", "关键数据", "存在问题", "下一步计划", "来源"):
-        assert section in text
-    assert "23.29%[" in text and re.search(r"简报-本溪市-2022-[\w-]+\.md", re.sub(r"\s", "", page.locator("#brief-file").inner_text()))
+    page.wait_for_function("() => document.querySelector('#brief-top').innerText.includes('下一步计划')")
+    top = page.locator("#brief-top").inner_text()
+    for section in ("概况", "主要举措与成效", "关键数据", "存在问题", "下一步计划"):
+        assert section in top
+    assert "23.29%[" in top and "附录" not in top
+    measures = top.split("主要举措与成效")[1].split("关键数据")[0]
+    assert 1 <= len([line for line in measures.splitlines() if re.search(r"\[\d+\]$", line.strip())]) <= 8
+    assert page.locator("#brief-top").bounding_box()["height"] < 2000  # one screen-ish, not a dump
     page.screenshot(path=str(tmp_path / "brief.png"), full_page=True)
+    detail = page.locator("#brief-detail")
+    assert not detail.is_visible() and "各章节举措与成效" not in page.locator("#brief-view").inner_text()  # folded away
+    page.locator("#brief-more").get_by_text("附录：分节详情").first.click()
+    page.wait_for_function("() => document.querySelector('#brief-detail')?.innerText.includes('各章节举措与成效')")
+    assert detail.is_visible() and "全部指标数据" in detail.inner_text()
+    page.locator("#brief-sources-box").get_by_text("来源").first.click()
+    page.wait_for_function("() => document.querySelector('#brief-sources')?.innerText.includes('000_a71df9a351047f25.txt')")
+    names = re.sub(r"\s", "", page.locator("#brief-file").inner_text() + page.locator("#brief-docx").inner_text())
+    assert re.search(r"简报-本溪市-2022-[\w-]+\.md", names) and re.search(r"简报-本溪市-2022-[\w-]+\.docx", names)
+    page.screenshot(path=str(tmp_path / "brief-detail.png"), full_page=True)
 
 
-def test_compare_tab_shows_table_and_chart(page, tmp_path):
+def test_compare_tab_draws_one_sorted_chart_per_unit_with_years_and_missing_regions(page, tmp_path):
     page.get_by_role("tab", name="对比").click()
+    _choose(page, "#compare-pick", "法律援助案件")
+    page.keyboard.press("Escape")
     page.click("#compare-go")
-    page.wait_for_function("() => document.querySelector('#compare-table').innerText.includes('23.29%')")
+    page.wait_for_function("() => document.querySelectorAll('#compare-chart figure').length === 2")
     table = page.locator("#compare-table").inner_text()
-    assert "17.3%" in table and "20.93%" in table and "未自动提取到" in table
-    page.wait_for_selector("#compare-chart canvas, #compare-chart svg", state="attached", timeout=30_000)
+    assert "23.29%" in table and "17.3%" in table and "20.93%" in table and "未自动提取到" in table
+    rate, count = page.locator("#compare-chart figure").all()
+    assert rate.get_attribute("data-unit") == "%" and count.get_attribute("data-unit") == "件"
+    labels = rate.locator("g.bar text[text-anchor=end]").evaluate_all("ts => ts.map(t => t.textContent)")  # SVG: no innerText
+    seeds = ["本溪市 2022年", "长沙市芙蓉区 2023年", "温州市 2018年"]  # by value, year beside the region
+    assert [label for label in labels if label in seeds] == seeds  # (other tests may have uploaded reports)
+    widths = [float(w) for w in rate.locator("g.bar rect").evaluate_all("rs => rs.map(r => r.getAttribute('width'))")]
+    assert widths == sorted(widths, reverse=True) and rate.locator("svg").is_visible()
+    assert "(%)" == rate.locator(".axis-unit").text_content() and "(件)" == count.locator(".axis-unit").text_content()
+    assert "平遥县" in rate.locator(".chart-missing").inner_text()  # listed under the chart, not drawn
+    counts = [float(w) for w in count.locator("g.bar rect").evaluate_all("rs => rs.map(r => r.getAttribute('width'))")]
+    assert counts == sorted(counts, reverse=True)
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+
+
+def test_example_questions_are_made_from_the_corpus_and_follow_an_upload(page, tmp_path):
+    examples = page.locator("#examples")
+    shown = examples.inner_text()
+    assert "本溪市2022年" in shown and "哪个地区的" in shown and "芙蓉区2023年行政复议纠错率是多少" not in shown
+    first = re.search(r"本溪市2022年\S+", shown)[0]
+    examples.get_by_text(first).first.click()
+    page.wait_for_function("([q]) => document.querySelector('#question textarea').value === q", arg=[first])
+    page.screenshot(path=str(tmp_path / "examples.png"), full_page=True)
+    report = tmp_path / "泸州市2021年法治政府建设年度报告.txt"
+    report.write_text("泸州市2021年法治政府建设年度报告\n一、主要成效\n全年受理行政复议案件236件,直接纠错率15.4%,"
+                      "办理法律援助案件880件,人民调解案件5120件,规范性文件审查96件,行政执法案卷评查70卷。\n",
+                      encoding="utf-8")
+    _upload(page, report)
+    page.get_by_role("tab", name="问答").click()
+    page.wait_for_function("() => document.querySelector('#examples').innerText.includes('泸州市2021年')")
+
+
+def test_library_lists_counts_flags_and_a_link_to_each_brief(page, tmp_path):
+    page.get_by_role("tab", name="文档库").click()
+    table = page.locator("#doc-table")
+    page.wait_for_function("() => document.querySelector('#doc-table').innerText.includes('指标数')")
+    assert "非年度报告(新闻报道)" in table.inner_text() and "可疑文字 4 处" in table.inner_text()
+    row = table.locator(".virtual-row", has_text="平遥县2020年度").first  # Gradio 6 draws rows as divs
+    assert row.locator("a", has_text="简报").count() == 1 and re.search(r"简报\s+[1-9]\d*\s+[1-9]\d*\s", row.inner_text())  # chunks, facts
+    page.screenshot(path=str(tmp_path / "library.png"), full_page=True)
+    link = row.locator("a", has_text="简报")
+    with page.context.expect_page() as opened:  # the link opens the brief in a new tab
+        link.click()
+    brief = opened.value
+    brief.wait_for_function("() => document.querySelector('#brief-top') && "
+                            "document.querySelector('#brief-top').innerText.includes('下一步计划')", timeout=60_000)
+    assert "平遥县2020年" in brief.locator("#brief-top").inner_text()
+    assert "平遥县" in brief.locator("#brief-pick input").input_value()
+    brief.screenshot(path=str(tmp_path / "library-brief.png"), full_page=True)
+    brief.close()
 
 
 def test_library_tab_corrects_a_reports_year(page, tmp_path):

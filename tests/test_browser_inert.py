@@ -5,6 +5,7 @@ loopback origin is recorded and aborted (Playwright route interception), every d
 and each payload would set window.__pwned if it ever ran."""
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -96,7 +97,8 @@ def test_hostile_report_in_library_and_brief_renders_inert(watched):
     page.get_by_role("tab", name="简报").click()
     _choose(page, "#brief-pick", "注入县 2020")
     page.click("#brief-go")
-    page.wait_for_function("() => document.querySelector('#brief-view').innerText.includes('来源')")
-    assert "纠错率10%" in page.locator("#brief-view").inner_text()
+    page.wait_for_function("() => document.querySelector('#brief-top').innerText.includes('下一步计划')")
+    shown = page.locator("#brief-top").inner_text()  # its figure, cited, on the first screen
+    assert re.search(r"行政复议纠错率\s+10%\[\d+\]", shown), shown
     _assert_inert(page, "#brief-view")
     assert off_origin == [] and dialogs == []

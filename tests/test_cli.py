@@ -90,6 +90,13 @@ def test_brief_prints_writes_and_batches_cited_briefs(env, tmp_path):
     line = ok(rag(env, "brief", "本溪", "--year", "2022", "--out", str(target))).strip()
     assert line.startswith(f"已写入 {target} (") and line.endswith("处引用)")
     assert target.read_text(encoding="utf-8") + "\n" == out  # the same brief, printed or written
+    assert "\n## 附录：分节详情\n" in out and len([x for x in out.split("## 附录")[0].splitlines() if x.strip()]) <= 45
+    word = tmp_path / "本溪.docx"
+    ok(rag(env, "brief", "本溪", "--out", str(word)))
+    from docx import Document
+
+    texts = [p.text for p in Document(str(word)).paragraphs]
+    assert texts[0] == "本溪市2022年 法治政府建设报告简报" and "附录：分节详情" in texts and "来源" in texts
     lines = ok(rag(env, "brief", "--all", "--out-dir", str(tmp_path / "all"))).strip().splitlines()
     assert len(lines) == 5 == len(list((tmp_path / "all").glob("*.md")))
     assert any(line.startswith(f"{tmp_path / 'all' / '平遥县-2020-'}") and ".md (" in line for line in lines)  # one per report

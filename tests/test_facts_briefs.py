@@ -43,7 +43,7 @@ def test_chat_comparison_uses_the_facts_table(seeded):
     assert {c.n for c in result.citations} == set(map(int, re.findall(r"\[(\d+)\]", result.answer)))
 
 
-SECTIONS = ("## 概况", "## 主要举措与成效", "## 关键数据", "## 存在问题", "## 下一步计划", "## 来源")
+SECTIONS = ("## 概况", "## 主要举措与成效", "## 关键数据", "## 存在问题", "## 下一步计划", "## 附录：分节详情", "## 来源")
 
 
 @pytest.mark.parametrize("region", ["本溪市", "长沙市芙蓉区", "平顶山市", "温州市", "平遥县"])
@@ -98,6 +98,9 @@ def test_llm_brief_maps_sections_within_budget_and_renumbers_citations(seeded, f
     assert all("凯发一触即发" not in r["json"]["messages"][-1]["content"] for r in fake_openai.requests)
     measures = brief.markdown.split("## 主要举措与成效")[1].split("## 关键数据")[0]
     assert "本节要点" in measures and "[999]" not in measures
+    assert len([line for line in measures.splitlines() if line.startswith("- ")]) <= 8  # the first screen
+    detail = brief.markdown.split("## 附录：分节详情")[1].split("## 来源")[0]
+    assert detail.count("本节要点") == len(maps)  # every map bullet, by section, in the appendix
     assert brief.unverified == []
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", brief.markdown.split("## 来源")[0])}
     assert markers == set(brief.cited)

@@ -67,7 +67,7 @@ def test_llm_brief_that_falls_back_says_so(seeded, fake_openai, monkeypatch):
     brief = build_brief(pipeline, "本溪市", mode="llm")
     measures = brief.markdown.split("## 主要举措与成效")[1].split("## 关键数据")[0]
     assert brief.mode == "extractive" and brief.notices and "已改用抽取式" in measures
-    shown, _ = h.make_brief(pipeline, "本溪市|2022", "llm")
+    shown, *_ = h.make_brief(pipeline, "本溪市|2022", "llm")
     assert "已改用抽取式" in shown
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,51 @@ def test_source_cards_strike_through_flagged_spam(seeded):
     _, sources, history = _drain(h.ask(seeded, "芙蓉区这份报告是谁落款的?", [], [], [], [], "extractive"))
     assert "凯发一触即发" not in history[-1].answer
     assert '<span class="spam" title="可疑文字">凯发一触即发</span>' in sources
+
+
+def test_library_table_counts_chunks_and_facts_flags_quality_and_links_each_brief(seeded):
+    table = h.documents_table(seeded)
+    facts = seeded.facts.query(seeded.settings.index_fingerprint)
+    for _, row in table.iterrows():
+        doc = next(d for d, _ in seeded.documents() if d.source == row["文件"])
+        assert row["指标数"] == sum(f.doc_id == doc.doc_id for f in facts) and row["块数"] > 0
+        assert row["简报"] == f"[简报](?brief={doc.doc_id})"
+    pingdingshan = table[table["地区"] == "平顶山市"].iloc[0]
+    assert "非年度报告(新闻报道)" in pingdingshan["质量标记"]  # a news article, not the government's report
+    choices = dict((value, label) for label, value in h.brief_choices(seeded))
+    doc_id = table.iloc[0]["简报"].split("=")[1].rstrip(")")
+    shown, md, docx = h.make_brief(seeded, doc_id, "extractive")
+    assert choices[doc_id].split()[0] in shown and md.endswith(".md") and docx.endswith(".docx")
+    head, detail, sources = h.brief_parts(shown)
+    assert "## 下一步计划" in head and detail.startswith("## 附录：分节详情") and sources.startswith("## 来源")
+    assert "找不到" in h.make_brief(seeded, "no-such-doc", "extractive")[0] or \
+        "不在索引中" in h.make_brief(seeded, "no-such-doc", "extractive")[0]
+
+
+def test_example_questions_come_from_the_indexed_reports_and_follow_uploads_and_removals(seeded_copy_pipeline, tmp_path):
+    from rag.answer.respond import answer
+
+    pipeline = seeded_copy_pipeline
+    before = [q for [q] in h.example_questions(pipeline)]
+    regions = {d.region for d, _ in pipeline.documents()}
+    assert 4 <= len(before) <= 6 and all(any(r in q for r in regions) or q.startswith("哪个地区") for q in before)
+    for question in before[:3]:  # each figure question is answered from the report it names, with a value
+        result = answer(question, pipeline, mode="extractive")
+        assert not result.refused and result.citations and re.search(r"\d", result.answer), question
+    report = tmp_path / "泸州市2021年法治政府建设年度报告.txt"
+    report.write_text("泸州市2021年法治政府建设年度报告\n一、主要成效\n全年受理行政复议案件236件,直接纠错率15.4%,"
+                      "办理法律援助案件880件,人民调解案件5120件,规范性文件审查96件。\n" * 1, encoding="utf-8")
+    h.upload(pipeline, [str(report)])
+    after = [q for [q] in h.example_questions(pipeline)]
+    assert after != before and any("泸州市2021年" in q for q in after)
+    h.delete_document(pipeline, report.name)
+    assert [q for [q] in h.example_questions(pipeline)] == before
+
+
+def test_compare_handler_draws_one_sorted_chart_per_unit(seeded):
+    table, charts = h.compare_table(seeded, ["行政复议纠错率", "法律援助案件"])
+    assert charts.count('<figure class="compare-chart"') == 2
+    rate = charts.split("</figure>")[0]
+    assert re.findall(r'text-anchor="end" font-size="13">([^<]+)</text>', rate) == [
+        "本溪市 2022年", "长沙市芙蓉区 2023年", "温州市 2018年"]
+    assert "平遥县" in rate.split("</svg>")[1]

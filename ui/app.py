@@ -48,7 +48,9 @@ def _chat_tab(pipeline) -> None:
                 region = gr.Dropdown(regions, multiselect=True, label="地区", elem_id="filter-region")
                 year = gr.Dropdown(years, multiselect=True, label="年度", elem_id="filter-year")
                 mode = gr.Dropdown(MODES, value="auto", label="回答方式", elem_id="mode")
-            gr.Examples(h.EXAMPLES, inputs=box, label="示例问题")
+            samples = h.example_questions(pipeline)  # from the indexed reports; refreshed when they change
+            examples = gr.Dataset(components=["textbox"], samples=samples or [[""]], visible=bool(samples),
+                                  label="示例问题 (由已导入的报告生成)", elem_id="examples")
             with gr.Row():
                 clear = gr.Button("新对话", size="sm")
                 export_btn = gr.Button("导出回答 (Markdown)", size="sm", elem_id="export")
@@ -62,7 +64,8 @@ def _chat_tab(pipeline) -> None:
                 api_name="chat" if trigger == send.click else False).then(lambda: "", None, box)
     clear.click(lambda: ([], render.sources_html(None), []), None, [chat, sources, history])
     export_btn.click(_guard(lambda hist: h.export(pipeline, hist)), history, export_file)
-    return region, year
+    examples.click(lambda sample: sample[0] if sample else "", examples, box)
+    return region, year, examples
 
 
 def _user(request: gr.Request | None) -> str | None:
@@ -72,7 +75,7 @@ def _user(request: gr.Request | None) -> str | None:
 def _documents_tab(pipeline, region, year) -> list:
     """The library tab; returns the editor-only components (hidden from readers at page load)."""
     table = gr.Dataframe(lambda: h.documents_table(pipeline), label="已导入的报告", interactive=False,
-                         elem_id="doc-table")  # a callable: read again on every page load
+                         datatype=h.DOC_TYPES_SHOWN, elem_id="doc-table")  # a callable: read again on every page load
     with gr.Row():
         pick = gr.Dropdown(h.document_choices(pipeline), value=None, elem_id="doc-pick",
                            label="选择报告: 查看全文(可疑文字以删除线标出)、更正或删除")  # none picked: the form fills on pick
@@ -117,12 +120,14 @@ def _documents_tab(pipeline, region, year) -> list:
     form = [edit_year, edit_region, edit_type, edit_title]
     library = [table, pick, region, year]
     pick.change(picked, pick, [view, *form, doc_status, confirm])
-    save.click(do_save, [pick, *form], [doc_status, *library, view, log_view], api_name="save_metadata")
+    changes = [
+        save.click(do_save, [pick, *form], [doc_status, *library, view, log_view], api_name="save_metadata"),
+        confirm.click(do_delete, pick, [doc_status, confirm, *library, view, log_view], api_name="remove"),
+        go.click(do_upload, files, [status, *library, log_view], api_name="upload")]
     delete.click(lambda s: (lambda m, show: (m, gr.update(visible=show)))(*h.delete_request(s)), pick,
                  [doc_status, confirm])
-    confirm.click(do_delete, pick, [doc_status, confirm, *library, view, log_view], api_name="remove")
-    go.click(do_upload, files, [status, *library, log_view], api_name="upload")
-    return [edit_row, edit_buttons, upload_row, go], log_view  # 确认删除 appears only after 删除
+    # 确认删除 appears only after 删除; `changes` are the events after which the corpus differs
+    return [edit_row, edit_buttons, upload_row, go], log_view, changes
 
 
 def _eval_tab(pipeline):
@@ -151,29 +156,41 @@ def _eval_tab(pipeline):
     return run
 
 
-def _briefs_tab(pipeline) -> None:
+def _briefs_tab(pipeline):
+    """The briefs tab; returns its report picker and a function that fills the tab for a report."""
     with gr.Row():
         pick = gr.Dropdown(h.brief_choices(pipeline), label="报告", elem_id="brief-pick")
         mode = gr.Dropdown(MODES, value="auto", label="生成方式")
         go = gr.Button("生成简报", variant="primary", elem_id="brief-go")
-    download = gr.File(label="下载简报 (.md)", elem_id="brief-file", height=60)
-    view = gr.Markdown(elem_id="brief-view")
+    with gr.Row():
+        download = gr.File(label="下载简报 (.md)", elem_id="brief-file", height=60)
+        download_docx = gr.File(label="下载简报 (Word .docx)", elem_id="brief-docx", height=60)
+    with gr.Column(elem_id="brief-view"):
+        view = gr.Markdown(elem_id="brief-top")  # the one-screen brief
+        with gr.Accordion("附录：分节详情 (各章节举措、全部指标及原文、问题与计划原文)", open=False, elem_id="brief-more"):
+            detail = gr.Markdown(elem_id="brief-detail")
+        with gr.Accordion("来源 (每个 [n] 引用的段落)", open=False, elem_id="brief-sources-box"):
+            sources = gr.Markdown(elem_id="brief-sources")
+    outputs = [view, detail, sources, download, download_docx]
 
     def run(choice, how, progress=gr.Progress()):
-        return h.make_brief(pipeline, choice, how, progress)
+        shown, path, docx = h.make_brief(pipeline, choice, how, progress)
+        return (*h.brief_parts(shown), path, docx)
 
-    go.click(run, [pick, mode], [view, download])
+    go.click(run, [pick, mode], outputs)
+    return pick, mode, outputs, run
 
 
-def _compare_tab(pipeline) -> None:
+def _compare_tab(pipeline):
     names = h.indicator_choices(pipeline)
     with gr.Row():
         pick = gr.Dropdown(names, value=[n for n in names if n.endswith("纠错率")][:1], multiselect=True,
                            label="指标", elem_id="compare-pick")
         go = gr.Button("比较", variant="primary", elem_id="compare-go")
+    chart = gr.HTML(elem_id="compare-chart")  # one bar chart per unit, sorted by value
     table = gr.Dataframe(label="各地区数值(每个数值附原文句子)", interactive=False, wrap=True, elem_id="compare-table")
-    chart = gr.BarPlot(x="地区", y="数值", color="指标", title="按地区比较", elem_id="compare-chart")
     go.click(_guard(lambda picked: h.compare_table(pipeline, picked)), pick, [table, chart])
+    return pick
 
 
 def build_app(pipeline, banner: str | None = None) -> gr.Blocks:
@@ -183,17 +200,37 @@ def build_app(pipeline, banner: str | None = None) -> gr.Blocks:
         if banner:
             gr.Markdown(banner, elem_id="no-auth-banner")
         who = gr.Markdown(elem_id="who")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat-tab"):
-                region, year = _chat_tab(pipeline)
+                region, year, examples = _chat_tab(pipeline)
             with gr.Tab("文档库", id="docs-tab"):
-                editor_only, log_view = _documents_tab(pipeline, region, year)
+                editor_only, log_view, changes = _documents_tab(pipeline, region, year)
             with gr.Tab("简报", id="brief-tab"):
-                _briefs_tab(pipeline)
+                brief_pick, brief_mode, brief_outputs, make_brief = _briefs_tab(pipeline)
             with gr.Tab("对比", id="compare-tab"):
-                _compare_tab(pipeline)
+                compare_pick = _compare_tab(pipeline)
             with gr.Tab("评测", id="eval-tab"):
                 editor_only.append(_eval_tab(pipeline))
+
+        def corpus_changed():
+            """What shows the corpus outside the library tab: example questions, report and indicator pickers."""
+            samples = h.example_questions(pipeline)
+            return (gr.update(samples=samples or [[""]], visible=bool(samples)),
+                    gr.update(choices=h.brief_choices(pipeline)), gr.update(choices=h.indicator_choices(pipeline)))
+
+        corpus_views = [examples, brief_pick, compare_pick]
+        for event in changes:
+            event.then(corpus_changed, None, corpus_views)
+        app.load(corpus_changed, None, corpus_views, api_visibility="private")
+
+        def linked_brief(request: gr.Request, progress=gr.Progress()):
+            """?brief=<doc_id> (the 文档库 table's link): open the 简报 tab with that report's brief."""
+            doc_id = request.query_params.get(h.BRIEF_PARAM) if request else None
+            if not doc_id:
+                return gr.update(), gr.update(), *[gr.update() for _ in brief_outputs]
+            return gr.update(selected="brief-tab"), gr.update(value=doc_id), *make_brief(doc_id, "auto", progress)
+
+        app.load(linked_brief, None, [tabs, brief_pick, *brief_outputs], api_visibility="private")
 
         def for_user(request: gr.Request):
             """Per page load: who is logged in; readers see no upload/edit/remove/run controls (the

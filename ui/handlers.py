@@ -9,27 +9,23 @@ import logging
 import queue
 import threading
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 
-from rag import audit, auth
+from rag import audit, auth, corpus
 from rag.answer.export import answer_markdown
 from rag.answer.respond import answer
-from rag.errors import RagError
+from rag.errors import InputError, RagError
 from rag.evaluate import allowed_questions_path, compare_runs, run_eval, run_name, saved_runs
 from rag.ingest.load import SUPPORTED
 from rag.library import DOC_TYPES, origin, summary
-from ui import render
+from ui import charts, render
 
-EXAMPLES = [
-    "芙蓉区2023年行政复议纠错率是多少?",
-    "本溪2022年一审行政诉讼败诉率是多少?",
-    "哪个地区的行政复议纠错率最高?",
-    "平遥县2020年人民调解成功率是多少?",
-    "温州2018年报告存在哪些问题?",
-]
-DOC_COLUMNS = ["地区", "省份", "年度", "类型", "标题", "落款/发布", "签发日期", "发布日期", "块数", "质量标记",
-               "元数据来源", "文件"]
+DOC_COLUMNS = ["地区", "省份", "年度", "类型", "标题", "简报", "块数", "指标数", "质量标记", "落款/发布", "签发日期",
+               "发布日期", "元数据来源", "文件"]  # what a reader checks first on the left, before the table scrolls
+DOC_TYPES_SHOWN = ["markdown" if c == "简报" else "str" for c in DOC_COLUMNS]  # only the link, which the app writes
+BRIEF_PARAM = "brief"  # ?brief=<doc_id> opens the 简报 tab on that report
 TYPE_CHOICES = [(label, key) for key, label in DOC_TYPES.items()]
 UPLOAD_TYPES = sorted(SUPPORTED)
 _SHOWN_ORIGINS = {"year": "年度", "region": "地区", "doc_type": "类型", "title": "标题"}
@@ -131,13 +127,23 @@ def export(pipeline, history: list) -> str | None:
     return str(path)
 
 
+def example_questions(pipeline) -> list[list[str]]:
+    """The chat's example questions, made from the indexed reports (one sample per row)."""
+    return [[q] for q in corpus.example_questions(pipeline)]
+
+
+def brief_link(doc_id: str) -> str:
+    return f"[简报](?{urlencode({BRIEF_PARAM: doc_id})})"
+
+
 def documents_table(pipeline) -> pd.DataFrame:
     rows = []
-    for doc, chunks in pipeline.documents():
-        flags = f"⚠ 可疑文字 {len(doc.flags)} 处" if doc.flags else ""
+    for report in corpus.reports(pipeline):
+        doc = report.doc
         origins = " · ".join(f"{label}: {origin(doc, f)}" for f, label in _SHOWN_ORIGINS.items() if origin(doc, f))
         rows.append([doc.region, doc.province, doc.year or "", DOC_TYPES.get(doc.doc_type, doc.doc_type), doc.title,
-                     doc.issuer or doc.publisher, doc.signed, doc.published, chunks, flags, origins, doc.source])
+                     brief_link(doc.doc_id), report.chunks, len(report.facts), " · ".join(report.flags),
+                     doc.issuer or doc.publisher, doc.signed, doc.published, origins, doc.source])
     return pd.DataFrame(rows, columns=DOC_COLUMNS)
 
 
@@ -251,36 +257,54 @@ def compare(pipeline, a: str, b: str) -> pd.DataFrame:
 
 
 def brief_choices(pipeline) -> list[tuple[str, str]]:
-    return [(f"{d.region} {d.year or ''}", f"{d.region}|{d.year or ''}") for d, _ in pipeline.documents()]
+    """(label, doc_id): one choice per report, even when two share a region and year."""
+    return [(f"{d.region or '地区不详'} {d.year or ''}".strip(), d.doc_id) for d, _ in pipeline.documents()]
 
 
-def make_brief(pipeline, choice: str, mode: str, progress=None) -> tuple[str, str | None]:
-    """Generate a brief; returns (Markdown, path of the .md file)."""
+def make_brief(pipeline, choice: str, mode: str, progress=None) -> tuple[str, str | None, str | None]:
+    """Generate a brief of a report (its doc_id, or "region|year"); returns (Markdown, path of the
+    .md file, path of the .docx file)."""
     from rag.brief import build_brief
+    from rag.brief_docx import write_docx
 
     if not choice:
-        return "请选择一份报告。", None
-    region, _, year = choice.partition("|")
+        return "请选择一份报告。", None, None
     try:
-        brief = build_brief(pipeline, region, int(year) if year else None, mode,
-                            (lambda f, what: progress(f, desc=what)) if progress else None)
+        if "|" in choice:
+            region, _, year = choice.partition("|")
+            brief = build_brief(pipeline, region, int(year) if year else None, mode,
+                                (lambda f, what: progress(f, desc=what)) if progress else None)
+        else:
+            if choice not in {d.doc_id for d, _ in pipeline.documents()}:
+                raise InputError("这份报告已不在索引中, 请重新选择。")
+            brief = build_brief(pipeline, "", None, mode, (lambda f, what: progress(f, desc=what)) if progress else None,
+                                doc_id=choice)
     except Exception as err:  # noqa: BLE001 - one line in the brief view, traceback logged
-        return render.inert_markdown(error_line(err)), None
+        return render.inert_markdown(error_line(err)), None, None
     folder = pipeline.settings.data_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"简报-{brief.region}-{brief.year or '未知'}-{run_name()}.md"
+    path = folder / f"简报-{brief.region or '地区不详'}-{brief.year or '未知'}-{run_name()}.md"
     path.write_text(brief.markdown, encoding="utf-8")
-    return render.inert_markdown(brief.markdown), str(path)
+    return render.inert_markdown(brief.markdown), str(path), str(write_docx(brief.markdown, path.with_suffix(".docx")))
+
+
+def brief_parts(markdown: str) -> tuple[str, str, str]:
+    """A brief's (first screen, appendix, sources) for the app's view and its two folded sections."""
+    from rag.brief import APPENDIX
+
+    head, _, rest = markdown.partition(render.inert_markdown(APPENDIX))
+    detail, _, sources = rest.partition("\n## 来源")
+    return head, (APPENDIX + detail if rest else ""), ("## 来源" + sources if sources else "")
 
 
 def indicator_choices(pipeline) -> list[str]:
     return pipeline.facts.indicators(pipeline.settings.index_fingerprint)
 
 
-def compare_table(pipeline, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(table with cited sentences, chart data) for the picked indicators."""
-    from rag.compare import chart_rows, compare, table_rows
+def compare_table(pipeline, names: list[str]) -> tuple[pd.DataFrame, str]:
+    """(table with cited sentences, charts as inline SVG: one per unit) for the picked indicators."""
+    from rag.compare import compare, table_rows
 
     results = [compare(pipeline, name) for name in names or []]
     table = pd.DataFrame(table_rows(results), columns=["指标", "地区", "年度", "数值", "原文"])
-    return table, pd.DataFrame(chart_rows(results), columns=["地区", "数值", "指标"])
+    return table, charts.charts_html(results)
