@@ -117,6 +117,19 @@ def test_a_duration_is_answered_by_a_span_of_time_not_a_date():
     assert not holds_slot("2023年3月起全面推行企业开办“一网通办”。", slot)
 
 
+def test_a_figure_counts_the_noun_right_before_it():
+    items = slot_of("清单里一共列了多少条违法事项?")
+    assert not holds_slot("制定免罚清单,覆盖8个领域,全年免予处罚案件96件。", items)  # cases, not items
+    assert holds_slot("免罚清单共列明违法事项46条。", items)
+
+
+def test_a_stated_share_must_be_the_asked_parts_rate():
+    from rag.answer.derive import rate_of
+
+    assert not rate_of("调解和解结案", "办结203件,其中调解和解37件,纠错率11.8%。")
+    assert rate_of("调解和解结案", "通过调解、和解方式结案88件,占办结总数的28.9%。")
+
+
 def test_a_count_names_what_it_counts():
     problems = slot_of("评查发现了多少个问题?")
     assert problems.head == "问题"

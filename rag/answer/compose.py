@@ -131,7 +131,7 @@ def _stated(derivation, quotes: list[Quote]) -> bool:
     if derivation.op not in ("share", "levels") or not quotes:
         return False
     if derivation.op == "share" and derivation.terms:
-        return derive.names(derivation.terms[0], quotes[0].text)
+        return derive.rate_of(derivation.terms[0], quotes[0].text)
     return True
 
 

@@ -80,6 +80,9 @@ def _segments(text: str, figures, index: int) -> tuple[str, str]:
         before = between[_owned_by_earlier(between):]
     else:
         before = text[clause_start:q.start]
+    if before.startswith("占") and clause_start > 1:  # "调解结案319件,占办结总数的28.9%": the share is of the clause before
+        previous = max(text.rfind(mark, 0, clause_start - 1) for mark in ",;。:") + 1
+        before = re.sub(r"\d+(?:\.\d+)?\s*\S?", "", text[previous:clause_start - 1]) + before
     nxt = figures[index + 1].start if index + 1 < len(figures) else len(text)
     after = text[q.end:min(clause_end, nxt)]
     return _clean(before), _clean(after[:_owned_by_earlier(after)])
@@ -87,6 +90,14 @@ def _segments(text: str, figures, index: int) -> tuple[str, str]:
 
 def _grams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", text[i:i + 2])}
+
+
+def rate_of(term: str, text: str) -> bool:
+    """Whether a text states a rate of the term: a % level whose own words name it (纠错率11.8% is no
+    rate of 调解和解; "调解结案319件,占办结总数的28.9%" is)."""
+    text = units.normalize(text)
+    rates = [q for q in units.find_quantities(text) if q.unit == "%" and not units.is_change(text[:q.start])]
+    return any(names(term, "".join(_segments(text, rates, i)) + _clause(text, q)) for i, q in enumerate(rates))
 
 
 def names(term: str, text: str) -> bool:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag import units
-from rag.answer.question import Slot, slot_of, stages_of
+from rag.answer.question import Slot, head_kinds, slot_of, stages_of
 from rag.answer.thresholds import MIN_TERM_SHARE, SIM_FLOOR, SIM_SPAN
 from rag.ingest.chunk import sentence_spans
 from rag.types import Passage
@@ -70,7 +70,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                  and q.unit not in ("%", "‰", "个百分点")]
         kinds = slot.unit_kinds or ({"amount"} if slot.kind == "amount" else set())
         found = [q for q in found if units.compatible(q.unit, kinds)] if kinds else found
-        return any(_counts_head(quote, q, slot.head) and _same_stage(quote, q, slot.stages) for q in found)
+        return any(_counts_head(quote, q, slot.head) and _same_stage(quote, q, slot.stages)
+                   and _noun_agrees(quote, q, slot.unit_kinds) for q in found)
     return True
 
 
@@ -86,6 +87,16 @@ def _counts_head(quote: str, q, head: str) -> bool:
     named = {after[0][i:i + 2] for i in range(len(after[0]) - 1)}
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
     return bool(grams & named) or head in quote[start:q.start]
+
+
+def _noun_agrees(quote: str, q, kinds: frozenset[str]) -> bool:
+    """'处罚案件265件' counts cases: it does not answer a count of 事项 (items), whatever 件 may count.
+    The noun right before a figure with nothing after it says what it counts."""
+    if not kinds or re.match(r"[\u4e00-\u9fff]{2}", quote[q.end:]):
+        return True
+    before = re.search(r"[\u4e00-\u9fff]{2,4}$", quote[:q.start])
+    named = head_kinds(before[0]) if before else frozenset()
+    return not named or bool(named & kinds)
 
 
 def _same_stage(quote: str, q, asked: frozenset[str]) -> bool:
