@@ -106,6 +106,7 @@ def test_a_count_at_one_stage_is_not_answered_by_another_stage():
     assert holds_slot("全年共收到行政复议申请87件,受理80件。", received)
     passed = slot_of("考试合格的有多少人?")
     assert not holds_slot("共有512人报名参加执法资格考试。", passed)
+    assert not holds_slot("对全区1200名执法人员名单进行公示。", passed)  # a figure of no stage answers none
     assert holds_slot("参考512人,考试合格468人。", passed)
     people = slot_of("宣传活动一共覆盖了多少群众?")
     assert not holds_slot("开展宣传活动120场,发放资料3万余份。", people)

@@ -86,7 +86,8 @@ def _counts_head(quote: str, q, head: str) -> bool:
     grams = {head[i:i + 2] for i in range(len(head) - 1)}
     named = {after[0][i:i + 2] for i in range(len(after[0]) - 1)}
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    return bool(grams & named) or head in quote[start:q.start]
+    same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
+    return bool(grams & named) or head in quote[start:q.start] or same_kind
 
 
 def _noun_agrees(quote: str, q, kinds: frozenset[str]) -> bool:
@@ -100,14 +101,13 @@ def _noun_agrees(quote: str, q, kinds: frozenset[str]) -> bool:
 
 
 def _same_stage(quote: str, q, asked: frozenset[str]) -> bool:
-    """A figure whose own clause names only other stages of the process than the asked ones
-    (办结219件 for 收到多少申请) does not answer; a clause naming no stage may."""
+    """When the question names a stage of a process (收到, 办结, 参加, 合格 …), only a figure whose own
+    clause names that stage answers: 办结219件 does not answer 收到多少申请, nor 3006名执法人员 考过多少人."""
     if not asked:
         return True
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
     ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
-    named = stages_of(quote[start:min(ends) if ends else len(quote)])
-    return not named or bool(named & asked)
+    return bool(stages_of(quote[start:min(ends) if ends else len(quote)]) & asked)
 
 
 def _rate_level(quote: str, rates: frozenset[str]) -> bool:
