@@ -197,6 +197,7 @@ class Pipeline(LibraryOps):
         for start in range(0, max(len(texts), 1), size):
             steps("embed", start, len(texts))
             parts.append(self.embedder.passages(texts[start:start + size], self.settings.embed_batch))
+            faults.point("embedding")
         steps("embed", len(texts), len(texts))
         vectors = parts[0] if len(parts) == 1 else np.concatenate(parts)
         return vectors[:len(chunks)], sentences, vectors[len(chunks):]

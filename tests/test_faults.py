@@ -79,9 +79,11 @@ def _rag(args: list[str], data: Path, model_cache: Path, **env) -> subprocess.Co
                           env={**os.environ, "RAG_DATA_DIR": str(data), "RAG_MODEL_CACHE": str(model_cache), **env})
 
 
-# during embedding (the second report), between Chroma and the catalog, inside the catalog+facts
-# transaction, after cataloguing but before the lexical rewrite, and in the middle of that write
-FAULT_POINTS = ["embedded", "stored", "facts-written", "catalogued", "lexical-write"]
+# during embedding (the second report: after its first encoder call of four), after embedding, between
+# Chroma and the catalog, inside the catalog+facts transaction, after cataloguing but before the lexical
+# rewrite, and in the middle of that write
+FAULT_POINTS = ["embedding", "embedded", "stored", "facts-written", "catalogued", "lexical-write"]
+SMALL_CALLS = {"RAG_EMBED_BATCH": "4"}  # 32 texts per encoder call: B takes several, so "embedding" is mid-way
 
 
 @pytest.mark.parametrize("point", FAULT_POINTS)
@@ -92,7 +94,7 @@ def test_ingest_killed_at_a_point_recovers_to_the_clean_index(point, seeded, rep
     lexical_dir = Settings(data_dir=data).lexical_dir
     old_ids = sorted(LexicalIndex.load(lexical_dir).ids)
     run = _rag(["ingest", str(reports / A), str(reports / B)], data, seeded.settings.model_cache,
-               RAG_FAULT_POINT=point)
+               RAG_FAULT_POINT=point, **(SMALL_CALLS if point == "embedding" else {}))
     assert run.returncode == -signal.SIGKILL, run.stderr
     assert sorted(LexicalIndex.load(lexical_dir).ids) == old_ids  # the old lexical index, whole
     pipeline = _pipeline(data, seeded)
@@ -254,6 +256,24 @@ def _state_ids(data: Path, seeded) -> dict:
     pipeline = _pipeline(data, seeded)
     return {"docs": {d.doc_id for d, _ in pipeline.documents()},
             "chunks": {i for ids, _, _ in pipeline.store.all_chunks() for i in ids}}
+
+
+def test_same_name_in_two_folders_keeps_both_and_loses_nothing(library, seeded, tmp_path, monkeypatch, capsys):
+    """Two different reports both called index.txt: both indexed under names that tell them apart."""
+    first = _write(tmp_path / "in" / "benxi" / "index.txt", (SEEDS / B).read_bytes())
+    second = _write(tmp_path / "in" / "pingyao" / "index.txt", (SEEDS / A).read_text("utf-8") + "另附说明。")
+    data = tmp_path / "data"
+    shutil.copytree(library, data)
+    monkeypatch.setenv("RAG_DATA_DIR", str(data))
+    monkeypatch.setenv("RAG_MODEL_CACHE", str(seeded.settings.model_cache))
+    before = _state_ids(data, seeded)
+    assert main(["ingest", str(first)]) == 0 and main(["ingest", str(second)]) == 0
+    out, err = capsys.readouterr()
+    assert "错误" not in err and "Traceback" not in out + err
+    after = _state_ids(data, seeded)
+    assert before["docs"] < after["docs"] and before["chunks"] < after["chunks"] and len(after["docs"]) == 3
+    names = {d.source for d, _ in _pipeline(data, seeded).documents()}
+    assert names == {A, "benxi/index.txt", "pingyao/index.txt"}
 
 
 def test_a_bad_sidecar_stops_only_its_own_file(library, seeded, tmp_path, monkeypatch, capsys):
