@@ -22,7 +22,7 @@ from rag.cli import main
 from rag.index.lexical import LexicalIndex
 from rag.pipeline import Pipeline
 from rag.settings import Settings
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, free_port, wait_until_serving
 
 A, B = "004_60bbb429151f6620.txt", "002_c5544e0356e4cb41.txt"
 QUERIES = ["行政复议案件", "法律援助", "执法人员培训考试"]
@@ -116,6 +116,27 @@ def test_check_command_repairs_what_a_crash_left_and_then_reports_consistent(see
     fixed = _rag(["check"], data, seeded.settings.model_cache)
     assert fixed.returncode == 0 and "修复: 检索索引有" in fixed.stdout and "已修复" in fixed.stdout
     assert fixed.stdout.splitlines()[-1].startswith("已修复: 2 份报告")
+    assert _pipeline(data, seeded).check(repair=False).repairs == []
+
+
+def test_serve_repairs_what_a_crash_left_before_it_serves(seeded, reports, before_crash, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(before_crash, data)
+    run = _rag(["ingest", str(reports / B)], data, seeded.settings.model_cache, RAG_FAULT_POINT="catalogued")
+    assert run.returncode == -signal.SIGKILL
+    port, log = free_port(), tmp_path / "serve.log"
+    env = {**os.environ, "RAG_DATA_DIR": str(data), "RAG_MODEL_CACHE": str(seeded.settings.model_cache),
+           "PYTHONPATH": str(ROOT), "GRADIO_ANALYTICS_ENABLED": "False"}
+    with log.open("w") as out:  # cwd without seeds/: nothing is imported at start
+        process = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], stdout=out,
+                                   stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    try:
+        wait_until_serving(process, f"http://127.0.0.1:{port}/", log)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    shown = log.read_text()
+    assert "修复: 检索索引有" in shown and shown.index("修复: ") < shown.index("打开 http://"), shown
     assert _pipeline(data, seeded).check(repair=False).repairs == []
 
 
