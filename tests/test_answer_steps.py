@@ -108,6 +108,8 @@ def test_a_count_at_one_stage_is_not_answered_by_another_stage():
     assert not holds_slot("共有512人报名参加执法资格考试。", passed)
     assert not holds_slot("对全区1200名执法人员名单进行公示。", passed)  # a figure of no stage answers none
     assert holds_slot("参考512人,考试合格468人。", passed)
+    within = slot_of("审结的复议案件里,维持的有几件?")  # 审结 names the population, not the asked measure
+    assert holds_slot("审结案件中,维持97件,撤销9件。", within)
     via = slot_of("通过网上办案平台办理的行政处罚案件有多少件?")  # 通过 as "via" names no stage
     assert holds_slot("全市共办理行政处罚案件1285件。", via)
     people = slot_of("宣传活动一共覆盖了多少群众?")

@@ -186,7 +186,7 @@ def slot_of(text: str) -> Slot:
         head = _head_noun(text)
         of_head = head_kinds(head)
         asked = (asked & of_head or of_head) if of_head else asked
-        return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(text))
+        return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)))
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
@@ -206,6 +206,12 @@ def head_kinds(head: str) -> frozenset[str]:
         if kinds:
             return frozenset(kinds)
     return frozenset()
+
+
+def _asked_scope(text: str) -> str:
+    """The words after a population the question narrows to ('审结的复议案里,维持的各有几件': 审结 names
+    the population, not the asked measure)."""
+    return re.split(r"的[^,，?]{1,14}?(?:里面|当中|之中|里|中)[,，]?", text)[-1]
 
 
 def stages_of(text: str) -> frozenset[str]:
