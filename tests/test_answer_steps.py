@@ -327,3 +327,17 @@ def test_meta_answer_names_the_addressee_a_report_opens_with():
     first = _passage("2021年,我县坚持以习近平法治思想为指导,全面推进依法行政。", 2, "一、主要工作")
     assert _salutation([card, body, first]) == (body, "市人民政府:")
     assert _salutation([card, first]) is None  # a body sentence is not an addressee
+
+
+def test_the_rate_of_the_year_before_is_the_level_less_its_stated_change():
+    from rag.answer.compose import previous_level
+
+    passages = [_passage("政务服务事项全部上网运行,全程网办率达到97.5%,较上年提高1.8个百分点。", 0, year=2023),
+                _passage("全区行政复议纠错率为8.2%,较上年下降0.6个百分点。", 1, year=2023)]
+    asked = analyse("叙州区2022年全程网办率是多少?", [], COVERAGE)
+    found = previous_level("叙州区2022年全程网办率是多少?", passages, None, None, asked)
+    assert found is not None and "97.5% − 1.8 = 95.7%" in found.text
+    fell = previous_level("叙州区2022年行政复议纠错率是多少?", passages, None, None,
+                          analyse("叙州区2022年行政复议纠错率是多少?", [], COVERAGE))
+    assert fell is not None and "8.2% + 0.6 = 8.8%" in fell.text
+    assert verify(found.text, {1: passages[0].text}).derived == [{"value": "95.7%", "operation": "97.5 − 1.8"}]

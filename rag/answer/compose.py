@@ -1,9 +1,9 @@
 """Compose extractive and comparison answers from quotes; mask injected spam; build citations."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from rag import retrieve, units
 from rag.answer import derive, items
@@ -174,6 +174,35 @@ def _derived(question, derivation, analysis, passages, corpus_idf, similarity, m
             found = derive.solve(derivation, slot, pair[0][1] + pair[1][1], unit)
             if found is not None:
                 return _derived_answer(passages, pair, found)
+    return None
+
+
+_CHANGE_IN_POINTS = re.compile(r"(?:较|比)(?:上年|去年|上一年|前一年)(?:同期)?(?P<dir>提高|提升|上升|增长|增加|下降|降低|减少)了?"
+                               r"(?P<points>\d+(?:\.\d+)?)个百分点")
+
+
+def previous_level(question: str, passages: list[Passage], corpus_idf, similarity, analysis) -> Composed | None:
+    """The asked rate of the year before a report's year: the level the report states less (or plus)
+    the change from last year it states in percentage points, shown as one operation."""
+    drop = _drop_words(passages)
+    for quote in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity,
+                             slot=analysis.slot)[:5]:
+        if not quote.holds or quote.score < THRESHOLD:
+            continue
+        sentence = _sentence_of(passages[quote.passage].text, quote.text)
+        change = _CHANGE_IN_POINTS.search(units.normalize(sentence))
+        levels = [q for q in units.find_quantities(sentence[:change.start()]) if q.unit == "%"] if change else []
+        if not levels:
+            continue
+        level, points = Decimal(levels[-1].number), Decimal(change["points"])
+        rose = change["dir"] in ("提高", "提升", "上升", "增长", "增加")
+        value = level - points if rose else level + points
+        numbering = _Numbering(passages)
+        n = numbering.cite(quote.passage, sentence)
+        shown = f"{levels[-1].number}% {'−' if rose else '+'} {change['points']} = {format(value.normalize(), 'f')}%"
+        lines = [EXTRACTIVE_NOTE, f"{_label(passages[quote.passage])}:", f"- {sentence}[{n}]",
+                 f"- 计算得出(上一年): {shown}[{n}]"]
+        return Composed("\n".join(lines), numbering.citations())
     return None
 
 

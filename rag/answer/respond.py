@@ -89,6 +89,14 @@ def _events_of_missing_year(out: Answer, pipeline, question: str, plan, refusal:
     if composed.citations and not composed.refused:
         out.notices.append("以下内容来自其他年度报告中对该年情况的记述。")
         _finish(out, composed, "extractive")
+        return
+    # a rate of the year before a report's year: its level less the change the report states (较上年提高2.3个百分点)
+    later = [p for p in out.retrieved if p.year is not None and all(p.year == y + 1 for y in plan.years)]
+    composed = compose.previous_level(question, later, pipeline.lexical.idf, pipeline.similarity, asked) \
+        if later and asked.slot.kind == "rate" else None
+    if composed is not None:
+        out.notices.append(f"没有{'、'.join(years)}的报告;以下由{later[0].year}年报告所写的水平和较上年的变化推算。")
+        _finish(out, composed, "extractive")
     else:
         out.answer, out.refused = refusal, True
 
