@@ -341,3 +341,14 @@ def test_the_rate_of_the_year_before_is_the_level_less_its_stated_change():
                           analyse("叙州区2022年行政复议纠错率是多少?", [], COVERAGE))
     assert fell is not None and "8.2% + 0.6 = 8.8%" in fell.text
     assert verify(found.text, {1: passages[0].text}).derived == [{"value": "95.7%", "operation": "97.5 − 1.8"}]
+
+
+def test_a_figure_to_compute_without_both_operands_is_refused_not_quoted():
+    passages = [_passage("全年审查备案文件187件,对发现的问题督促整改。", 0)]
+    question = "叙州区2021年审查的备案文件里,没发现问题的有多少件?"
+    composed = compose.extractive(question, None, passages, analysis=analyse(question, [], COVERAGE))
+    assert composed.refused and "报告提到" in composed.text and "187件" in composed.text
+    stated = [_passage("参加考试410人,考试合格388人,未合格22人。", 0)]
+    asked = "叙州区2021年参加考试的有多少人没合格?"
+    direct = compose.extractive(asked, None, stated, analysis=analyse(asked, [], COVERAGE))
+    assert not direct.refused and "22" in direct.text  # stated directly, or computed: either way answered

@@ -108,6 +108,11 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
         derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
         if derived is not None:
             return derived
+        if derivation.op in ("difference", "sum", "compare") and quotes and \
+                not any(_states_directly(derivation, q.text) for q in quotes):
+            # a figure to compute whose operands the reports do not both give: the quote that speaks
+            # about it is no answer (它给的是总数, not 没发现问题的件数)
+            return _partial(passages, [(part, quotes[0]) for part in _parts(question, analysis)])
     if not quotes:
         return _partial(passages, missing) or Composed(_weak_refusal(passages), [], True)
     numbering = _Numbering(passages)
@@ -133,6 +138,20 @@ def _stated(derivation, quotes: list[Quote]) -> bool:
     if derivation.op == "share" and derivation.terms:
         return derive.rate_of(derivation.terms[0], quotes[0].text)
     return True
+
+
+_DIRECT = {"sum": re.compile(r"(合计|共计|总计|一共|共有|累计|总数|两项共|共\d)"),
+           "compare": re.compile(r"(多出|少了|高出|低了|相差|差距|多\d|少\d)")}
+
+
+def _states_directly(derivation, quote: str) -> bool:
+    """Whether a quote states the asked figure itself: the negated side (未通过28人, 尚未办结5件), a
+    total (合计120件) or a gap (多出15件) — then the quote answers and nothing is computed."""
+    if derivation.op == "difference":
+        if not derivation.verb:
+            return False
+        return bool(re.search(rf"(?:没有?|未|尚未|不)(?:{derivation.verb})[^,;。]{{0,8}}\d", quote))
+    return bool(_DIRECT[derivation.op].search(quote))
 
 
 def _partial(passages: list[Passage], missing) -> Composed | None:

@@ -119,8 +119,8 @@ class Slot:
         names = {"people": "人数", "cases": "件数", "times": "次数", "documents": "件数", "items": "数量",
                  "organisations": "单位数", "households": "户数", "amount": "金额", "rate": "比例"}
         asked = [names[k] for k in sorted(self.unit_kinds) if k in names]
-        if asked:
-            return "、".join(dict.fromkeys(asked))
+        if asked:  # 件 counts cases, documents and items: one name says it
+            return "件数" if "件数" in asked else asked[0]
         return {"rate": "比例", "amount": "金额", "points": "变化幅度", "date": "日期", "year": "年份", "duration": "时长",
                 "name": "名称", "count": "具体数字"}.get(self.kind, "相关内容")
 
