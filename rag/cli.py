@@ -147,26 +147,23 @@ def _pipeline():
 
 
 def cmd_ingest(args) -> int:
-    from tqdm import tqdm
+    from rag.ingest.load import find_files
+    from rag.progress import TerminalLines
 
     paths = args.paths or [Path("seeds")]
     pipeline = _pipeline()
     started = time.perf_counter()
-    bar = None
-
-    def progress(number: int, total: int, name: str) -> None:
-        nonlocal bar
-        if bar is None and total > 1:
-            bar = tqdm(total=total, unit="文件", file=sys.stderr)
-        if bar:
-            bar.set_postfix_str(name[:30])
-            bar.update(1)
-
-    report = pipeline.ingest(paths, progress)
+    try:
+        sizes = {p.name: p.stat().st_size for p in find_files(paths) if p.is_file()}
+    except (RagError, OSError):
+        sizes = {}  # the ingest itself says what is wrong
+    shown = TerminalLines(sizes)
+    try:
+        report = pipeline.ingest(paths, shown.file, shown.step)
+    finally:
+        shown.close()
     _audit(pipeline, "ingest", [*report.added, *report.updated],
            f"新增 {len(report.added)} · 更新 {len(report.updated)} · 失败 {len(report.failed)}")
-    if bar:
-        bar.close()
     seconds = time.perf_counter() - started
     print(f"新增 {len(report.added)} · 更新 {len(report.updated)} · 未变 {len(report.unchanged)} · "
           f"重复 {len(report.duplicates)} · 失败 {len(report.failed)} · 切块 {report.chunks} · 用时 {seconds:.1f}s")

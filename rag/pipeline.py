@@ -20,6 +20,7 @@ from rag.ingest.chunk import chunk_document
 from rag.ingest.load import SUPPORTED, find_files
 from rag.integrity import CheckReport, WriterLock, check
 from rag.manage import LibraryOps
+from rag.progress import Steps, quiet
 from rag.settings import Settings, load_settings
 from rag.types import Document, Passage
 
@@ -87,12 +88,15 @@ class Pipeline(LibraryOps):
         return Embedder(self.settings.embed_model, self.settings.models_dir)
 
     # ---- ingest -------------------------------------------------------------------------
-    def ingest(self, paths: list[Path], progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: Callable[[int, int, str], None] | None = None,
+               steps: Steps | None = None) -> IngestReport:
         """Ingest files/directories. A file is identified by its path: unchanged files are skipped,
         edited files replace their chunks, byte-identical copies of an indexed file are reported in
         `duplicates` and not indexed again. A file that cannot be read is reported in `failed` and
         the others are still ingested. One writer per data dir; the stores are checked (and repaired,
-        see rag/integrity.py) first, so a run after a crash ends with the index a clean run builds."""
+        see rag/integrity.py) first, so a run after a crash ends with the index a clean run builds.
+        `progress(number, total, name)` hears each file start, `steps(step, done, of)` each step of
+        the file at hand: reading, cleaning, …, embedding k of n texts (rag/progress.py)."""
         report = IngestReport()
         files = find_files(paths)
         if not files:
@@ -104,7 +108,7 @@ class Pipeline(LibraryOps):
                 if progress:
                     progress(number, len(files), path.name)
                 try:
-                    reindexed |= self._ingest_one(path, report)
+                    reindexed |= self._ingest_one(path, report, steps or quiet)
                 except RagError as err:
                     report.failed.append((str(path), str(err)))
                 except Exception as err:  # noqa: BLE001  one broken file never stops the batch
@@ -127,13 +131,14 @@ class Pipeline(LibraryOps):
                 health.reingested = self.ingest(health.reingest)
             return health
 
-    def ingest_uploads(self, files: list[Path], progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+    def ingest_uploads(self, files: list[Path], progress: Callable[[int, int, str], None] | None = None,
+                       steps: Steps | None = None) -> IngestReport:
         """Ingest uploaded files from a kept copy under DATA_DIR/uploads (see keep_upload)."""
         if len(files) > self.settings.max_upload_files:
             raise InputError(f"一次最多上传 {self.settings.max_upload_files} 个文件, 收到 {len(files)} 个")
         kept = [self.keep_upload(p, file_sha1(p)) if p.suffix.lower() in SUPPORTED and not self._too_big(p) else p
                 for p in files]
-        return self.ingest(kept, progress)
+        return self.ingest(kept, progress, steps)
 
     def _too_big(self, path: Path) -> str | None:
         """Why a file exceeds the size limit, or None."""
@@ -142,7 +147,7 @@ class Pipeline(LibraryOps):
             return f"文件太大 ({size / 1024 / 1024:.1f} MB, 上限 {limit:g} MB, 见 RAG_MAX_FILE_MB): {path}"
         return None
 
-    def _ingest_one(self, path: Path, report: IngestReport) -> bool:
+    def _ingest_one(self, path: Path, report: IngestReport, steps: Steps) -> bool:
         """Ingest one file; True if chunks were (re)indexed."""
         fingerprint = self.settings.index_fingerprint
         if path.is_file() and (too_big := self._too_big(path)):
@@ -156,7 +161,7 @@ class Pipeline(LibraryOps):
             if twin is not None:  # the indexed file moved here: index it under its new path
                 self._forget(twin)
                 self._touched.add(twin.doc_id)
-        doc = load_document(path, known[0].source if known else self._name_for(path))
+        doc = load_document(path, known[0].source if known else self._name_for(path), steps)
         if known:
             old, chunk_count = known
             _keep_user_corrections(old, doc)
@@ -167,12 +172,15 @@ class Pipeline(LibraryOps):
                     self._relabel(old, doc, chunk_count)
                     report.updated.append(doc.source)
                 return False
+        steps("chunk", 0, 0)
         chunks = chunk_document(doc, self.settings.chunk_max_chars)
-        vectors, sentences, sentence_vectors = self._embed(doc, chunks)
+        vectors, sentences, sentence_vectors = self._embed(doc, chunks, steps)
         faults.point("embedded")
+        steps("store", 0, 0)
         self.store.replace_document(doc.doc_id, chunks, vectors, [chunk_metadata(c, doc) for c in chunks])
         self.sentences.replace_document(doc.doc_id, sentences, sentence_vectors)
         faults.point("stored")
+        steps("facts", 0, 0)
         found = facts.extract(doc, chunks)
         with self.database.write():  # the catalog row and its facts: both or neither, after every vector
             self.facts.replace(fingerprint, doc.doc_id, found)
@@ -183,12 +191,20 @@ class Pipeline(LibraryOps):
         self._touched.add(doc.doc_id)
         return True
 
-    def _embed(self, doc: Document, chunks: list) -> tuple:
-        """Chunk vectors and the vectors of the chunks' sentences (what answering scores), in one
-        encoder call so the batches stay full."""
+    def _embed(self, doc: Document, chunks: list, steps: Steps) -> tuple:
+        """Chunk vectors and the vectors of the chunks' sentences (what answering scores), encoded
+        together so the batches stay full, 8 batches per call so a big file reports k of n."""
+        import numpy as np
+
         sentences = document_sentences(chunks)
         texts = [embed_text(doc, c.heading, c.text) for c in chunks] + [s for _, s in sentences]
-        vectors = self.embedder.passages(texts, self.settings.embed_batch)
+        size, parts = self.settings.embed_batch * 8, []
+        for start in range(0, max(len(texts), 1), size):
+            steps("embed", start, len(texts))
+            parts.append(self.embedder.passages(texts[start:start + size], self.settings.embed_batch))
+            faults.point("embedding")
+        steps("embed", len(texts), len(texts))
+        vectors = parts[0] if len(parts) == 1 else np.concatenate(parts)
         return vectors[:len(chunks)], sentences, vectors[len(chunks):]
 
     def rebuild_lexical(self) -> LexicalIndex:

@@ -108,6 +108,8 @@ def test_a_count_at_one_stage_is_not_answered_by_another_stage():
     assert not holds_slot("共有512人报名参加执法资格考试。", passed)
     assert not holds_slot("对全区1200名执法人员名单进行公示。", passed)  # a figure of no stage answers none
     assert holds_slot("参考512人,考试合格468人。", passed)
+    via = slot_of("通过网上办案平台办理的行政处罚案件有多少件?")  # 通过 as "via" names no stage
+    assert holds_slot("全市共办理行政处罚案件1285件。", via)
     people = slot_of("宣传活动一共覆盖了多少群众?")
     assert not holds_slot("开展宣传活动120场,发放资料3万余份。", people)
 
@@ -201,6 +203,8 @@ def test_derived_figures_from_one_sentence(question, sentence, shown):
      "96 − 8 − 5 − 3 = 80件"),
     ("市直部门加上乡镇,总共有多少个单位?", "38个市直部门和11个乡镇主要负责人述法。", "38 + 11 = 49个"),
     ("调度中心、街道中心和社区站点一共有多少个?", "建设调度中心3个、街道中心21个、社区站点96个。", "3 + 21 + 96 = 120个"),
+    ("全市通办、市县联办和部门联办这三类事项加起来一共多少项?",
+     "梳理“全市通办”事项312项、“市县联办”事项95项、“部门联办”事项20项、“跨省通办”事项140项。", "312 + 95 + 20 = 427项"),
     ("全体会、协调小组会和办公室会议总共开了几次?", "召开全体会议2次、协调小组会议5次和办公室会议3次。", "2 + 5 + 3 = 10次"),
     ("被直接纠错的和以调解、和解了结的两项共有多少件?", "审结150件,直接纠错21件,调解、和解40件。", "21 + 40 = 61件"),
     ("和解调解率跟纠错率之间差了几个百分点?", "纠错率15.2%;和解、调解率21.7%。", "21.7% − 15.2% = 6.5个百分点"),
@@ -287,9 +291,12 @@ def test_list_answer_has_one_cited_bullet_per_item():
 
 
 def test_regions_are_ranked_only_on_one_figure_of_the_asked_kind_each():
-    rates = {"甲市": ("全市办结行政复议案件120件,纠错率为12.5%。", 1, None), "乙县": ("行政复议纠错率9%,同比下降2%。", 2, None)}
-    assert compose._ranking("甲市和乙县的行政复议纠错率谁高?", rates) == "比较(行政复议纠错率,由高到低): 甲市 12.5%[1] > 乙县 9%[2]"
-    counts = {"甲市": ("受理法律援助案件412件。", 1, None), "乙县": ("办理法律援助案件603件,审结580件。", 2, None)}
+    rates = {"甲市": ("全市办结行政复议案件120件,纠错率为12.5%。", 1, _passage("x", 1, region="甲市")),
+             "乙县": ("行政复议纠错率9%,同比下降2%。", 2, _passage("y", 2, region="乙县"))}
+    assert compose._ranking("甲市和乙县的行政复议纠错率谁高?", rates) == \
+        "比较(行政复议纠错率,由高到低): 甲市 12.5%[1] > 乙县 9%[2];相差 12.5% − 9% = 3.5个百分点[1][2]"
+    counts = {"甲市": ("受理法律援助案件412件。", 1, _passage("x", 1, region="甲市")),
+              "乙县": ("办理法律援助案件603件,审结580件。", 2, _passage("y", 2, region="乙县"))}
     assert compose._ranking("甲市和乙县的法律援助案件各有多少件?", counts) == ""  # 乙县 states two counts: no ranking
 
 

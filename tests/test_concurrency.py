@@ -6,6 +6,8 @@ from tests.conftest import sibling
 from ui import handlers as h
 from ui.app import launch
 
+SESSIONS = 20  # what issue 11 asks for; the questions are asked in turn, each by several sessions
+
 
 def test_concurrent_sessions_with_an_upload_get_their_own_answers(seeded, tmp_path):
     pipeline = sibling(seeded, copy_to=tmp_path / "data")  # the upload must not change the shared index
@@ -14,10 +16,11 @@ def test_concurrent_sessions_with_an_upload_get_their_own_answers(seeded, tmp_pa
     port = free_port()
     app = launch(pipeline, "127.0.0.1", port, block=False)
     try:
-        result = run_sessions(f"http://127.0.0.1:{port}/", len(QUESTIONS) + 1, upload)
+        result = run_sessions(f"http://127.0.0.1:{port}/", SESSIONS, upload)
     finally:
         app.close()
-    assert [c["error"] for c in result["chats"]] == [None] * (len(QUESTIONS) + 1)
+    assert [c["error"] for c in result["chats"]] == [None] * SESSIONS
+    assert {c["question"] for c in result["chats"]} == {q for q, _ in QUESTIONS}
     assert wrong_answers(result["chats"]) == []
     assert result["upload"]["error"] is None and result["upload"]["status"].startswith("新增 1 ·")
     assert pipeline.check(repair=False).repairs == []  # the stores agree after the concurrent write

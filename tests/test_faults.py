@@ -22,7 +22,7 @@ from rag.cli import main
 from rag.index.lexical import LexicalIndex
 from rag.pipeline import Pipeline
 from rag.settings import Settings
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, free_port, wait_until_serving
 
 A, B = "004_60bbb429151f6620.txt", "002_c5544e0356e4cb41.txt"
 QUERIES = ["行政复议案件", "法律援助", "执法人员培训考试"]
@@ -79,9 +79,11 @@ def _rag(args: list[str], data: Path, model_cache: Path, **env) -> subprocess.Co
                           env={**os.environ, "RAG_DATA_DIR": str(data), "RAG_MODEL_CACHE": str(model_cache), **env})
 
 
-# during embedding (the second report), between Chroma and the catalog, inside the catalog+facts
-# transaction, after cataloguing but before the lexical rewrite, and in the middle of that write
-FAULT_POINTS = ["embedded", "stored", "facts-written", "catalogued", "lexical-write"]
+# during embedding (the second report: after its first encoder call of four), after embedding, between
+# Chroma and the catalog, inside the catalog+facts transaction, after cataloguing but before the lexical
+# rewrite, and in the middle of that write
+FAULT_POINTS = ["embedding", "embedded", "stored", "facts-written", "catalogued", "lexical-write"]
+SMALL_CALLS = {"RAG_EMBED_BATCH": "4"}  # 32 texts per encoder call: B takes several, so "embedding" is mid-way
 
 
 @pytest.mark.parametrize("point", FAULT_POINTS)
@@ -92,7 +94,7 @@ def test_ingest_killed_at_a_point_recovers_to_the_clean_index(point, seeded, rep
     lexical_dir = Settings(data_dir=data).lexical_dir
     old_ids = sorted(LexicalIndex.load(lexical_dir).ids)
     run = _rag(["ingest", str(reports / A), str(reports / B)], data, seeded.settings.model_cache,
-               RAG_FAULT_POINT=point)
+               RAG_FAULT_POINT=point, **(SMALL_CALLS if point == "embedding" else {}))
     assert run.returncode == -signal.SIGKILL, run.stderr
     assert sorted(LexicalIndex.load(lexical_dir).ids) == old_ids  # the old lexical index, whole
     pipeline = _pipeline(data, seeded)
@@ -114,6 +116,27 @@ def test_check_command_repairs_what_a_crash_left_and_then_reports_consistent(see
     fixed = _rag(["check"], data, seeded.settings.model_cache)
     assert fixed.returncode == 0 and "修复: 检索索引有" in fixed.stdout and "已修复" in fixed.stdout
     assert fixed.stdout.splitlines()[-1].startswith("已修复: 2 份报告")
+    assert _pipeline(data, seeded).check(repair=False).repairs == []
+
+
+def test_serve_repairs_what_a_crash_left_before_it_serves(seeded, reports, before_crash, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(before_crash, data)
+    run = _rag(["ingest", str(reports / B)], data, seeded.settings.model_cache, RAG_FAULT_POINT="catalogued")
+    assert run.returncode == -signal.SIGKILL
+    port, log = free_port(), tmp_path / "serve.log"
+    env = {**os.environ, "RAG_DATA_DIR": str(data), "RAG_MODEL_CACHE": str(seeded.settings.model_cache),
+           "PYTHONPATH": str(ROOT), "GRADIO_ANALYTICS_ENABLED": "False"}
+    with log.open("w") as out:  # cwd without seeds/: nothing is imported at start
+        process = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], stdout=out,
+                                   stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    try:
+        wait_until_serving(process, f"http://127.0.0.1:{port}/", log)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    shown = log.read_text()
+    assert "修复: 检索索引有" in shown and shown.index("修复: ") < shown.index("打开 http://"), shown
     assert _pipeline(data, seeded).check(repair=False).repairs == []
 
 
@@ -254,6 +277,24 @@ def _state_ids(data: Path, seeded) -> dict:
     pipeline = _pipeline(data, seeded)
     return {"docs": {d.doc_id for d, _ in pipeline.documents()},
             "chunks": {i for ids, _, _ in pipeline.store.all_chunks() for i in ids}}
+
+
+def test_same_name_in_two_folders_keeps_both_and_loses_nothing(library, seeded, tmp_path, monkeypatch, capsys):
+    """Two different reports both called index.txt: both indexed under names that tell them apart."""
+    first = _write(tmp_path / "in" / "benxi" / "index.txt", (SEEDS / B).read_bytes())
+    second = _write(tmp_path / "in" / "pingyao" / "index.txt", (SEEDS / A).read_text("utf-8") + "另附说明。")
+    data = tmp_path / "data"
+    shutil.copytree(library, data)
+    monkeypatch.setenv("RAG_DATA_DIR", str(data))
+    monkeypatch.setenv("RAG_MODEL_CACHE", str(seeded.settings.model_cache))
+    before = _state_ids(data, seeded)
+    assert main(["ingest", str(first)]) == 0 and main(["ingest", str(second)]) == 0
+    out, err = capsys.readouterr()
+    assert "错误" not in err and "Traceback" not in out + err
+    after = _state_ids(data, seeded)
+    assert before["docs"] < after["docs"] and before["chunks"] < after["chunks"] and len(after["docs"]) == 3
+    names = {d.source for d, _ in _pipeline(data, seeded).documents()}
+    assert names == {A, "benxi/index.txt", "pingyao/index.txt"}
 
 
 def test_a_bad_sidecar_stops_only_its_own_file(library, seeded, tmp_path, monkeypatch, capsys):

@@ -91,3 +91,19 @@ def test_slogan_in_place_of_the_institution_stays_flagged(full, no_known_pattern
 def test_heuristic_alone_finds_the_seed_slogan(no_known_patterns):
     seed = clean((SEEDS / "001_a9e76fce8504005b.txt").read_text(encoding="utf-8"))[0]
     assert {s.text for s in spam.find_spam(seed)} == {"凯发一触即发"}
+
+
+def _texts_to_scan() -> list[str]:
+    """Seeds, field documents, every district page and chains with 中共 (region after region)."""
+    files = sorted(SEEDS.glob("*.txt")) + (sorted(FIELD.glob("*.txt")) if FIELD.is_dir() else [])
+    texts = [load_document(f).text for f in files] + [_page(full) for full in DISTRICTS]
+    return texts + ["中共中共长沙市长沙县岳麓区凯发一触即发官方网站\n长沙市长沙市2023年度\n中共\n市县区旗\n本溪市"]
+
+
+def test_the_fast_region_scan_finds_exactly_what_the_pattern_finds():
+    """region_matches tries the pattern only where a region name starts (linear, fast); its matches
+    are the pattern's own finditer matches, so the flags cannot change."""
+    for pattern in (spam._region_names(), spam._anchored()):
+        for text in _texts_to_scan():
+            fast = [(m.span(), m.groups()) for m in spam.region_matches(pattern, text)]
+            assert fast == [(m.span(), m.groups()) for m in pattern.finditer(text)]

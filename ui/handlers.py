@@ -20,6 +20,7 @@ from rag.errors import InputError, RagError
 from rag.evaluate import allowed_questions_path, compare_runs, run_eval, run_name, saved_runs
 from rag.ingest.load import SUPPORTED
 from rag.library import DOC_TYPES, origin, summary
+from rag.progress import Tracker
 from ui import charts, render
 
 DOC_COLUMNS = ["地区", "省份", "年度", "类型", "标题", "简报", "块数", "指标数", "质量标记", "落款/发布", "签发日期",
@@ -202,9 +203,8 @@ def upload(pipeline, files: list[str] | None, progress=None, user: str | None = 
     who = editor(pipeline, user)
     if not files:
         return f"请选择报告文件 ({' '.join(UPLOAD_TYPES)})。"
-    report = pipeline.ingest_uploads([Path(f) for f in files],
-                                     (lambda n, total, name: progress((n - 1) / total, desc=name))
-                                     if progress else None)
+    shown = Tracker(lambda fraction, line: progress(fraction, desc=line)) if progress else None
+    report = pipeline.ingest_uploads([Path(f) for f in files], shown and shown.file, shown and shown.step)
     lines = [f"新增 {len(report.added)} · 更新 {len(report.updated)} · 未变 {len(report.unchanged)} · "
              f"重复 {len(report.duplicates)} · 失败 {len(report.failed)} · 切块 {report.chunks}"]
     lines += [f"重复: {Path(path).name} 与已导入的 {existing} 内容完全相同, 未再导入" for path, existing in report.duplicates]

@@ -252,22 +252,28 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
 
 
 def _ranking(question: str, picked: dict) -> str:
-    """'纠错率,由高到低: 本溪市 23.29%[1] > 长沙市芙蓉区 20.93%[2]' when every region's quote states
-    exactly one figure of the asked kind, all in the same unit (read with the one unit vocabulary)."""
+    """'比较(纠错率,由高到低): 本溪市 23.29%[1] > 长沙市芙蓉区 20.93%[2]' when every region's quote states
+    exactly one figure of the asked kind, all in the same unit (read with the one unit vocabulary),
+    rendered by the one comparison renderer (rag.compare)."""
+    from rag.compare import Comparison, ranking
+    from rag.facts import Fact
+
     slot = slot_of(question)
     if not slot.unit_kinds:
         return ""
-    values = {}
-    for region, (quote, n, _) in picked.items():
+    rows, label = [], slot.label or slot.describe()
+    for region, (quote, n, passage) in picked.items():
         found = [q for q in units.find_quantities(quote)
                  if not units.is_change(quote[:q.start]) and units.compatible(q.unit, slot.unit_kinds)]
         if len(found) != 1:
             return ""
-        values[region] = (found[0], n)
-    if len(values) < 2 or len({q.unit for q, _ in values.values()}) != 1:
+        q = found[0]
+        rows.append((n, Fact(passage.doc_id, region, passage.year, label, q.value, q.unit, q.shown, passage.chunk_id,
+                             quote)))
+    if len(rows) < 2 or len({fact.unit for _, fact in rows}) != 1:
         return ""
-    chain = " > ".join(f"{region} {q.shown}[{n}]" for region, (q, n) in sorted(values.items(), key=lambda kv: -kv[1][0].value))
-    return f"比较({slot.label or slot.describe()},由高到低): {chain}"
+    rows.sort(key=lambda row: -row[1].value)
+    return ranking(Comparison(label, rows[0][1].unit, rows), extremes=True)
 
 
 def masked(passage: Passage) -> Passage:

@@ -93,7 +93,7 @@ STAGES = {
     "intake": "收到|收案|新收|受理|立案|接收|接到",
     "closing": "办结|审结|结案|办理完毕|作出决定",
     "taking": "参加|参考|参与",
-    "passing": "合格|通过|及格|考过|过关",
+    "passing": "合格|及格|考过|过关|通过(?=考试|测试|率|的|了|\\d|人|$)",  # 通过网上平台 is "via", not "passed"
     "filing": "备案|报备",
     "review": "审查|审核",
 }
@@ -300,7 +300,7 @@ def _named(term: str) -> str:
     """A figure's name as the question gives it, without the place and year in front
     (温州市本级“一证通办”事项 -> “一证通办”事项): those head every figure of the report alike."""
     stripped = _PLACE_TIME.sub("", term)
-    return stripped if len(stripped) >= 2 else term
+    return stripped if len(stripped) >= 3 else term  # 全市通办 is a name, not 全市 + 通办
 
 
 def _verb_forms(word: str) -> str:

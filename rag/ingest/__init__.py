@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rag.errors import InputError
 from rag.ingest import clean, load, meta, spam
+from rag.progress import Steps, quiet
 from rag.types import Document
 
 
@@ -26,17 +27,22 @@ def file_sha1(path: Path) -> str:
         raise InputError(f"无法读取文件 {path}: {err.strerror or err}") from err
 
 
-def load_document(path: Path, source: str | None = None) -> Document:
+def load_document(path: Path, source: str | None = None, steps: Steps | None = None) -> Document:
     """Read one report file into a cleaned, flagged Document with its metadata.
-    `source` is the display name (default: the file name)."""
+    `source` is the display name (default: the file name); `steps` hears each step start (rag/progress.py)."""
+    steps = steps or quiet
+    steps("read", 0, 0)
     raw_sha1 = file_sha1(path)
     raw, encoding = load.read_file(path)
+    steps("clean", 0, 0)
     text, header = clean.clean(raw)
     doc = Document(
         doc_id=doc_id_for(path), source=source or path.name, path=str(Path(path).resolve()), sha1=raw_sha1,
         text=text, encoding=encoding, header=header,
     )
+    steps("spam", 0, 0)
     doc.flags = spam.find_spam(text)
+    steps("meta", 0, 0)
     meta.extract(doc)
     meta.apply_sidecar(doc, path)
     return doc

@@ -42,9 +42,45 @@ def known_patterns() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    return frozenset(r.name for r in gazetteer.regions() if len(r.name) >= 2)
+
+
+@lru_cache(maxsize=1)
 def _region_names() -> re.Pattern[str]:
-    names = {r.name for r in gazetteer.regions() if len(r.name) >= 2}
-    return re.compile("(?:中共)?(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")+")
+    return re.compile("(?:中共)?(" + "|".join(sorted(map(re.escape, _names()), key=len, reverse=True)) + ")+")
+
+
+@lru_cache(maxsize=1)
+def _lengths_by_last_char() -> dict[str, tuple[int, ...]]:
+    """Every region name ends in one of a few characters (县 区 市 旗 …): the name lengths each ends."""
+    lengths: dict[str, set[int]] = {}
+    for name in _names():
+        lengths.setdefault(name[-1], set()).add(len(name))
+    return {char: tuple(sorted(found)) for char, found in lengths.items()}
+
+
+def _region_starts(text: str) -> list[int]:
+    """The positions where the region-name pattern can match: a name (or 中共 and a name) starts there.
+    Found from the names' last characters with set look-ups, so the scan is linear and fast; trying
+    the pattern's alternation of ~3,000 names at every character cost about 4 s per MB."""
+    names, lengths = _names(), _lengths_by_last_char()
+    starts: set[int] = set()
+    for match in re.finditer(f"[{''.join(lengths)}]", text):
+        end = match.end()
+        starts.update(end - n for n in lengths[match.group()] if n <= end and text[end - n:end] in names)
+    starts.update([s - 2 for s in starts if text[s - 2:s] == "中共" and s >= 2])
+    return sorted(starts)
+
+
+def region_matches(pattern: re.Pattern[str], text: str):
+    """`pattern.finditer(text)` for a pattern that starts with the region-name pattern: the same
+    matches, tried only where a region name starts."""
+    end = 0
+    for start in _region_starts(text):
+        if start >= end and (match := pattern.match(text, start)):
+            end = match.end()
+            yield match
 
 
 def _bigrams(text: str) -> set[str]:
@@ -73,6 +109,11 @@ def _foreign_part(token: str) -> str | None:
     return rest if len(rest) >= 2 and is_foreign(rest) else token
 
 
+@lru_cache(maxsize=1)
+def _anchored() -> re.Pattern[str]:
+    return re.compile(_region_names().pattern + r"([\u4e00-\u9fff]{2,8}?)" + _ANCHORS)
+
+
 def _odd_after_region(text: str) -> set[str]:
     """Odd tokens in institution positions: signature lines and region+X+anchor phrases."""
     odd: set[str] = set()
@@ -82,7 +123,7 @@ def _odd_after_region(text: str) -> set[str]:
         rest = line[match.end():] if match else ""
         if match and 2 <= len(rest) <= 12 and not re.search(r"\d", rest):
             odd.add(_foreign_part(rest))
-    for match in re.finditer(_region_names().pattern + r"([\u4e00-\u9fff]{2,8}?)" + _ANCHORS, text):
+    for match in region_matches(_anchored(), text):
         odd.add(_foreign_part(match.group(2)))
     return odd - {None}
 
