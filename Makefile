@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test serve ingest eval bench clean system
+.PHONY: setup test serve ingest eval bench bench-scale clean system
 
 # Debian packages: Chromium for the browser tests, a CJK font so screenshots show Chinese text.
 SYSTEM_STAMP := $(VENV)/.system
@@ -45,6 +45,12 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/perf.py --baseline bench/results/perf-before.json
+
+# Scale: 1k/10k/100k synthetic chunks through the whole pipeline, and the lexical index alone (plot needs .[bench]).
+bench-scale: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/lexical_scale.py --sizes 10000 100000
+	$(BIN)/python bench/scale.py --sizes 1000 10000 100000
 
 clean:
 	rm -rf $(VENV) .rag

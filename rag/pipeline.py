@@ -55,6 +55,7 @@ class Pipeline(LibraryOps):
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or load_settings()
         self._lexical: LexicalIndex | None = None
+        self._touched: set[str] = set()  # documents whose chunks this ingest replaced or removed
         self.writer = WriterLock(self.settings.data_dir / "ingest.lock", self.settings.lock_timeout)
 
     @cached_property
@@ -102,7 +103,7 @@ class Pipeline(LibraryOps):
             raise InputError(f"没有找到可导入的报告文件 ({' '.join(sorted(SUPPORTED))}): {' '.join(map(str, paths))}")
         with self.writer.hold():
             self.check()
-            reindexed = False
+            reindexed, self._touched = False, set()
             for number, path in enumerate(files, 1):
                 if progress:
                     progress(number, len(files), path.name)
@@ -115,8 +116,10 @@ class Pipeline(LibraryOps):
                     report.failed.append((str(path), f"无法导入 {path}: {type(err).__name__}: {err}"))
             report.rename(self._refresh_names())
             faults.point("catalogued")
-            if reindexed or self._load_lexical() is None:
+            if self._load_lexical() is None:
                 self.rebuild_lexical()
+            elif reindexed or self._touched:
+                self.update_lexical(self._touched)
         return report
 
     def check(self, repair: bool = True) -> CheckReport:
@@ -157,6 +160,7 @@ class Pipeline(LibraryOps):
                 return False
             if twin is not None:  # the indexed file moved here: index it under its new path
                 self._forget(twin)
+                self._touched.add(twin.doc_id)
         doc = load_document(path, known[0].source if known else self._name_for(path), steps)
         if known:
             old, chunk_count = known
@@ -184,6 +188,7 @@ class Pipeline(LibraryOps):
             self.catalog.put(doc, fingerprint, len(chunks))
         (report.updated if known else report.added).append(doc.source)
         report.chunks += len(chunks)
+        self._touched.add(doc.doc_id)
         return True
 
     def _embed(self, doc: Document, chunks: list, steps: Steps) -> tuple:
@@ -211,6 +216,22 @@ class Pipeline(LibraryOps):
                 metas += page_metas
                 texts += [f"{m['heading']}\n{d}" for d, m in zip(page_docs, page_metas)]
             index = LexicalIndex.build(ids, texts, metas)
+            index.save(self.settings.lexical_dir)
+            self._lexical = index
+            return index
+
+    def update_lexical(self, doc_ids: set[str]) -> LexicalIndex:
+        """Bring the lexical index up to date with these documents' chunks in Chroma: one new
+        segment, their old rows tombstoned (rag/index/lexical.py); rebuilt from Chroma when the
+        result would not hold exactly Chroma's chunk count."""
+        with self.writer.hold():
+            current = self._load_lexical()
+            if current is None:
+                return self.rebuild_lexical()
+            ids, texts, metas = self.store.chunks_of(sorted(doc_ids))
+            index = current.add(ids, [f"{m['heading']}\n{d}" for d, m in zip(texts, metas)], metas, doc_ids)
+            if index.n != self.store.count():
+                return self.rebuild_lexical()
             index.save(self.settings.lexical_dir)
             self._lexical = index
             return index

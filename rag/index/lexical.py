@@ -1,9 +1,18 @@
-"""Lexical index: BM25 (bm25s) over CJK characters plus bigrams and ASCII words/numbers.
+"""Lexical index: BM25 over CJK characters plus bigrams and ASCII words/numbers, kept in segments.
 
 Character unigrams+bigrams need no word segmenter and survive paraphrase better than jieba words
-on these reports. The index is persisted beside Chroma and rebuilt from it when missing or when its
-chunk ids disagree with Chroma's. Saving is atomic: each save writes a new version folder and then
-switches the `current` pointer file with os.replace, so a crash mid-write leaves the old index whole.
+on these reports. Each ingest adds one segment (rag/index/segments.py) holding the term counts of
+the chunks it indexed; the chunks it replaced become tombstones. BM25 weights are computed at query
+time from corpus-wide statistics, so scores do not depend on how the corpus was cut into segments
+(ties are broken by chunk id). Small segments are merged once there are more than MAX_SEGMENTS,
+and everything is merged when a quarter of the rows are tombstones, so adding one report costs
+about its own size, not the corpus's.
+
+On disk: `segments/<name>/` (immutable), and one version folder per save holding `manifest.json`
+(segment names, tombstones, relabelled filter values). Saving writes new segments and a new version
+folder, then switches the `current` pointer file with os.replace, so a crash mid-write leaves the
+old index whole. A data dir from before segments (no manifest) loads as missing and is rebuilt from
+Chroma.
 """
 from __future__ import annotations
 
@@ -16,13 +25,16 @@ import shutil
 import time
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
 from rag import faults
+from rag.index.segments import Segment
 
 _TOKEN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?")
 _STOP = set("的了和与及在是对等为中将把被年月日以")
+K1, B = 1.2, 0.75
+MAX_SEGMENTS = 8
+MAX_DEAD_SHARE = 0.25
 
 
 def tokenize(text: str) -> list[str]:
@@ -37,63 +49,171 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-class LexicalIndex:
-    """BM25 over chunk rows; `rows` holds each row's chunk id, region and year for filtering."""
+def row_of(chunk_id: str, meta: dict) -> dict:
+    return {"id": chunk_id, "region": meta.get("region", ""), "year": meta.get("year", -1),
+            "doc_id": meta.get("doc_id", "")}
 
-    def __init__(self, retriever: bm25s.BM25, rows: list[dict], df: dict[str, int], version: str = "") -> None:
-        self.retriever = retriever
-        self.rows = rows
-        self.df = df  # document frequency of each token: tells corpus terms from paraphrase noise
+
+class LexicalIndex:
+    """BM25 over live rows of its segments; each row holds a chunk id, region, year and doc id."""
+
+    def __init__(self, segments: list[Segment], dead: dict[int, list[int]] | None = None,
+                 overrides: dict[str, list] | None = None, version: str = "") -> None:
+        self.segments = segments
+        self.alive = [np.ones(len(s.rows), dtype=bool) for s in segments]
+        for position, indices in (dead or {}).items():
+            self.alive[position][indices] = False
+        self.overrides = overrides or {}  # chunk id -> [region, year] set by `relabel`
         self.version = version  # the saved version folder this index was read from or written to
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Corpus statistics and filter columns; after any change of rows."""
+        self.n = int(sum(a.sum() for a in self.alive))
+        total = sum(int(s.lengths[a].sum()) for s, a in zip(self.segments, self.alive))
+        self.avgdl = total / self.n if self.n else 1.0
+        self._df: dict[str, int] = {}
+        self._columns = [self._filter_columns(s) for s in self.segments]
+
+    def _filter_columns(self, segment: Segment) -> dict:
+        """The segment's filter columns with relabelled values applied, and its BM25 length norms."""
+        columns = {"region": segment.filters["region"], "doc": segment.filters["doc"], "year": segment.years,
+                   "norm": K1 * (1 - B + B * segment.lengths / self.avgdl)}
+        changed = [(p, v) for i, v in self.overrides.items() if (p := segment.position(i)) is not None]
+        if changed:
+            codes, names = columns["region"][0].copy(), dict(columns["region"][1])
+            columns["year"] = columns["year"].copy()
+            for position, (region, year) in changed:
+                codes[position] = names.setdefault(region, len(names))
+                columns["year"][position] = year or -1
+            columns["region"] = (codes, names)
+        return columns
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], metas: list[dict]) -> "LexicalIndex":
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
-        corpus = [tokenize(t) or ["\u3000"] for t in texts]
-        retriever.index(corpus or [["\u3000"]], show_progress=False)  # bm25s needs one row: an empty library
-        rows = [{"id": i, "region": m.get("region", ""), "year": m.get("year", -1), "doc_id": m.get("doc_id", "")}
-                for i, m in zip(ids, metas)]
-        df: dict[str, int] = {}
-        for tokens in corpus:
-            for token in set(tokens):
-                df[token] = df.get(token, 0) + 1
-        return cls(retriever, rows, df)
+        return cls([Segment.build([tokenize(t) for t in texts], [row_of(i, m) for i, m in zip(ids, metas)])])
+
+    def add(self, ids: list[str], texts: list[str], metas: list[dict], remove_docs: set[str]) -> "LexicalIndex":
+        """A new index: these rows added as one segment, the rows of `remove_docs` tombstoned (this
+        index is left as it is, for readers that hold it). Merges segments as the module says."""
+        remove_docs = set(remove_docs) | {m.get("doc_id", "") for m in metas}
+        dead = {}
+        for position, (alive, columns) in enumerate(zip(self.alive, self._columns)):
+            codes, names = columns["doc"]
+            gone = np.isin(codes, [names[d] for d in remove_docs if d in names])
+            dead[position] = np.flatnonzero(~alive | gone).tolist()
+        index = LexicalIndex(self.segments + [Segment.build([tokenize(t) for t in texts],
+                                                           [row_of(i, m) for i, m in zip(ids, metas)])],
+                             dead, self.overrides, self.version)
+        return index.compacted()
+
+    def compacted(self) -> "LexicalIndex":
+        total = sum(len(s.rows) for s in self.segments)
+        if total and (total - self.n) > MAX_DEAD_SHARE * total:
+            keep: list[int] = []
+        elif len(self.segments) > MAX_SEGMENTS:
+            keep = [int(np.argmax([a.sum() for a in self.alive]))]
+        else:
+            return self
+        merged = Segment.merge([(s, a) for p, (s, a) in enumerate(zip(self.segments, self.alive)) if p not in keep])
+        kept = [self.segments[p] for p in keep]
+        dead = {i: np.flatnonzero(~self.alive[p]).tolist() for i, p in enumerate(keep)}
+        return LexicalIndex(kept + [merged], dead, self.overrides, self.version)
+
+    @property
+    def rows(self) -> list[dict]:
+        """The live rows, relabelled values applied."""
+        return [{**r, **dict(zip(("region", "year"), self.overrides.get(r["id"], ())))}
+                for s, a in zip(self.segments, self.alive) for r, live in zip(s.rows, a) if live]
+
+    @property
+    def ids(self) -> list[str]:
+        return [r["id"] for s, a in zip(self.segments, self.alive) for r, live in zip(s.rows, a) if live]
 
     def relabel(self, ids: list[str], region: str, year: int | None) -> int:
         """Set the region/year filter values of these chunks (a corrected document); returns rows changed."""
-        wanted, changed = set(ids), 0
-        for row in self.rows:
-            if row["id"] in wanted:
-                row["region"], row["year"] = region, year or -1
-                changed += 1
-        return changed
+        live = set(ids) & set(self.ids)
+        self.overrides.update({i: [region, year or -1] for i in live})
+        self._refresh()
+        return len(live)
 
     def save_rows(self, directory: Path) -> None:
-        """Persist only the filter values (after `relabel`); the BM25 matrix is unchanged."""
-        _write_atomic(_current(directory) or directory, "rows.json", json.dumps(self.rows, ensure_ascii=False))
+        """Persist the filter values after `relabel` (a new manifest; the segments are unchanged)."""
+        self.save(directory)
+
+    def df(self, term: str) -> int:
+        """How many live rows use the term."""
+        if term not in self._df:
+            count = 0
+            for segment, alive in zip(self.segments, self.alive):
+                column = segment.column.get(term)
+                if column is not None:
+                    rows = segment.counts.indices[segment.counts.indptr[column]:segment.counts.indptr[column + 1]]
+                    count += int(alive[rows].sum())
+            self._df[term] = count
+        return self._df[term]
 
     def idf(self, term: str) -> float | None:
         """Inverse document frequency of a token, None if the corpus never uses it."""
-        n = self.df.get(term, 0)
-        return math.log(1 + len(self.rows) / n) if n else None
+        n = self.df(term)
+        return math.log(1 + self.n / n) if n else None
 
+    def search(self, query: str, k: int, regions: list[str] | None = None,
+               years: list[int] | None = None, docs: list[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, score) among live rows matching the filters; only rows that share a token."""
+        tokens = [t for t in tokenize(query) if self.df(t)]
+        if not tokens or not self.n:
+            return []
+        weight = {t: math.log(1 + (self.n - self.df(t) + 0.5) / (self.df(t) + 0.5)) for t in tokens}
+        found_scores, found_ids = [], []
+        for segment, alive, columns in zip(self.segments, self.alive, self._columns):
+            scores, counts = np.zeros(len(segment.rows)), segment.counts
+            for token in tokens:  # a repeated token counts again, as bm25s did
+                column = segment.column.get(token)
+                if column is None:
+                    continue
+                span = slice(counts.indptr[column], counts.indptr[column + 1])
+                rows, tf = counts.indices[span], counts.data[span]
+                scores[rows] += weight[token] * tf / (tf + columns["norm"][rows])
+            mask = alive.copy()
+            for key, wanted in (("region", regions), ("doc", docs)):
+                if wanted:
+                    codes, names = columns[key]
+                    mask &= np.isin(codes, [names[v] for v in wanted if v in names])
+            if years:
+                mask &= np.isin(columns["year"], years)
+            hit = np.flatnonzero(mask & (scores > 0))
+            found_scores.append(scores[hit])
+            found_ids += [segment.rows[i]["id"] for i in hit]
+        scores = np.concatenate(found_scores)
+        if len(scores) > k:  # every row tied with the k-th stays in, then ties go by chunk id
+            top = np.flatnonzero(scores >= np.partition(scores, len(scores) - k)[len(scores) - k])
+        else:
+            top = range(len(scores))
+        best = sorted(((-float(scores[i]), found_ids[i]) for i in top))[:k]
+        return [(chunk_id, -score) for score, chunk_id in best]
+
+    # ---- on disk --------------------------------------------------------------------------
     def save(self, directory: Path) -> None:
-        """Write a new version folder, then point `current` at it; older versions are then removed."""
-        directory.mkdir(parents=True, exist_ok=True)
+        """Write new segments and a new version folder, then point `current` at it; older versions
+        and segments no version uses are then removed."""
+        store = directory / "segments"
+        store.mkdir(parents=True, exist_ok=True)
+        names = [s.name or s.save(store) for s in self.segments]
         version = directory / f"v{time.time_ns()}-{secrets.token_hex(3)}"
         version.mkdir()
-        self.retriever.save(str(version), show_progress=False)
-        (version / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
-        (version / "rows.json").write_text(json.dumps(self.rows, ensure_ascii=False), encoding="utf-8")
+        manifest = {"format": 2, "segments": names, "overrides": self.overrides,
+                    "dead": {n: np.flatnonzero(~a).tolist() for n, a in zip(names, self.alive) if not a.all()}}
+        (version / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
         faults.point("lexical-write")
         _write_atomic(directory, "current", version.name)
         self.version = version.name
-        for old in directory.iterdir():
-            if old == version or old.name == "current":
+        for old in [*directory.iterdir(), *store.iterdir()]:
+            if old in (version, store) or old.name == "current" or old.name in names:
                 continue
             if old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
-            else:  # the flat layout of older versions, crash leftovers
+            else:  # crash leftovers, the flat layout of older versions
                 old.unlink(missing_ok=True)
 
     @classmethod
@@ -103,12 +223,12 @@ class LexicalIndex:
             if folder is None:
                 return None
             try:
-                retriever = bm25s.BM25.load(str(folder), show_progress=False)
-                rows = json.loads((folder / "rows.json").read_text(encoding="utf-8"))
-                df = json.loads((folder / "df.json").read_text(encoding="utf-8"))
+                manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+                segments = [Segment.load(directory / "segments" / name) for name in manifest["segments"]]
             except FileNotFoundError:
                 continue
-            return cls(retriever, rows, df, folder.name)
+            dead = {manifest["segments"].index(n): rows for n, rows in manifest["dead"].items()}
+            return cls(segments, dead, manifest["overrides"], folder.name)
         return None
 
     @staticmethod
@@ -116,31 +236,15 @@ class LexicalIndex:
         folder = _current(directory)
         return folder.name if folder else None
 
-    @property
-    def ids(self) -> list[str]:
-        return [row["id"] for row in self.rows]
-
-    def search(self, query: str, k: int, regions: list[str] | None = None,
-               years: list[int] | None = None, docs: list[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, score) among rows matching the filters; only rows that share a token."""
-        tokens = [t for t in tokenize(query) if t in self.retriever.vocab_dict]
-        if not tokens or not self.rows:
-            return []
-        scores = self.retriever.get_scores(tokens)
-        mask = np.array([(not regions or r["region"] in regions) and (not years or r["year"] in years)
-                         and (not docs or r.get("doc_id", docs[0]) in docs) for r in self.rows])  # older rows: no doc_id
-        scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores)[:k]
-        return [(self.rows[i]["id"], float(scores[i])) for i in top if scores[i] > 0]
-
 
 def _current(directory: Path) -> Path | None:
-    """The version folder `current` points at, or None (never saved, or an interrupted first save)."""
+    """The version folder `current` points at, or None (never saved, an interrupted first save, or
+    the layout from before segments)."""
     try:
         folder = directory / (directory / "current").read_text(encoding="utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return folder if (folder / "rows.json").exists() else None
+    return folder if (folder / "manifest.json").exists() else None
 
 
 def _write_atomic(directory: Path, name: str, text: str) -> None:

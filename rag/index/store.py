@@ -99,6 +99,17 @@ class Store:
             yield got["ids"], got["documents"], got["metadatas"]
             offset += len(got["ids"])
 
+    def chunks_of(self, doc_ids: list[str], page: int = 2000) -> tuple[list[str], list[str], list[dict]]:
+        """(ids, documents, metadatas) of every chunk of these documents."""
+        ids, docs, metas = [], [], []
+        for start in range(0, len(doc_ids), page):
+            got = self.collection.get(where={"doc_id": {"$in": doc_ids[start:start + page]}},
+                                      include=["documents", "metadatas"])
+            ids += got["ids"]
+            docs += got["documents"]
+            metas += got["metadatas"]
+        return ids, docs, metas
+
     def get(self, ids: list[str]) -> dict[str, Passage]:
         if not ids:
             return {}

@@ -1,0 +1,97 @@
+"""The lexical index alone at scale, no model and no Chroma: synthetic chunks (bench/synth.py, cut
+by the real chunker) at each size; build time, lexical search p50/p95 over the dev questions, and
+adding one report as a new segment (add + save) against rebuilding the whole index (build + save)
+in the same run. Writes bench/results/lexical_scale.json.
+
+    .venv/bin/python bench/lexical_scale.py [--sizes 10000 100000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synth import generate, load_seeds, rewrite  # noqa: E402
+from rag.evaluate import load_questions  # noqa: E402
+from rag.index.lexical import LexicalIndex  # noqa: E402
+from rag.index.store import chunk_metadata  # noqa: E402
+from rag.ingest import gazetteer, load_document  # noqa: E402
+from rag.ingest.chunk import chunk_document  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+
+def chunks_of(paths: list[Path]) -> tuple[list[str], list[str], list[dict]]:
+    ids, texts, metas, limit = [], [], [], Settings().chunk_max_chars
+    for path in paths:
+        doc = load_document(path, path.name)
+        for chunk in chunk_document(doc, limit):
+            meta = chunk_metadata(chunk, doc)
+            ids.append(chunk.chunk_id)
+            texts.append(f"{meta['heading']}\n{chunk.text}")
+            metas.append(meta)
+    return ids, texts, metas
+
+
+def _s(fn, *args) -> tuple[float, object]:
+    started = time.perf_counter()
+    out = fn(*args)
+    return time.perf_counter() - started, out
+
+
+def measure(size: int, work: Path, questions: list[str]) -> dict:
+    corpus = chunks_of(generate(work / f"corpus_{size}", size))
+    build_s, index = _s(LexicalIndex.build, *corpus)
+    save_s, _ = _s(index.save, work / f"lexical_{size}")
+    searches = []
+    for q in questions:
+        started = time.perf_counter()
+        index.search(q, 30)
+        searches.append((time.perf_counter() - started) * 1000)
+    seed = load_seeds()[0]
+    target = [r for r in gazetteer.regions() if r.level == seed.region.level][7]
+    extra = work / f"extra_{size}.txt"
+    extra.write_text(rewrite(seed, target, 2025, random.Random(7)), encoding="utf-8")
+    one = chunks_of([extra])
+    loaded = LexicalIndex.load(work / f"lexical_{size}")
+    add_s, grown = _s(lambda: loaded.add(*one, remove_docs=set()))
+    add_save_s, _ = _s(grown.save, work / f"lexical_{size}")
+    whole = tuple(a + b for a, b in zip(corpus, one))
+    rebuild_s, rebuilt = _s(LexicalIndex.build, *whole)
+    rebuild_save_s, _ = _s(rebuilt.save, work / f"rebuilt_{size}")
+    assert [i for i, _ in grown.search(questions[0], 10)] == [i for i, _ in rebuilt.search(questions[0], 10)]
+    ordered = sorted(searches)
+    return {"chunks": len(corpus[0]), "build_s": round(build_s, 2), "save_s": round(save_s, 2),
+            "search_p50_ms": round(statistics.median(ordered), 1), "search_p95_ms": round(ordered[round(0.95 * (len(ordered) - 1))], 1),
+            "add_one": {"chunks": len(one[0]), "add_s": round(add_s, 3), "save_s": round(add_save_s, 3),
+                        "full_rebuild_s": round(rebuild_s, 2), "full_rebuild_save_s": round(rebuild_save_s, 2),
+                        "speedup": round((rebuild_s + rebuild_save_s) / (add_s + add_save_s), 1)}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "lexical_scale.json")
+    args = parser.parse_args()
+    questions = [i["question"] for i in load_questions(ROOT / "evals" / "questions.jsonl") if i.get("split") == "dev"][:20]
+    work, results = Path(tempfile.mkdtemp(prefix="rag-lexical-")), []
+    try:
+        for size in args.sizes:
+            results.append(measure(size, work, questions))
+            print(json.dumps(results[-1]), flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
