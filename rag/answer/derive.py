@@ -191,6 +191,10 @@ def _difference(derivation: Derivation, text: str, figures):
         if not is_part(part):
             continue
         totals = [t for t in figures[:index] if _same_family(t, part) and t.value > part.value and not is_part(t)]
+        if totals and derivation.removed and derivation.terms:  # the population the question names, if one does
+            named = _pick(derivation.terms[0], text, figures, {i for i, f in enumerate(figures) if f not in totals})
+            if named is not None:
+                return figures[named], part, MINUS
         if totals:
             return totals[-1] if derivation.removed else totals[0], part, MINUS
     return None
@@ -198,7 +202,8 @@ def _difference(derivation: Derivation, text: str, figures):
 
 def _bare(thing: str) -> str:
     """What is taken away, without the passive marker and verb complements: 被纠正 -> 纠正, 结转下来 -> 结转."""
-    return re.sub(r"(下来|出来|过来|起来|进来|掉|了)$", "", thing.strip("的 ")).removeprefix("被")
+    thing = re.sub(r"(下来|出来|过来|起来|进来|掉|了|中)$", "", thing.strip("的 ")).removeprefix("被")
+    return re.sub(r"^(还|仍|尚|正)", "", thing)  # 还在审理中 -> 在审理
 
 
 def _core(term: str) -> str:

@@ -60,8 +60,9 @@ _REMOVED = re.compile(r"(?:扣除|除去|去掉|去除|刨去|刨除|扣掉|减�
                       r"不(?:涉及|包括|含|属于|是)(?P<c>[^,，。?？]{2,20}?)的|"
                       r"(?:^|[,，中里])(?P<d>[^,，。?？中里]{2,20}?)(?:以外|之外)的")
 # "A比B多/少多少", "A和B相差多少": a difference between two named figures
-_COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?(?<![对相占同环无])比(?![例重率较])(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?了?(?:多少|几)")
-_APART = re.compile(r"(?P<terms>[^,?。]{4,40}?)(?:之间)?(?:相差|相差了|差了|差)(?:多少|几)")
+_COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?(?<![对相占同环无])比(?![例重率较])(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?来?了?(?:多少|几)")
+_APART = re.compile(r"(?P<terms>[^,?。]{4,40}?),?(?:之间)?(?:相差|相差了|差了|差距有?|差距是|差)(?:多少|几)")
+_MEASURE_ONLY = re.compile(r"^(人数|件数|数量|数目|规模|总数|总量|个数|次数)$")
 _TIME_BASE = re.compile(r"^(上年|去年|前一年|同期|上一年|以前|往年|改革前|原来)")
 _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和|共有)")
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
@@ -69,7 +70,7 @@ _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比�
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|增加|提高|提升|增长|上升|延长|"
                      r"快|慢)了?(?:多少|几)(?!个百分点|成)")
-_POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少|高出?|低出?|多出?|少|相差|差|快|慢)了?(几|多少)个?百分点")
+_POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少|高出?|低出?|多出?|少|相差|差距有?|差距是|差|快|慢)了?(几|多少)个?百分点")
 _PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|几|哪|什么|是否))|、(?=[^、]*(?:多少|几|哪|什么))")
 # synonyms of the verbs a question negates, as reports write the positive side
 VERB_FORMS = {"考过": "合格|通过|考试合格|取得", "考试合格": "合格|通过", "合格": "合格|通过", "通过": "通过|合格",
@@ -255,12 +256,15 @@ def _compares_things(text: str) -> bool:
 def derivation_of(text: str) -> Derivation | None:
     text = normalise(text)
     apart = _APART.search(text)
-    apart_terms = [t for t in _JOIN.split(re.split(r"[,，]", apart["terms"])[-1]) if len(t) >= 2] if apart else []
+    apart_terms = [t for t in _JOIN.split(re.sub(r"\([^()]*\)", "", re.split(r"[,，]", apart["terms"])[-1]))
+                   if len(t) >= 2] if apart else []
     if _POINTS.search(text) and not _compares_things(text) and len(apart_terms) != 2:
         return Derivation("points")  # (A比B高出几个百分点 and A跟B差了几个百分点 compare two rates)
     compared = _COMPARED.search(text)
     if compared and not _TIME_BASE.match(compared["b"]):
         a = re.split(r"[,，中里]", compared["a"])[-1]
+        if _MEASURE_ONLY.match(a):  # "政府法律顾问,人数比公职律师多": the thing is in the clause before
+            a = re.split(r"[,，]", text[:compared.start("a") + compared["a"].rfind(a)].rstrip(",，"))[-1] + a
         return Derivation("compare", terms=(_named(a), _named(compared["b"])),
                           verb="-" if compared["sign"] in "少低" else "+")
     if len(apart_terms) == 2:
@@ -272,7 +276,10 @@ def derivation_of(text: str) -> Derivation | None:
         return Derivation("difference", verb=_verb_forms(negated[1]))
     removed = _REMOVED.search(text)
     if removed and _COUNT.search(text):
-        return Derivation("difference", removed=next(g for g in removed.groups() if g).strip("的"))
+        # the population taken from ("那批复议申请,刨去…"): names the total when several figures are larger
+        population = re.sub(r"(里面|当中|之中|里|中|的)+$", "", re.split(r"[,，]", text[:removed.start()].rstrip(",，"))[-1])
+        return Derivation("difference", removed=next(g for g in removed.groups() if g).strip("的"),
+                          terms=(_named(population),) if len(population) >= 2 else ())
     if _REMAINING.search(text):
         return Derivation("difference", verb="办结|审结|结案|完成|化解|整改")
     if _LEVELS.search(text) and not _compares_things(text):  # no stated change: the two levels it moved between
@@ -282,6 +289,8 @@ def derivation_of(text: str) -> Derivation | None:
     cue = _SUM.search(text)
     if cue and _COUNT.search(text):
         clauses = [c for c in re.split(r"[,，]", text[:cue.start()]) if c.strip()]  # "A加上B,总共": the clause before
+        if len(clauses) > 1 and not _JOIN.search(clauses[-1]) and _JOIN.search(clauses[-2]):
+            clauses = clauses[:-1]  # "保留的加上废止的,市政府文件总数": the parts are in the clause before
         before = re.sub(r"\([^()]*\)", "", clauses[-1] if clauses else "")
         before = re.sub(r"(?:这|那)?[两二三四五六七八九几]+(?:类|项|种|个|部分|方面)(?:加起来|的?事项)?$|这些|那些|之间$", "", before)
         if re.search(r"的(?:和|与|及|以及|跟)", before):  # 被直接纠错的和以调解、和解了结的: one term each
