@@ -108,6 +108,10 @@ def test_a_count_at_one_stage_is_not_answered_by_another_stage():
     assert not holds_slot("共有512人报名参加执法资格考试。", passed)
     assert not holds_slot("对全区1200名执法人员名单进行公示。", passed)  # a figure of no stage answers none
     assert holds_slot("参考512人,考试合格468人。", passed)
+    closed = slot_of("平台受理的仲裁案子,结案了多少件?")  # the asking clause names the stage
+    assert not holds_slot("自上线以来,已受理仲裁案件30余件。", closed)
+    lost = slot_of("复议后又被起诉的案子,最后输了几件?")
+    assert not holds_slot("行政复议后被诉案件数9件。", lost) and holds_slot("一审败诉6件。", lost)
     within = slot_of("审结的复议案件里,维持的有几件?")  # 审结 names the population, not the asked measure
     assert holds_slot("审结案件中,维持97件,撤销9件。", within)
     via = slot_of("通过网上办案平台办理的行政处罚案件有多少件?")  # 通过 as "via" names no stage

@@ -96,6 +96,8 @@ STAGES = {
     "closing": "办结|审结|结案|办理完毕|作出决定",
     "taking": "参加|参考|参与",
     "passing": "合格|及格|考过|过关|通过(?=考试|测试|率|的|了|\\d|人|$)",  # 通过网上平台 is "via", not "passed"
+    "sued": "被诉|被起诉|应诉",
+    "lost": "败诉|输(?!入|出|送)",
     "filing": "备案|报备",
     "review": "审查|审核",
 }
@@ -213,7 +215,9 @@ def head_kinds(head: str) -> frozenset[str]:
 def _asked_scope(text: str) -> str:
     """The words after a population the question narrows to ('审结的复议案里,维持的各有几件': 审结 names
     the population, not the asked measure)."""
-    return re.split(r"的[^,，?]{1,14}?(?:里面|当中|之中|里|中)[,，]?", text)[-1]
+    text = re.split(r"的[^,，?]{1,14}?(?:里面|当中|之中|里|中)[,，]?", text)[-1]
+    asking = [c for c in re.split(r"[,，]", text) if re.search(r"多少|几", c)]  # '受理的仲裁案子,结案了多少件'
+    return asking[-1] if asking else text
 
 
 def stages_of(text: str) -> frozenset[str]:
