@@ -89,6 +89,10 @@ def test_analysis_names_intent_once():
     assert analyse("叙州区2021年出台了哪几部规章?", [], COVERAGE).intent == "list"
     assert analyse("叙州区2021年参加考试的有多少人没考过?", [], COVERAGE).intent == "derived"
     assert analyse("这份报告是谁发布的?", [], COVERAGE).intent == "meta"
+    for asked in ("这份报告的文号是多少?", "那篇稿子是哪家媒体发的?作者是谁?", "这份报告是报给谁的?",
+                  "这是政府的正式年度报告还是新闻报道?", "报告是什么时候写的?", "这篇报告是哪天挂到网上的?"):
+        assert analyse(asked, [], COVERAGE).intent == "meta", asked
+    assert analyse("白皮书是什么时候、在什么场合发布的?", [], COVERAGE).intent != "meta"  # an event in the text
     assert analyse("叙州区收案多少件?败诉率多少?", [], COVERAGE).intent == "multi"
     assert analyse("哪个地区的纠错率最高?", [], COVERAGE).intent == "compare"
 
