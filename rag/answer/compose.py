@@ -263,10 +263,16 @@ def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], num
         sentence = _sentence_of(passages[quote.passage].text, quote.text)
         # the best quote's paragraph goes on to name more items ("…出台《A》。…出台《B》"): read it to its end
         found += [i for i in items.collect(question, passages, (quote.passage, sentence), whole_passage=rank == 0)
-                  if i.text not in [x.text for x in found]]
+                  if i.text not in [x.text for x in found] and (not found or _shape(i.text) == _shape(found[0].text))]
     if len(found) < 2:
         return []
     return ["其中点名的各项:"] + [f"- {i.text}[{numbering.cite(i.passage, i.sentence)}]" for i in found[:12]]
+
+
+def _shape(item: str) -> str:
+    """What kind of named item this is, by its form: a title, a quoted name, a numbered point, other."""
+    return "title" if item.startswith("《") else "quoted" if item.startswith("“") else \
+        "point" if re.match(r"[一二三四五六七八九十]是", item) else "other"
 
 
 def _weak_refusal(passages: list[Passage]) -> str:
