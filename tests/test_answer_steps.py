@@ -364,3 +364,19 @@ def test_a_figure_to_compute_without_both_operands_is_refused_not_quoted():
     asked = "叙州区2021年参加考试的有多少人没合格?"
     direct = compose.extractive(asked, None, stated, analysis=analyse(asked, [], COVERAGE))
     assert not direct.refused and "22" in direct.text  # stated directly, or computed: either way answered
+
+
+def test_two_rates_are_compared_from_the_nearest_sentences_that_name_them():
+    text = ("全市复议机关审结610件,直接纠错92件,纠错率15.1%;以和解、调解方式结案130件,和解、调解率为21.3%。"
+            "全市一审行政诉讼案件调解率为28.5%,比去年提高3.1%。")
+    question = "叙州区2021年复议的和解调解率跟纠错率之间差了几个百分点?"
+    composed = compose.extractive(question, None, [_passage(text, 0)], corpus_idf=lambda term: 1.0 if term in text else None,
+                                  analysis=analyse(question, [], COVERAGE))
+    assert "21.3% − 15.1% = 6.2个百分点" in composed.text  # not the lawsuits' 28.5%
+
+
+def test_an_aside_left_open_belongs_to_the_figure_inside_it():
+    question = "受理的民商事纠纷里,涉及借贷的占几成?"
+    sentence = "仲裁委受理民商事纠纷240件(其中涉借贷案件180件),标的额3.2亿元。"
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, "")
+    assert found is not None and found.shown == "180 ÷ 240 = 75%"

@@ -174,7 +174,7 @@ def _derived(question, derivation, analysis, passages, corpus_idf, similarity, m
     slot = analysis.slot if analysis is not None else slot_of(question)
     unit = derive.asked_unit(question)
     ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
-              if q.about >= THRESHOLD * 0.8 and (not must_contain or any(m in q.text for m in must_contain))][:6]
+              if q.about >= THRESHOLD * 0.8 and (not must_contain or any(m in q.text for m in must_contain))][:8]
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
     for index, sentence in sentences:
         found = derive.solve(derivation, slot, sentence, unit)
@@ -183,16 +183,20 @@ def _derived(question, derivation, analysis, passages, corpus_idf, similarity, m
     named = derivation.op in ("compare", "sum") or (derivation.op == "share" and derivation.terms)
     if not named and derivation.op != "difference":
         return None
+    pairs = []
     for i, (first, a) in enumerate(sentences):
-        for second, b in sentences[i + 1:]:
+        for j, (second, b) in enumerate(sentences[i + 1:], i + 1):
             # named figures may sit in two sentences of one report; a total and its part in one paragraph
             same = passages[first].doc_id == passages[second].doc_id if named else first == second
-            if not same or a == b:
-                continue
-            pair = sorted([(first, a), (second, b)], key=lambda x: passages[x[0]].start + passages[x[0]].text.find(x[1]))
-            found = derive.solve(derivation, slot, pair[0][1] + pair[1][1], unit)
-            if found is not None:
-                return _derived_answer(passages, pair, found)
+            if same and a != b:  # sentences of one paragraph first, the nearest first (a clause after ";" goes on)
+                gap = abs(passages[first].start + passages[first].text.find(a) - passages[second].start
+                          - passages[second].text.find(b))
+                pairs.append(((first != second, gap, i + j), (first, a), (second, b)))
+    for _, x, y in sorted(pairs, key=lambda p: p[0]):
+        pair = sorted([x, y], key=lambda q: passages[q[0]].start + passages[q[0]].text.find(q[1]))
+        found = derive.solve(derivation, slot, pair[0][1] + pair[1][1], unit)
+        if found is not None:
+            return _derived_answer(passages, pair, found)
     return None
 
 

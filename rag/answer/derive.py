@@ -50,6 +50,8 @@ def _owned_by_earlier(between: str) -> int:
     (, ; 。 、 《 》, a joining 和/及/与, or a bracket closing around the earlier figure) outside brackets."""
     depth = 0
     for i, char in enumerate(between):
+        if char == "(" and not depth and ")" not in between[i:]:
+            return i  # an aside left open holds the next figure: "351件(其中涉借贷案件261件)"
         if char == "(":
             depth += 1
         elif char == ")":
@@ -249,7 +251,11 @@ def _named(derivation: Derivation, text: str, figures) -> list | None:
     """The figures the question's terms name, one each, all of one kind; None unless every one is found."""
     picked: list[int] = []
     for term in derivation.terms:
-        index = _pick(term, text, figures, set(picked))
+        index = None
+        if picked:  # parts of one sum are counted in one unit: try those first (废止2件, not 废止2部)
+            other_units = {i for i, f in enumerate(figures) if f.unit != figures[picked[0]].unit}
+            index = _pick(term, text, figures, set(picked) | other_units)
+        index = index if index is not None else _pick(term, text, figures, set(picked))
         if index is None or (picked and not _same_family(figures[picked[0]], figures[index])):
             return None
         picked.append(index)
@@ -324,6 +330,7 @@ def _share(derivation: Derivation, text: str, figures):
         if whole is not None and _same_family(figures[named], figures[whole]) and \
                 figures[whole].value > figures[named].value:
             return figures[named], figures[whole], "share"
+        return None  # a named whole this sentence does not state: no share of some other figure
     part_index = named if named is not None else next(
         (i for i, q in enumerate(figures[1:], 1) if _same_family(q, figures[0]) and q.value < figures[0].value), None)
     if part_index is None:

@@ -245,9 +245,9 @@ def _share_terms(text: str) -> tuple[str, ...]:
     whole = ""
     if "占" in text:
         whole = re.split(r"的?(?:比例|比重|百分之几|多少|几成)", text[cut + 1:])[0]
-    elif len(clauses) > 1 or re.search(r"[中里]", clauses[-1]):
+    if not whole.strip("的 了") and (len(clauses) > 1 or re.search(r"[中里]", clauses[-1])):  # 占几成: the whole is before
         base = clauses[-1] if re.search(r"[中里]", clauses[-1]) else clauses[-2]
-        whole = re.split(r"[中里]", base)[0]
+        whole = re.split(r"里头|里面|当中|之中|[中里]", base)[0]
     whole = _named(whole.strip("的 ")) if len(whole.strip("的 ")) >= 2 else ""
     if len(part) < 2:
         return ()
