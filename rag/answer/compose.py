@@ -140,7 +140,7 @@ def _stated(derivation, quotes: list[Quote]) -> bool:
     return True
 
 
-_DIRECT = {"sum": re.compile(r"(合计|共计|总计|一共|共有|累计|总数|两项共|共\d)"),
+_DIRECT = {"sum": re.compile(r"(合计|共计|总计|一共|共有|累计|总数|两项共|共[^,;。]{0,20}\d)"),
            "compare": re.compile(r"(多出|少了|高出|低了|相差|差距|多\d|少\d)")}
 
 

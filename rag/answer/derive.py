@@ -194,7 +194,10 @@ def _difference(derivation: Derivation, text: str, figures):
             continue
         totals = [t for t in figures[:index] if _same_family(t, part) and t.value > part.value and not is_part(t)]
         if totals and derivation.removed and derivation.terms:  # the population the question names, if one does
-            named = _pick(derivation.terms[0], text, figures, {i for i, f in enumerate(figures) if f not in totals})
+            term = derivation.terms[0]  # in "审结的行政复议案件" the modifier tells the totals apart, the noun is shared
+            modifier = term.rpartition("的")[0]
+            term = modifier if len(modifier) >= 2 else term
+            named = _pick(term, text, figures, {i for i, f in enumerate(figures) if f not in totals})
             if named is not None:
                 return figures[named], part, MINUS
         if totals:

@@ -244,8 +244,9 @@ def _share_terms(text: str) -> tuple[str, ...]:
     part = _named(re.split(r"[中里]", clauses[-1])[-1].strip("的"))
     whole = ""
     if "占" in text:
-        whole = re.split(r"的?(?:比例|比重|百分之几|多少|几成)", text[cut + 1:])[0]
-    if not whole.strip("的 了") and (len(clauses) > 1 or re.search(r"[中里]", clauses[-1])):  # 占几成: the whole is before
+        whole = re.split(r"的?(?:比例|比重|百分比|比率|百分之几|多少|几成)", text[cut + 1:])[0]
+        whole = re.sub(r"^了|(?:多大|多高|多少|几)$", "", whole)  # 占了多大比例 names no whole
+    if len(whole.strip("的 了")) < 2 and (len(clauses) > 1 or re.search(r"[中里]", clauses[-1])):  # 占几成: the whole is before
         base = clauses[-1] if re.search(r"[中里]", clauses[-1]) else clauses[-2]
         whole = re.split(r"里头|里面|当中|之中|[中里]", base)[0]
     whole = _named(whole.strip("的 ")) if len(whole.strip("的 ")) >= 2 else ""
@@ -296,7 +297,8 @@ def derivation_of(text: str) -> Derivation | None:
     cue = _SUM.search(text)
     if cue and _COUNT.search(text):
         clauses = [c for c in re.split(r"[,，]", text[:cue.start()]) if c.strip()]  # "A加上B,总共": the clause before
-        if len(clauses) > 1 and not _JOIN.search(clauses[-1]) and _JOIN.search(clauses[-2]):
+        if len(clauses) > 1 and not _JOIN.search(clauses[-1]) and _JOIN.search(clauses[-2]) and \
+                clauses[-2].endswith("的"):
             clauses = clauses[:-1]  # "保留的加上废止的,市政府文件总数": the parts are in the clause before
         before = re.sub(r"\([^()]*\)", "", clauses[-1] if clauses else "")
         before = re.sub(r"(?:这|那)?[两二三四五六七八九几]+(?:类|项|种|个|部分|方面)(?:加起来|的?事项)?$|这些|那些|之间$", "", before)
