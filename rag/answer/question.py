@@ -296,11 +296,15 @@ def derivation_of(text: str) -> Derivation | None:
         return Derivation("share", terms=_share_terms(text))
     cue = _SUM.search(text)
     if cue and _COUNT.search(text):
-        clauses = [c for c in re.split(r"[,，]", text[:cue.start()]) if c.strip()]  # "A加上B,总共": the clause before
-        if len(clauses) > 1 and not _JOIN.search(clauses[-1]) and _JOIN.search(clauses[-2]) and \
-                clauses[-2].endswith("的"):
-            clauses = clauses[:-1]  # "保留的加上废止的,市政府文件总数": the parts are in the clause before
-        before = re.sub(r"\([^()]*\)", "", clauses[-1] if clauses else "")
+        clauses = re.split(r"[,，]", text[:cue.start()])
+        own = clauses[-1] if not _JOIN.search(clauses[-1]) else ""
+        if len(clauses) > 1 and not _JOIN.search(clauses[-1]) and (
+                re.search(r"加|、", clauses[-2]) or clauses[-2].endswith("的")):
+            # "市直部门加上镇街,总共" / "A、B和C,总共" / "保留的加上废止的,文件总数": the parts are in the clause before; a plain
+            # "党委和政府开会前学法,一共" names one subject, not two figures
+            own = clauses[-2]
+        before = re.sub(r"\([^()]*\)", "", own if own or not _JOIN.search(clauses[-1]) else clauses[-1])
+        before = before if _JOIN.search(before) else clauses[-1]
         before = re.sub(r"(?:这|那)?[两二三四五六七八九几]+(?:类|项|种|个|部分|方面)(?:加起来|的?事项)?$|这些|那些|之间$", "", before)
         if re.search(r"的(?:和|与|及|以及|跟)", before):  # 被直接纠错的和以调解、和解了结的: one term each
             terms = [t for t in re.split(r"的(?:和|与|及|以及|跟)", before) if len(t) >= 2]
