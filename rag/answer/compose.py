@@ -174,7 +174,7 @@ def _derived(question, derivation, analysis, passages, corpus_idf, similarity, m
     slot = analysis.slot if analysis is not None else slot_of(question)
     unit = derive.asked_unit(question)
     ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
-              if q.about >= THRESHOLD * 0.8 and (not must_contain or any(m in q.text for m in must_contain))][:8]
+              if q.about >= THRESHOLD * 0.8 and (not must_contain or any(m in q.text for m in must_contain))][:6]
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
     for index, sentence in sentences:
         found = derive.solve(derivation, slot, sentence, unit)

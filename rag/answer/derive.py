@@ -333,7 +333,10 @@ def _share(derivation: Derivation, text: str, figures):
         if whole is not None and _same_family(figures[named], figures[whole]) and \
                 figures[whole].value > figures[named].value:
             return figures[named], figures[whole], "share"
-        return None  # a named whole this sentence does not state: no share of some other figure
+        larger = [q for q in figures if q is not figures[named] and _same_family(q, figures[named])
+                  and q.value > figures[named].value]
+        # a named whole the words do not pick: the one larger figure there is, never a guess among several
+        return (figures[named], larger[0], "share") if len(larger) == 1 else None
     part_index = named if named is not None else next(
         (i for i, q in enumerate(figures[1:], 1) if _same_family(q, figures[0]) and q.value < figures[0].value), None)
     if part_index is None:
