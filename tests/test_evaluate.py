@@ -258,3 +258,14 @@ def test_an_answer_that_raises_is_recorded_as_a_wrong_answer_and_the_run_goes_on
     assert report["errors"] == [{"id": "boom", "question": items[1]["question"], "error": "ValueError: 坏了"}]
     assert report["answers"]["accuracy_by_type"]["fact"] == {"n": 2, "accuracy": 0.5}
     assert "## 回答时出错 (1 题, 计为答错)" in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+
+
+def test_reports_count_test_failures_but_list_only_the_others(tmp_path):
+    pairs = [_pair("fact", False, split="dev", correct=False), _pair("fact", False, split="test", correct=False)]
+    for (item, _), question in zip(pairs, ("调参的题", "冻结的题")):
+        item.update(question=question, evidence=["不在任何段落里"])
+    report = build_report([i for i, _ in pairs], [r for _, r in pairs], "hybrid")
+    assert [f["split"] for f in report["failures"]] == ["dev"] and report["test_failures"] == 1
+    assert [m["question"] for m in report["misses"]] == ["调参的题"]
+    markdown = render_markdown(report)
+    assert "test 划分答错 1 题" in markdown and "调参的题" in markdown and "冻结的题" not in markdown
