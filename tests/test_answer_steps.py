@@ -65,7 +65,9 @@ def test_slot_of_paraphrases(question, kind, units):
     ("律师代理的案件占法律援助案件的比例是多少?", "share"),
     ("未成年人法律援助案件有多少件?", None),
     ("不予受理的有多少件?", None),
-    ("收案数比上年多多少件?", "levels"),  # a stated change answers first; else the two levels it moved between
+    ("收案数比上年多多少件?", "yearchange"),  # a stated change answers first; else its % change or two levels
+    ("法律援助案件跟2022年比多办了多少件?", "yearchange"),
+    ("新收的一审行政案件比上一年少掉了几件?", "yearchange"),
     ("法律顾问中,市政府以外的有多少人?", "difference"),
     ("审结的案件里,不是直接纠错的有多少件?", "difference"),
     ("矫正对象和帮教对象总数是多少?", "sum"),
@@ -272,7 +274,7 @@ def test_verifier_accepts_one_shown_operation_and_lists_it_as_derived():
     llm_style = verify("到年底还有5件没有审结[1]。", passages)  # no arithmetic written: still found
     assert llm_style.derived and not llm_style.unverified
     points = verify("覆盖率由82%提高到97%,提高 97% − 82% = 15个百分点[1]", {1: "覆盖率由82%提高到97%。"})
-    assert points.unverified == [] and points.derived == [{"value": "15", "operation": "97 − 82"}]
+    assert points.unverified == [] and points.derived == [{"value": "15", "operation": "97% − 82%"}]
     wrong = verify("到年底还有7件没有审结[1]。", passages)
     assert wrong.unverified == ["7"] and not wrong.derived
     chain = verify("其余 96 − 8 − 5 − 3 = 80件[1]", {1: "作出决定96件,其中撤销8件、确认违法5件、责令履行3件。"})
@@ -356,7 +358,7 @@ def test_the_rate_of_the_year_before_is_the_level_less_its_stated_change():
     fell = previous_level("叙州区2022年行政复议纠错率是多少?", passages, None, None,
                           analyse("叙州区2022年行政复议纠错率是多少?", [], COVERAGE))
     assert fell is not None and "8.2% + 0.6 = 8.8%" in fell.text
-    assert verify(found.text, {1: passages[0].text}).derived == [{"value": "95.7%", "operation": "97.5 − 1.8"}]
+    assert verify(found.text, {1: passages[0].text}).derived == [{"value": "95.7%", "operation": "97.5% − 1.8"}]
 
 
 def test_a_figure_to_compute_without_both_operands_is_refused_not_quoted():
@@ -384,3 +386,69 @@ def test_an_aside_left_open_belongs_to_the_figure_inside_it():
     sentence = "仲裁委受理民商事纠纷240件(其中涉借贷案件180件),标的额3.2亿元。"
     found = derive.solve(derivation_of(question), slot_of(question), sentence, "")
     assert found is not None and found.shown == "180 ÷ 240 = 75%"
+
+
+@pytest.mark.parametrize("question,sentence,shown", [
+    ("镇村法律顾问中不是由执业律师担任的比例是多少?", "镇村两级法律顾问配备到位,其中执业律师担任的占比91.5%。", "100% − 91.5% = 8.5%"),
+    ("参考人员里没通过考试的占百分之几?", "组织执法人员参加考试,考试通过率为97.2%,较上年提高1.1个百分点。", "100% − 97.2% = 2.8%"),
+])
+def test_the_share_of_the_rest_is_the_complement_of_the_stated_share(question, sentence, shown):
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.shown == shown
+
+
+def test_no_complement_without_a_negated_part_or_with_two_candidate_levels():
+    plain = "执业律师担任的比例是多少?"
+    assert derive.solve(derivation_of(plain), slot_of(plain), "其中执业律师担任的占比91.5%。", "") is None
+    negated = "不是由执业律师担任的比例是多少?"
+    two = "执业律师担任镇级法律顾问的占比91.5%,执业律师担任村级法律顾问的占比88%。"
+    assert derive.solve(derivation_of(negated), slot_of(negated), two, "") is None
+
+
+def test_verifier_takes_100_percent_as_the_whole_of_a_stated_share():
+    passages = {1: "其中执业律师担任的占比91.5%。"}
+    shown = verify("不是执业律师担任的占 100% − 91.5% = 8.5%[1]", passages)
+    assert shown.unverified == [] and shown.derived == [{"value": "8.5%", "operation": "100% − 91.5%"}]
+    llm_style = verify("其余8.5%不是执业律师[1]。", passages)
+    assert llm_style.unverified == [] and llm_style.derived[0]["operation"] == "100% − 91.5%"
+    assert verify("其中100%由执业律师担任[1]。", passages).unverified == ["100%"]
+
+
+@pytest.mark.parametrize("claim,operation", [
+    ("办结240件,纠错率12.5%,被纠错约 240 × 12.5% = 30件[1]", "240 × 12.5%"),
+    ("评查案卷240卷,合格率97.5%,不合格约 240 × (1 − 97.5%) = 6卷[1]", "240 × (1 − 97.5%)"),
+    ("今年收到240件,同比增长20%,上年约 240 ÷ (1 + 20%) = 200件[1]", "240 ÷ (1 + 20%)"),
+    ("占 60 ÷ 240 = 25%[1]", "60 ÷ 240"),
+])
+def test_verifier_evaluates_shown_operations_with_rates_and_brackets(claim, operation):
+    passages = {1: "办结240件,纠错率12.5%,合格率97.5%,同比增长20%,调解60件。"}
+    check = verify(claim, passages)
+    assert check.unverified == [] and [d["operation"] for d in check.derived] == [operation]
+
+
+def test_verifier_rejects_a_shown_operation_that_does_not_give_the_number_or_uses_uncited_operands():
+    passages = {1: "办结240件,纠错率12.5%。"}
+    assert verify("被纠错约 240 × 12.5% = 31件[1]", passages).unverified == ["31"]
+    assert verify("被纠错约 250 × 12.5% ≈ 31件[1]", passages).unverified == ["250", "31"]
+
+
+@pytest.mark.parametrize("sentence,asked,shown", [
+    ("全年一审案件败诉率为5.2%,同比下降0.8个百分点。", "rate", "5.2% + 0.8 = 6%"),
+    ("网上可办率达97.1%,较上年提高2.1个百分点。", "rate", "97.1% − 2.1 = 95%"),
+    ("共收到复议申请360件,同比增长20%,其中不予受理12件。", "count", "360 ÷ (1 + 20%) = 300件"),
+    ("新收一审行政诉讼案件135件,同比下降10%;", "count", "135 ÷ (1 − 10%) = 150件"),
+    ("新收一审行政诉讼案件135件,同比下降10%;", "change", "135 ÷ (1 − 10%) − 135 = 15件"),
+    ("受理行政复议案件261件,较上年增长16%。", "count", "261 ÷ (1 + 16%) ≈ 225件"),
+])
+def test_the_year_before_from_a_stated_change(sentence, asked, shown):
+    found = derive.before_change(sentence, asked)
+    assert found is not None and found.shown.replace("≈", "=") == shown.replace("≈", "=")
+    assert verify(f"{sentence}[1] 上年 {found.shown}[1]", {1: sentence}).unverified == []
+
+
+def test_no_year_before_without_a_change_of_the_right_kind_or_with_two_candidates():
+    assert derive.before_change("全年一审案件败诉率为5.2%。", "rate") is None
+    assert derive.before_change("一审案件败诉率为5.2%,同比下降10%。", "rate") is None  # a rate's change in %: ambiguous
+    assert derive.before_change("收到申请360件,同比增长2个百分点。", "count") is None
+    two = "收到申请360件,同比增长20%;办结300件,同比增长25%。"
+    assert derive.before_change(two, "count") is None

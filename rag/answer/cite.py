@@ -96,6 +96,10 @@ def derivation(written: str, canonical: str, allowed: set[str]) -> str:
     quantum = Decimal(1).scaleb(-digits)
     numbers = _values(allowed)
     percent = canonical.startswith("%")
+    if percent:  # the rest of a stated share: 100% − 96.6% = 3.4%
+        for a in _values({c for c in allowed if c.startswith("%")}):
+            if a < 100 and 100 - a == target:
+                return f"100% − {_show(a)}%"
     for a in numbers:  # differences and sums first; a share only for a percentage
         for b in numbers:
             if a > b and a - b == target:
@@ -110,29 +114,81 @@ def derivation(written: str, canonical: str, allowed: set[str]) -> str:
     return ""
 
 
+_EXPRESSION = set("0123456789.%()+-−×÷*/ ")
+_CONSTANTS = re.compile(r"(?<=\()\s*1\s*(?=[+\-−])|(?<![\d.])100%\s*(?=[−\-]\s*\d)")
+
+
 def _shown_operation(claim: str, written: str) -> str:
-    """'295 − 267 = 28人' (or a chain of + and −: '125 − 12 − 4 − 2 = 107件') written in the claim, when
-    its result is this number; each operand is itself a number of the claim, checked against the
-    claim's citations like any other."""
-    number = re.escape(re.sub(r"[^\d.]", "", written))
-    operand = r"\d+(?:\.\d+)?%?"
-    match = re.search(rf"({operand}(?:\s*[−\-+]\s*{operand})+|{operand}\s*÷\s*{operand})\s*=\s*{number}(?!\d)",
-                      normalise(claim))
-    if not match:
-        return ""
-    values = [Decimal(v) for v in re.findall(r"\d+(?:\.\d+)?", match[1])]
-    ops = re.findall(r"[−\-+÷]", re.sub(r"\d+(?:\.\d+)?%?", " ", match[1]))
-    target = Decimal(re.sub(r"[^\d.]", "", written))
-    if ops == ["÷"]:
-        ok = bool(values[1]) and round(values[0] / values[1] * 100, 2) == target
-    else:
-        result = values[0]
-        for op, value in zip(ops, values[1:]):
-            result = result + value if op == "+" else result - value
-        ok = result == target
-    if not ok:
-        return ""
-    return " ".join([_show(values[0])] + [f"{'−' if op == '-' else op} {_show(v)}" for op, v in zip(ops, values[1:])])
+    """An operation written in the claim whose result is this number, rounded as written: '295 − 267 = 28人',
+    a chain '125 − 12 − 4 − 2 = 107件', a share '512 ÷ 640 = 80%', rates in points '97% − 82% = 15个百分点',
+    the rest of a share '100% − 96.6% = 3.4%', a count at a rate '1105 × 12.6% ≈ 139件', a level before a
+    stated change '1268 ÷ (1 + 42.3%) ≈ 891件'. Its operands are numbers of the claim, checked against the
+    claim's citations like any other (only the constants 1 and 100% are not)."""
+    text = normalise(claim)
+    number = re.sub(r"[^\d.]", "", written)
+    for match in re.finditer(rf"[=≈]\s*{re.escape(number)}(?![\d.])\s*(?P<unit>%|个百分点)?", text):
+        begin = match.start()
+        while begin > 0 and text[begin - 1] in _EXPRESSION:
+            begin -= 1
+        expression = re.sub(r"^[^\d(]+", "", text[begin:match.start()]).strip()
+        while expression.startswith("(") and expression.count("(") > expression.count(")"):
+            expression = expression[1:]  # a bracket the prose opened: "(其中 512 ÷ 640 = 80%"
+        if not re.search(r"\d\s*%?\s*\)?\s*[+\-−×÷*/]", expression):
+            continue
+        value = _evaluate(expression)
+        if value is None:
+            continue
+        values = [value * 100 if match["unit"] else value]  # 0.8 shown as 80%, 0.15 as 15个百分点
+        if not re.search(r"[×÷*/()]", expression):  # rates and points added as written: 5.2% + 0.8 = 6%
+            values.append(_evaluate(expression.replace("%", "")))
+        digits = len(number.split(".")[1]) if "." in number else 0
+        if any(v.quantize(Decimal(1).scaleb(-digits)) == Decimal(number) for v in values):
+            return re.sub(r"\s+", " ", re.sub(r"\s*([+\-−×÷*/])\s*", r" \1 ", expression)).replace("-", "−").strip()
+    return ""
+
+
+def _evaluate(expression: str) -> Decimal | None:
+    """+ − × ÷ and brackets on decimals, a percentage as its fraction; None when it does not parse."""
+    tokens = re.findall(r"\d+(?:\.\d+)?%?|[+\-−×÷*/()]", expression)
+    if "".join(tokens) != re.sub(r"\s+", "", expression):
+        return None
+    position = 0
+
+    def atom() -> Decimal:
+        nonlocal position
+        token = tokens[position]
+        position += 1
+        if token == "(":
+            value = total()
+            if tokens[position] != ")":
+                raise ValueError
+            position += 1
+            return value
+        return Decimal(token[:-1]) / 100 if token.endswith("%") else Decimal(token)
+
+    def product() -> Decimal:
+        nonlocal position
+        value = atom()
+        while position < len(tokens) and tokens[position] in "×÷*/":
+            op = tokens[position]
+            position += 1
+            value = value * atom() if op in "×*" else value / atom()
+        return value
+
+    def total() -> Decimal:
+        nonlocal position
+        value = product()
+        while position < len(tokens) and tokens[position] in "+-−":
+            op = tokens[position]
+            position += 1
+            value = value + product() if op == "+" else value - product()
+        return value
+
+    try:
+        value = total()
+    except (IndexError, ValueError, ArithmeticError):
+        return None
+    return value if position == len(tokens) else None
 
 
 def _show(value: Decimal) -> str:
@@ -153,7 +209,7 @@ def verify(answer: str, passages: dict[int, str], extra: dict[int, set[str]] | N
     for claim in _claims(answer):
         cited = [int(m) for m in CITATION_RE.findall(claim) if int(m) in sets]
         allowed = set().union(*(sets[n] for n in cited)) if cited else everywhere
-        for written, canonical in numbers_in(claim):
+        for written, canonical in numbers_in(_CONSTANTS.sub(" ", normalise(claim))):
             if canonical in allowed or written in result.unverified:
                 continue
             operation = (_shown_operation(claim, written) or derivation(written, canonical, allowed)) if cited else ""

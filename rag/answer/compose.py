@@ -108,7 +108,7 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
         derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
         if derived is not None:
             return derived
-        if derivation.op in ("difference", "sum", "compare") and quotes and \
+        if derivation.op in ("difference", "sum", "compare", "yearchange") and quotes and \
                 not any(_states_directly(derivation, q.text) for q in quotes):
             # a figure to compute whose operands the reports do not both give: the quote that speaks
             # about it is no answer (它给的是总数, not 没发现问题的件数)
@@ -140,7 +140,8 @@ def _stated(derivation, quotes: list[Quote]) -> bool:
     return True
 
 
-_DIRECT = {"sum": re.compile(r"(合计|共计|总计|一共|共有|累计|总数|两项共|共[^,;。]{0,20}\d)"),
+_DIRECT = {"sum": re.compile(r"(合计|共计|总计|一共|共有|累计|总数|共[^,;。]{0,20}\d)"),
+           "yearchange": re.compile(r"(?:增加|减少|增长|下降|多|少)了?\d+(?:\.\d+)?(?![\d.]*(?:%|个百分点))"),
            "compare": re.compile(r"(多出|少了|高出|低了|相差|差距|多\d|少\d)")}
 
 
@@ -200,32 +201,24 @@ def _derived(question, derivation, analysis, passages, corpus_idf, similarity, m
     return None
 
 
-_CHANGE_IN_POINTS = re.compile(r"(?:较|比)(?:上年|去年|上一年|前一年)(?:同期)?(?P<dir>提高|提升|上升|增长|增加|下降|降低|减少)了?"
-                               r"(?P<points>\d+(?:\.\d+)?)个百分点")
-
-
 def previous_level(question: str, passages: list[Passage], corpus_idf, similarity, analysis) -> Composed | None:
-    """The asked rate of the year before a report's year: the level the report states less (or plus)
-    the change from last year it states in percentage points, shown as one operation."""
+    """The asked rate or count of the year before a report's year, from the level the report states and
+    its stated change from last year, shown as one operation (98.6% − 2.3 = 96.3%; 1268 ÷ (1 + 42.3%) ≈ 891件)."""
     drop = _drop_words(passages)
+    asked = "rate" if analysis.slot.kind == "rate" else "count"
     for quote in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity,
                              slot=analysis.slot)[:5]:
         if not quote.holds or quote.score < THRESHOLD:
             continue
         sentence = _sentence_of(passages[quote.passage].text, quote.text)
-        change = _CHANGE_IN_POINTS.search(units.normalize(sentence))
-        levels = [q for q in units.find_quantities(sentence[:change.start()]) if q.unit == "%"] if change else []
-        if not levels:
+        found = derive.before_change(sentence, asked)
+        if found is None:
             continue
-        level, points = Decimal(levels[-1].number), Decimal(change["points"])
-        rose = change["dir"] in ("提高", "提升", "上升", "增长", "增加")
-        value = level - points if rose else level + points
         numbering = _Numbering(passages)
         n = numbering.cite(quote.passage, sentence)
-        shown = f"{levels[-1].number}% {'−' if rose else '+'} {change['points']} = {format(value.normalize(), 'f')}%"
         lines = [EXTRACTIVE_NOTE, f"{_label(passages[quote.passage])}:", f"- {sentence}[{n}]",
-                 f"- 计算得出(上一年): {shown}[{n}]"]
-        return Composed("\n".join(lines), numbering.citations())
+                 f"- 计算得出(上一年{'约' if found.approx else ''}): {found.shown}[{n}]"]
+        return Composed("\n".join(lines), numbering.citations(), False, [found])
     return None
 
 

@@ -24,10 +24,11 @@ class Derived:
     unit: str  # 人 / 件 / 个百分点 / %
     operation: str  # "295 − 267"
     sentence: str  # the cited sentence holding both operands
+    approx: bool = False  # rounded to a whole figure: shown with ≈
 
     @property
     def shown(self) -> str:
-        return f"{self.operation} = {self.value}{self.unit}"
+        return f"{self.operation} {'≈' if self.approx else '='} {self.value}{self.unit}"
 
 
 def _clause(text: str, q: units.Quantity) -> str:
@@ -140,7 +141,14 @@ def _scale(q: units.Quantity) -> float:
 def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "") -> Derived | None:
     """The derived figure if this sentence states every operand, else None. The op functions return
     (first, [others], op): first − others..., first + others..., first ÷ other."""
+    if derivation.op == "yearchange":  # a stated change in % gives it; else the two levels it moved between
+        found = before_change(sentence, "change")
+        if found is not None:
+            return found
+        derivation = Derivation("levels")
     text = units.normalize(sentence)
+    if derivation.op == "share" and (rest := _complement(derivation, text, sentence)) is not None:
+        return rest
     figures = _figures(text, slot, derivation.op)
     if len(figures) < 2:
         return None
@@ -165,6 +173,27 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     b = others[-1]
     unit = asked_unit if asked_unit and asked_unit != "个" else b.unit.lstrip("余多")  # 几个人 counts 人
     return Derived(_fmt(value), unit, shown, sentence)
+
+
+_NEGATION = re.compile(r"不是|并非|没有?|未|(?<![一])不(?!同)|(?<![是])非")
+
+
+def _complement(derivation: Derivation, text: str, sentence: str) -> Derived | None:
+    """The share of the rest: '不是由专业律师担任的占比' from '专业律师担任…占比96.6%' is 100% − 96.6%.
+    Only for a part the question negates, and only when exactly one stated level (no change) names
+    the part without its negation."""
+    if not derivation.terms or not _NEGATION.search(derivation.terms[0]):
+        return None
+    positive = re.sub(r"^(?:由|被)", "", _NEGATION.sub("", derivation.terms[0], count=1))
+    if len(positive) < 2:
+        return None
+    rates = [q for q in units.find_quantities(text) if q.unit == "%" and not units.is_change(text[:q.start])]
+    named = [q for i, q in enumerate(rates)
+             if q.value < 100 and names(positive, "".join(_segments(text, rates, i)) + _clause(text, q))]
+    if len(named) != 1:
+        return None
+    value = Decimal(100) - Decimal(named[0].number)
+    return Derived(_fmt(value), "%", f"100% − {named[0].number}%", sentence)
 
 
 def _difference(derivation: Derivation, text: str, figures):
@@ -344,6 +373,40 @@ def _share(derivation: Derivation, text: str, figures):
     part = figures[part_index]
     wholes = [q for q in figures if q is not part and _same_family(q, part) and q.value > part.value]
     return (part, wholes[0], "share") if wholes else None
+
+
+_SINCE_LAST_YEAR = re.compile(r"(?:同比|(?:较|比)(?:上年|去年|上一年|前一年)(?:同期)?)(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低|回落)"
+                              r"了?(?P<by>\d+(?:\.\d+)?)(?P<unit>%|个百分点)")
+_RISE = ("增长", "增加", "上升", "提高", "提升")
+
+
+def before_change(sentence: str, asked: str) -> Derived | None:
+    """The year before, from a figure and its stated change from last year: a rate's level then
+    ('败诉率4.8%,同比下降1.5个百分点' -> 4.8% + 1.5 = 6.3%), a count's level then ('收到申请236件,同比增长
+    18.6%' -> 236 ÷ (1 + 18.6%) ≈ 199件), or how far a count moved ('新收92件,同比下降8%' -> 92 ÷ (1 − 8%)
+    − 92 ≈ 8件). `asked` is rate | count | change. Only when the sentence holds exactly one such pair:
+    the figure right before its change, in the same clause run."""
+    text = units.normalize(sentence)
+    found = []
+    for change in _SINCE_LAST_YEAR.finditer(text):
+        before = [q for q in units.find_quantities(text[:change.start()]) if not units.is_change(text[:q.start])]
+        if not before or re.search(r"[。;]", text[before[-1].end:change.start()]) or \
+                change.start() - before[-1].end > 12:
+            continue
+        level, by, rose = before[-1], Decimal(change["by"]), change["dir"] in _RISE
+        if asked == "rate" and level.unit == "%" and change["unit"] == "个百分点":
+            value = Decimal(level.number) + (-by if rose else by)
+            found.append(Derived(_fmt(value), "%", f"{level.number}% {MINUS if rose else PLUS} {change['by']}", sentence))
+        elif asked in ("count", "change") and level.unit not in ("%", "‰") and change["unit"] == "%" and by < 100:
+            base = f"{level.number} ÷ (1 {PLUS if rose else MINUS} {change['by']}%)"
+            previous = Decimal(level.number) / (1 + (by if rose else -by) / 100)
+            if asked == "count":
+                found.append(Derived(_fmt(previous.quantize(Decimal(1))), level.unit.lstrip("余多"), base, sentence, True))
+            else:
+                moved = abs(Decimal(level.number) - previous).quantize(Decimal(1))
+                operation = f"{level.number} {MINUS} {base}" if rose else f"{base} {MINUS} {level.number}"
+                found.append(Derived(_fmt(moved), level.unit.lstrip("余多"), operation, sentence, True))
+    return found[0] if len(found) == 1 else None
 
 
 def asked_unit(question: str) -> str:

@@ -67,6 +67,9 @@ _COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?(?<![对相占同环无])比(?!
 _APART = re.compile(r"(?P<terms>[^,?。]{4,40}?),?(?:之间)?(?:相差|相差了|差了|差距有?|差距是|差)(?:多少|几)")
 _MEASURE_ONLY = re.compile(r"^(人数|件数|数量|数目|规模|总数|总量|个数|次数)$")
 _TIME_BASE = re.compile(r"^(上年|去年|前一年|同期|上一年|以前|往年|改革前|原来)")
+# "比上年少了几件", "同比净增多少件": how far a count moved since last year (a stated % change gives it)
+_SINCE_LAST_YEAR = re.compile(r"(?:比|较|跟|和|与)(?:上年|去年|上一年|前一年|\d{4}年)(?:相比|比)?|同比")
+_MOVED_BY = re.compile(r"(?<![占])(?:多|少|增加|减少|增长|下降|净增|净减|上升)(?:掉|出来?|办)?了?(?:多少|几)(?!个百分点|成)")
 _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和|共有)")
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
 _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)")
@@ -135,7 +138,7 @@ class Slot:
 class Derivation:
     """A figure computed from two stated ones."""
 
-    op: str  # difference | compare | sum | share | points
+    op: str  # difference | compare | sum | share | points | levels | yearchange
     verb: str = ""  # difference: the positive side of the negated verb, most specific first (合格|通过);
     #                 compare: "+" for A比B多 (A − B), "-" for A比B少 (B − A), "" for 相差 (larger − smaller)
     removed: str = ""  # difference: what is taken away (不予受理, 涉及金融机构借贷)
@@ -288,6 +291,8 @@ def derivation_of(text: str) -> Derivation | None:
         population = re.sub(r"(里面|当中|之中|里|中|的)+$", "", re.split(r"[,，]", text[:removed.start()].rstrip(",，"))[-1])
         return Derivation("difference", removed=next(g for g in removed.groups() if g).strip("的"),
                           terms=(_named(population),) if len(population) >= 2 else ())
+    if _SINCE_LAST_YEAR.search(text) and _MOVED_BY.search(text) and not _POINTS.search(text):
+        return Derivation("yearchange")
     if _REMAINING.search(text):
         return Derivation("difference", verb="办结|审结|结案|完成|化解|整改")
     if _LEVELS.search(text) and not _compares_things(text):  # no stated change: the two levels it moved between

@@ -91,14 +91,37 @@ def _events_of_missing_year(out: Answer, pipeline, question: str, plan, refusal:
         _finish(out, composed, "extractive")
         return
     # a rate of the year before a report's year: its level less the change the report states (较上年提高2.3个百分点)
-    later = [p for p in out.retrieved if p.year is not None and all(p.year == y + 1 for y in plan.years)]
-    composed = compose.previous_level(question, later, pipeline.lexical.idf, pipeline.similarity, asked) \
-        if later and asked.slot.kind == "rate" else None
-    if composed is not None:
-        out.notices.append(f"没有{'、'.join(years)}的报告;以下由{later[0].year}年报告所写的水平和较上年的变化推算。")
-        _finish(out, composed, "extractive")
-    else:
+    if not _year_before(out, pipeline, question, plan.years, asked):
         out.answer, out.refused = refusal, True
+
+
+def _year_before(out: Answer, pipeline, question: str, years: list[int], asked) -> bool:
+    """A rate or count of the year before a report's year: its level less the change the report states
+    (较上年提高2.3个百分点, 同比增长18.6%), with a notice that it is computed."""
+    later = [p for p in out.retrieved if p.year is not None and all(p.year == y + 1 for y in years)]
+    if not later or asked.slot.kind not in ("rate", "count"):
+        return False
+    composed = compose.previous_level(question, later, pipeline.lexical.idf, pipeline.similarity, asked)
+    if composed is None:
+        return False
+    out.notices.append(f"没有{'、'.join(f'{y}年' for y in years)}的报告;以下由{later[0].year}年报告所写的"
+                       f"水平和较上年的变化推算。")
+    _finish(out, composed, "extractive")
+    return True
+
+
+_YEAR = re.compile(r"(\d{4})年")
+
+
+def _asked_year_before(question: str, plan, coverage) -> list[int]:
+    """'2021年比上年有提升,2020年的优良率是多少': the year the asking clause names, when the region has no
+    report of it but has one of the year after."""
+    asking = re.split(r"[,，;；]", question)[-1]
+    named = [int(y) for y in _YEAR.findall(asking)]
+    if len(named) != 1 or not plan.regions:
+        return []
+    covered = {y for r in plan.regions for y in coverage.years_of(r)}
+    return named if named[0] not in covered and named[0] + 1 in covered else []
 
 
 def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passage], asked) -> None:
@@ -111,6 +134,9 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
         text, citations = structured.section_answer(asked.section, docs[0],
                                                     pipeline.store.document_chunks(docs[0].doc_id))
         composed = compose.Composed(text, citations) if text else None
+    if composed is None and (before := _asked_year_before(question, plan, pipeline.coverage())) and \
+            _year_before(out, pipeline, question, before, asked):
+        return
     if composed is None:
         composed = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity,
                                       analysis=asked)
