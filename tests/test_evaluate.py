@@ -162,7 +162,7 @@ def test_reports_put_splits_side_by_side_and_compare_two_different_runs(tmp_path
 def _source_text(name: str) -> str:
     synth = EVALS / "synth" / name
     if synth.exists():  # self-made documents in every format: their text as ingested, and as the page shows it
-        raw = "" if synth.suffix == ".docx" else re.sub(r"<[^>]+>", "", synth.read_text(encoding="utf-8"))
+        raw = "" if synth.suffix in (".docx", ".pdf") else re.sub(r"<[^>]+>", "", synth.read_text(encoding="utf-8"))
         return load_document(synth).text + "\n" + raw
     path = ROOT / "seeds" / name
     return (path if path.exists() else FIELD / name).read_text(encoding="utf-8")
