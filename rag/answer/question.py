@@ -20,11 +20,14 @@ _META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的)|落�
                    r"哪个(机构|单位|部门)(发布|印发|发出)|发布(时间|日期|单位|机构)|"
                    r"(什么时候|哪天|哪一天|何时|几号)(发布|印发|发表|公布|签发|落款)|"
                    r"(什么时候|哪天|哪一天|何时|几号)[^,?。、]{0,4}(挂|上网|刊登|登载|推送)|"
-                   r"哪一?年的?工作|哪一?年度|覆盖.{0,4}年|总结的是哪|什么类型|文本类型|正式.{0,6}报告吗|"
-                   r"年度报告吗|出自|出处|哪个网站|呈报|报送给|报给谁|主送|抬头|"
                    # the page's own header fields, the outlet of a news article, when the text was written
                    r"文号|发文字号|索引号|发布机构|成文日期|主题分类|哪家(媒体|报纸|报社|网站)|媒体发|作者是|记者是|"
-                   r"(什么时候|哪天|何时)(写|成文)|写于|还是(新闻|报道|媒体)|新闻报道吗|是不是.{0,6}(年度)?报告)")
+                   r"(什么时候|哪天|何时)(写|成文)|写于|还是(新闻|报道|媒体)|新闻报道吗)")
+# questions about the text itself (its year, kind, source, addressee) name the text: 这份报告, 该文, 这篇报道
+_DOCUMENT = re.compile(r"(这|那|该|本|此)(份|篇|个|则)?(报告|文件|材料|文章|报道|文本|稿子|总结|新闻)|报告|文件|材料|文章|报道|原文|全文")
+_ABOUT_TEXT = re.compile(r"哪一?年的?(工作|情况|事)|是哪一?年|哪一?年度|哪个年度|覆盖(的是)?哪一?年|(讲|说|总结|写)的是哪一?年|"
+                         r"(是|属于)(什么|哪种|哪一?类)类型|属于哪一?类|文本类型|文体|(新闻|报道)还是|还是.{0,4}报告|正式.{0,6}报告吗|年度报告吗|是不是.{0,6}报告|出自|出处|"
+                         r"(哪个|什么)(网站|平台|媒体)|呈报|报送给|报给谁|主送|抬头")
 SECTIONS = {
     "problems": re.compile(r"(问题|不足|短板|薄弱|差距)"),
     "plans": re.compile(r"(下一步|下步|计划|打算|安排|思路|重点工作|改进措施|明年|来年)"),
@@ -66,7 +69,9 @@ _REMOVED = re.compile(r"(?:扣除|除去|去掉|去除|刨去|刨除|扣掉|减�
 _COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?(?<![对相占同环无])比(?![例重率较])(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?来?了?(?:多少|几)")
 _APART = re.compile(r"(?P<terms>[^,?。]{4,40}?),?(?:之间)?(?:相差|相差了|差了|差距有?|差距是|差)(?:多少|几)")
 _MEASURE_ONLY = re.compile(r"^(人数|件数|数量|数目|规模|总数|总量|个数|次数)$")
-_TIME_BASE = re.compile(r"^(上年|去年|前一年|同期|上一年|以前|往年|改革前|原来)")
+# what a change over time is measured from: last year, the same period, before a reform or measure
+TIME_BASE = r"(?:上年度|上年|去年|前一年|上一年|同期|往年|以往|过去|原来|此前|以前|(?:改革|实施|推行|开展|改造)?(?:之|以)?前)"
+_TIME_BASE = re.compile(rf"^{TIME_BASE}")
 # "比上年少了几件", "同比净增多少件": how far a count moved since last year (a stated % change gives it)
 _SINCE_LAST_YEAR = re.compile(r"(?:比|较|跟|和|与)(?:上年|去年|上一年|前一年|\d{4}年)(?:相比|比)?|同比")
 _MOVED_BY = re.compile(r"(?<![占])(?:多|少|增加|减少|增长|下降|净增|净减|上升)(?:掉|出来?|办)?了?(?:多少|几)(?!个百分点|成)")
@@ -80,8 +85,8 @@ _POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少|高出?|低出
 _PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|几|哪|什么|是否))|、(?=[^、]*(?:多少|几|哪|什么))")
 # synonyms of the verbs a question negates, as reports write the positive side
 VERB_FORMS = {"考过": "合格|通过|考试合格|取得", "考试合格": "合格|通过", "合格": "合格|通过", "通过": "通过|合格",
-              "审结": "审结|办结|结案", "办结": "办结|审结|结案", "结案": "结案|审结|办结", "受理": "受理|立案",
-              "完成": "完成|办结", "输": "败诉", "打输": "败诉", "签": "签订|签署|签约", "签订": "签订|签署|签约", "办完": "办结|审结|结案|办理完毕", "处理完": "办结|处理完毕|处置", "结案": "结案|审结|办结", "整改": "整改", "化解": "化解|调解成功|调成", "答复": "答复|办复", "上线": "上线"}
+              "审结": "审结|办结|结案", "办结": "办结|审结|结案", "受理": "受理|立案",
+              "完成": "完成|办结", "输": "败诉", "打输": "败诉", "签": "签订|签署|签约", "签订": "签订|签署|签约", "办完": "办结|审结|结案|办理完毕", "处理完": "办结|处理完毕|处置", "结案": "结案|审结|办结", "化解": "化解|调解成功|调成", "答复": "答复|办复"}
 
 
 # what a counted noun counts, read from its last characters (Chinese nouns end in their head):
@@ -260,7 +265,7 @@ def _share_terms(text: str) -> tuple[str, ...]:
 
 def _compares_things(text: str) -> bool:
     """'A比B多多少' compares two things; '比去年多了多少' / '同比增长' asks for a change over time."""
-    rest = re.sub(r"同比|环比|[比较](?:上年|去年|前一年|上一年|往年|上年度|改革前|以前)", "", text)
+    rest = re.sub(rf"同比|环比|[比较]{TIME_BASE}", "", text)
     return bool(re.search(r"(?<![对相占同环无])比(?![例重率较])", rest))  # 比例, 对比, 相比 compare nothing
 
 
@@ -304,7 +309,7 @@ def derivation_of(text: str) -> Derivation | None:
         clauses = re.split(r"[,，]", text[:cue.start()])
         own = clauses[-1] if not _JOIN.search(clauses[-1]) else ""
         if len(clauses) > 1 and not _JOIN.search(clauses[-1]) and (
-                re.search(r"加|、", clauses[-2]) or clauses[-2].endswith("的")):
+                re.search(r"加上|连同|、", clauses[-2]) or clauses[-2].endswith("的")):
             # "市直部门加上镇街,总共" / "A、B和C,总共" / "保留的加上废止的,文件总数": the parts are in the clause before; a plain
             # "党委和政府开会前学法,一共" names one subject, not two figures
             own = clauses[-2]
@@ -345,7 +350,7 @@ def _verb_forms(word: str) -> str:
         word = word[:-1]
     forms = [word]
     for key, synonyms in VERB_FORMS.items():
-        if word.startswith(key):
+        if word == key or (len(key) > 1 and word.startswith(key)):  # 签 is 签订, not 签收
             forms += synonyms.split("|")
     if len(word) > 2:
         forms.append(word[:2])
@@ -385,7 +390,8 @@ def analyse(question: str, history, coverage) -> Analysis:
     out.parts = [Part(p, slot_of(p)) for p in split_parts(resolved)]
     out.derivation = derivation_of(resolved)
     out.section = section_of(resolved)
-    if _META.search(resolved):
+    if _META.search(resolved) or (_DOCUMENT.search(resolved) and _ABOUT_TEXT.search(resolved)
+                                  and not _COUNT.search(resolved) and not _RATE.search(resolved)):
         out.intent = "meta"
     elif len(regions) >= 2 or (not regions and _COMPARE.search(resolved)):
         out.intent = "compare"

@@ -19,7 +19,8 @@ SECTIONS = {
 # sentences that state problems or plans, for reports without such sections (温州, news articles)
 STATES = {
     "problems": re.compile(r"(但也存在|但仍然存在|仍然存在|仍存在|还存在|不足之处|薄弱环节|差距较大)"),
-    "plans": re.compile(r"(下一步|今后|明年|将继续|将进一步|将全力|将高举|将坚持|工作,将|工作,将)"),
+    "plans": re.compile(r"(下一步|今后|明年|来年|将(?:继续|进一步|持续|坚持|全力|着力|加快|深入|大力|扎实|不断|努力|重点|围绕|"
+                        r"高举|紧扣|聚焦))"),
 }
 # the library's names of the document types, two of them explained for a reader of an answer
 DOC_TYPES = {**library.DOC_TYPES, "annual_report": "年度工作报告", "news": "新闻报道(不是政府的正式年度报告)",
