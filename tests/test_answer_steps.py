@@ -72,7 +72,7 @@ def test_slot_of_paraphrases(question, kind, units):
     ("审结的案件里,不是直接纠错的有多少件?", "difference"),
     ("矫正对象和帮教对象总数是多少?", "sum"),
     ("案件总数是多少?", None),
-    ("党委和政府开会前集体学法,一共学了多少次?", None),  # one subject of two words, not two figures
+    ("党委和政府开会前集体学法,一共学了多少次?", "sum"),  # one subject of two words: a whole, no two parts
     ("办结的案件里除去纠错的那些,还剩多少件?", "difference"),
     ("不算上年结转下来的,今年新收的有多少件?", "difference"),
     ("不计入考核的事项有多少项?", "difference"),
@@ -452,3 +452,24 @@ def test_no_year_before_without_a_change_of_the_right_kind_or_with_two_candidate
     assert derive.before_change("收到申请360件,同比增长2个百分点。", "count") is None
     two = "收到申请360件,同比增长20%;办结300件,同比增长25%。"
     assert derive.before_change(two, "count") is None
+
+
+@pytest.mark.parametrize("question,sentence,shown", [
+    ("办结的案件里,被撤销的大约有多少件?", "全年办结复议案件640件,撤销率12.5%,维持率70%。", "640 × 12.5% = 80件"),
+    ("按合格率算,不合格的大约有多少卷?", "组织案卷评查,共评查案卷250卷,合格率96.4%,逐一反馈问题。", "250 × (1 − 96.4%) = 9卷"),
+    ("法律顾问团一共几个人?", "区政府法律顾问团由9名执业律师和4名高校教师组成,全年出具法律意见86份。", "9 + 4 = 13名"),
+    ("办理的政协提案和人大建议,两者之和是多少件?", "全年办理政协提案61件、人大建议48件,办结率100%。", "61 + 48 = 109件"),
+    ("没调成的纠纷有多少件?", "各级调委会共调解纠纷2150件,调解成功2104件。", "2150 − 2104 = 46件"),
+])
+def test_counts_at_a_rate_members_of_a_whole_and_placeholders(question, sentence, shown):
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.shown.replace("≈", "=") == shown
+    assert verify(f"{sentence}[1] {found.shown}[1]", {1: sentence}).unverified == []
+
+
+def test_no_estimate_without_a_rate_of_the_asked_part_and_no_members_without_a_group():
+    assert derivation_of("党委和政府开会前集体学法,一共学了多少次?").terms == ()
+    question = "被撤销的大约有多少件?"
+    assert derive.solve(derivation_of(question), slot_of(question), "全年办结复议案件640件,维持率70%。", "件") is None
+    whole = "法律顾问团一共几个人?"
+    assert derive.solve(derivation_of(whole), slot_of(whole), "律师9名,教师4名,出具意见86份。", "个") is None

@@ -109,6 +109,7 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
         if derived is not None:
             return derived
         if derivation.op in ("difference", "sum", "compare", "yearchange") and quotes and \
+                (derivation.op != "sum" or derivation.terms) and \
                 not any(_states_directly(derivation, q.text) for q in quotes):
             # a figure to compute whose operands the reports do not both give: the quote that speaks
             # about it is no answer (它给的是总数, not 没发现问题的件数)

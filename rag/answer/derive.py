@@ -141,6 +141,13 @@ def _scale(q: units.Quantity) -> float:
 def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "") -> Derived | None:
     """The derived figure if this sentence states every operand, else None. The op functions return
     (first, [others], op): first − others..., first + others..., first ÷ other."""
+    if derivation.op == "atrate":  # a count at a stated rate; else, for a negated verb, total − the positive side
+        found = _at_rate(derivation, units.normalize(sentence), sentence)
+        if found is not None or not derivation.verb:
+            return found
+        derivation = Derivation("difference", verb=derivation.verb)
+    if derivation.op == "sum" and not derivation.terms:
+        return _members(units.normalize(sentence), sentence, asked_unit)
     if derivation.op == "yearchange":  # a stated change in % gives it; else the two levels it moved between
         found = before_change(sentence, "change")
         if found is not None:
@@ -194,6 +201,50 @@ def _complement(derivation: Derivation, text: str, sentence: str) -> Derived | N
         return None
     value = Decimal(100) - Decimal(named[0].number)
     return Derived(_fmt(value), "%", f"100% − {named[0].number}%", sentence)
+
+
+def _at_rate(derivation: Derivation, text: str, sentence: str) -> Derived | None:
+    """A count at a stated rate, estimated: '办结1105件,纠错率12.6%' gives 被纠错的 1105 × 12.6% ≈ 139件, and
+    '评查案卷480卷,合格率95.2%' gives 不合格的 480 × (1 − 95.2%) ≈ 23卷. The rate must name the asked part
+    (or, for a negated part, its positive side); the count is the figure right before the rate."""
+    if not derivation.terms:
+        return None
+    negated = bool(_NEGATION.search(derivation.terms[0]))
+    part = re.sub(r"^(?:由|被)", "", _NEGATION.sub("", derivation.terms[0], count=1)) if negated else \
+        derivation.terms[0].removeprefix("被")
+    rates = [q for q in units.find_quantities(text) if q.unit == "%" and not units.is_change(text[:q.start])]
+    named = [q for i, q in enumerate(rates)
+             if q.value < 100 and names(part, "".join(_segments(text, rates, i)) + _clause(text, q))]
+    if len(part) < 2 or len(named) != 1:
+        return None
+    rate = named[0]
+    counts = [q for q in units.find_quantities(text[:rate.start]) if q.unit not in ("%", "‰", "个百分点")
+              and not units.is_change(text[:q.start])]
+    if not counts or re.search(r"[。;]", text[counts[-1].end:rate.start]):
+        return None
+    base = counts[-1]
+    share = (1 - Decimal(rate.number) / 100) if negated else Decimal(rate.number) / 100
+    value = (Decimal(base.number) * share).quantize(Decimal(1))
+    operation = f"{base.number} × (1 {MINUS} {rate.number}%)" if negated else f"{base.number} × {rate.number}%"
+    return Derived(_fmt(value), base.unit.lstrip("余多"), operation, sentence, True)
+
+
+_GROUP = re.compile(r"由(?P<members>[^,;。]{4,60}?)(?:共同)?组成|(?:包括|包含|其中)(?P<listed>[^;。]{4,60})")
+
+
+def _members(text: str, sentence: str, asked_unit: str) -> Derived | None:
+    """A whole the question names but the report only lists by its members: '顾问团由7名执业律师和3名
+    高校专家组成' gives 一共几个人 as 7 + 3 = 10人. Only the figures inside the 由…组成 / 包括… phrase."""
+    for match in _GROUP.finditer(text):
+        start = match.start("members") if match["members"] else match.start("listed")
+        inside = [q for q in units.find_quantities(text) if start <= q.start < match.end()
+                  and q.unit not in ("%", "‰", "个百分点") and not units.is_change(text[:q.start])]
+        kinds = {frozenset(q.kinds) or q.unit for q in inside}
+        if len(inside) >= 2 and len(kinds) == 1 and all(_scale(q) == _scale(inside[0]) for q in inside):
+            value = sum((Decimal(q.number) for q in inside), Decimal(0))
+            unit = asked_unit if asked_unit and asked_unit != "个" else inside[-1].unit.lstrip("余多")
+            return Derived(_fmt(value), unit, f" {PLUS} ".join(q.number for q in inside), sentence)
+    return None
 
 
 def _difference(derivation: Derivation, text: str, figures):

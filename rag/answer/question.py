@@ -75,6 +75,9 @@ _TIME_BASE = re.compile(rf"^{TIME_BASE}")
 # "比上年少了几件", "同比净增多少件": how far a count moved since last year (a stated % change gives it)
 _SINCE_LAST_YEAR = re.compile(r"(?:比|较|跟|和|与)(?:上年|去年|上一年|前一年|\d{4}年)(?:相比|比)?|同比")
 _MOVED_BY = re.compile(r"(?<![占])(?:多|少|增加|减少|增长|下降|净增|净减|上升)(?:掉|出来?|办)?了?(?:多少|几)(?!个百分点|成)")
+_PLACEHOLDER = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:者|类|项|种|个|部分|方面)(?:加起来|的?事项)?")
+# a count estimated from a stated rate: "按合格率算,不合格的大约有多少卷", "被纠错的大概有多少件"
+_ESTIMATE = re.compile(r"大约|大概|约莫|估计|估算|推算|(?:按|照|根据)[^,，]{0,8}率[^,，]{0,4}(?:算|计算|推算)")
 _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和|共有)")
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
 _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)")
@@ -287,6 +290,13 @@ def derivation_of(text: str) -> Derivation | None:
         return Derivation("compare", terms=tuple(_named(t) for t in apart_terms))
     if _SHARE.search(text) and not _LEVELS.search(text):  # 没被受理的占了百分之几: a share of the negated part
         return Derivation("share", terms=_share_terms(text))
+    asking = re.split(r"[,，]", text)[-1]
+    if _ESTIMATE.search(text) and re.search(r"(多少|几)(?!个百分点|成|倍)", asking) and \
+            not re.search(r"率|比例|比重|占比|百分", asking):  # 被纠错的大约有多少件: a count at a stated rate
+        part = re.sub(r"(?:大约|大概|约莫|估计|差不多|约)?(?:有|是|为)?(?:多少|几).*$", "", asking).strip("的 ")
+        negated = _NEGATED.search(text)
+        return Derivation("atrate", terms=(_named(part),),
+                          verb=_verb_forms(negated[1]) if negated and not _LEXICAL_NEGATION.match(negated[1]) else "")
     negated = _NEGATED.search(text)
     if negated and _COUNT.search(text) and not _LEXICAL_NEGATION.match(negated[1]):
         return Derivation("difference", verb=_verb_forms(negated[1]))
@@ -308,8 +318,8 @@ def derivation_of(text: str) -> Derivation | None:
     if cue and _COUNT.search(text):
         clauses = re.split(r"[,，]", text[:cue.start()])
         own = clauses[-1] if not _JOIN.search(clauses[-1]) else ""
-        if len(clauses) > 1 and not _JOIN.search(clauses[-1]) and (
-                re.search(r"加上|连同|、", clauses[-2]) or clauses[-2].endswith("的")):
+        if len(clauses) > 1 and (_PLACEHOLDER.fullmatch(clauses[-1]) or not _JOIN.search(clauses[-1]) and (
+                re.search(r"加上|连同|、", clauses[-2]) or clauses[-2].endswith("的"))):
             # "市直部门加上镇街,总共" / "A、B和C,总共" / "保留的加上废止的,文件总数": the parts are in the clause before; a plain
             # "党委和政府开会前学法,一共" names one subject, not two figures
             own = clauses[-2]
@@ -327,6 +337,8 @@ def derivation_of(text: str) -> Derivation | None:
                 head = terms[-1].split("的", 1)[0]  # 废止和修改的规章: the noun is shared, the verbs tell apart
                 terms[-1] = head if len(head) >= 2 else terms[-1]
             return Derivation("sum", terms=tuple(_named(t) for t in terms))
+        if _COUNTED.search(text) and not _LIST.search(text) and len(split_parts(text)) == 1:
+            return Derivation("sum")  # a whole whose members the report lists: 顾问团由7名律师和3名专家组成
     return None
 
 
@@ -354,6 +366,8 @@ def _verb_forms(word: str) -> str:
             forms += synonyms.split("|")
     if len(word) > 2:
         forms.append(word[:2])
+    if len(word) == 2:  # a contracted verb: 调成 is 调解成功, 办完 is 办理完毕
+        forms.append(f"{word[0]}[\u4e00-\u9fff]{{1,2}}{word[1]}")
     return "|".join(dict.fromkeys(forms))
 
 
