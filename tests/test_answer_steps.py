@@ -473,3 +473,16 @@ def test_no_estimate_without_a_rate_of_the_asked_part_and_no_members_without_a_g
     assert derive.solve(derivation_of(question), slot_of(question), "全年办结复议案件640件,维持率70%。", "件") is None
     whole = "法律顾问团一共几个人?"
     assert derive.solve(derivation_of(whole), slot_of(whole), "律师9名,教师4名,出具意见86份。", "个") is None
+
+
+@pytest.mark.parametrize("question,terms", [
+    ("律师代理的所占比例是多少?", ("律师代理",)),
+    ("律师代理的占到受理总数的多大比重?", ("律师代理", "受理总数")),
+    ("律师代理案件在受理案件中占多少比例?", ("律师代理案件", "受理案件")),
+    ("受理案件中有多大比例是律师代理的?", ("律师代理", "受理案件")),
+])
+def test_share_questions_in_any_word_order_name_their_part_and_whole(question, terms):
+    found = derivation_of(question)
+    assert found is not None and found.op == "share" and found.terms == terms
+    sentence = "受理法律援助案件640件,其中律师代理512件。"
+    assert derive.solve(found, slot_of(question), sentence, "").shown == "512 ÷ 640 = 80%"

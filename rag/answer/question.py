@@ -80,7 +80,8 @@ _PLACEHOLDER = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:者|
 _ESTIMATE = re.compile(r"大约|大概|约莫|估计|估算|推算|(?:按|照|根据)[^,，]{0,8}率[^,，]{0,4}(?:算|计算|推算)")
 _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和|共有)")
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
-_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)")
+_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)|"
+                    r"(多大|多少|多高)的?(比例|比重)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|增加|提高|提升|增长|上升|延长|"
                      r"快|慢)了?(?:多少|几)(?!个百分点|成)")
@@ -247,16 +248,29 @@ def _head_noun(text: str) -> str:
     return noun if len(noun) >= 2 and not re.match(r"^(参加|参与|获得|通过|没有|还有|受理|办理|开展|完成|出台|发现)", noun) else ""
 
 
+_SHARE_IS = re.compile(r"(?P<whole>[^?]{2,30}?)(?:中|里|当中|之中)(?:有|的)?(?:多大|多少|几成|百分之几)(?:的)?(?:比例|比重)?"
+                       r"(?:是|为|属于)(?P<part>[^,?]{2,20})")
+
+
 def _share_terms(text: str) -> tuple[str, ...]:
     """(part,) or (part, whole) of a share question: '律师代理的占受理案件的比例' -> (律师代理的, 受理案件);
     '办结的案件中,调解和解的比例有多大' -> (调解和解的, 办结的案件)."""
+    inverted = _SHARE_IS.search(text)  # "受理案件中有多大比例是律师代理的": the whole first, the part after 是
+    if inverted:
+        part, whole = _named(inverted["part"].strip("的 ")), _named(re.split(r"[,，]", inverted["whole"])[-1].strip("的 "))
+        return (part, whole) if len(part) >= 2 and len(whole) >= 2 else ((part,) if len(part) >= 2 else ())
     cut = text.index("占") if "占" in text else (m.start() if (m := re.search(r"的?(比例|比重|占比|几成)", text)) else 0)
-    clauses = re.split(r"[,，]", text[:cut])
+    within = re.search(r"在(?P<whole>[^,，在]{2,20}?)(?:中|里|当中|之中)$", text[:cut])  # "律师代理案件在受理案件中占…"
+    if within:
+        part = _named(re.split(r"[,，]", text[:within.start()])[-1].strip("的 "))
+        whole = _named(within["whole"].strip("的 "))
+        return (part, whole) if len(part) >= 2 else ()
+    clauses = re.split(r"[,，]", text[:cut].removesuffix("所"))
     part = _named(re.split(r"[中里]", clauses[-1])[-1].strip("的"))
     whole = ""
     if "占" in text:
         whole = re.split(r"的?(?:比例|比重|百分比|比率|百分之几|多少|几成)", text[cut + 1:])[0]
-        whole = re.sub(r"^了|(?:多大|多高|多少|几)$", "", whole)  # 占了多大比例 names no whole
+        whole = re.sub(r"^(?:了|到|据)|(?:多大|多高|多少|几)$", "", whole)  # 占了多大比例 names no whole
     if len(whole.strip("的 了")) < 2 and (len(clauses) > 1 or re.search(r"[中里]", clauses[-1])):  # 占几成: the whole is before
         base = clauses[-1] if re.search(r"[中里]", clauses[-1]) else clauses[-2]
         whole = re.split(r"里头|里面|当中|之中|[中里]", base)[0]
