@@ -43,29 +43,25 @@ def indicators() -> tuple[Indicator, ...]:
 
 
 def find_indicator(text: str) -> Indicator | None:
-    """The indicator a question or a user's word names (纠错率, 直接纠错率, 败诉率 ...)."""
+    """The indicator a question or a user's word names (纠错率, 直接纠错率, 败诉率 ...): by its name, or by its
+    subject and measure together. A candidate whose subject the text contradicts — another candidate's
+    subject is named, its own is not — comes last: 复议的调解率 is the review's 调解和解率, not a lawsuit's."""
     text = unicodedata.normalize("NFKC", text)
-    best = None
+    candidates = []
     for indicator in indicators():
+        if indicator.unless and indicator.unless.search(text):
+            continue
         core = indicator.name.removeprefix("行政复议").removeprefix("行政诉讼").removeprefix("负责人")
         names = {indicator.name, *indicator.aliases} | ({core} if len(core) >= 3 else set())
         score = max((len(n) for n in names if n in text), default=0)
-        if not score or (indicator.unless and indicator.unless.search(text)):
-            continue
         measure = indicator.measure.search(text)  # "执法人员参加资格考试的人数" names the exam count
-        rank = (score + (len(measure.group()) if measure else 0), score)
-        if best is None or rank > best[0]:
-            best = (rank, indicator)
-    return best[1] if best else _by_subject_and_measure(text)
-
-
-def _by_subject_and_measure(text: str) -> Indicator | None:
-    """A question that names no indicator but its subject and measure in its own words
-    (行政复议案件,哪边办结得更多 -> 行政复议办结): the indicator whose two patterns match most text."""
-    scored = []
-    for indicator in indicators():
         subject = indicator.subject.search(text) if indicator.subject else None
-        measure = indicator.measure.search(text)
-        if subject and measure and not (indicator.unless and indicator.unless.search(text)):
-            scored.append((len(measure.group()) + len(subject.group()), indicator.name, indicator))
-    return max(scored)[2] if scored else None
+        if score or (measure and subject):
+            size = score + (len(measure.group()) if measure else 0) + (len(subject.group()) if subject else 0)
+            candidates.append((indicator, subject is not None, size, score))
+    named_subject = any(has_subject for _, has_subject, _, _ in candidates)
+    ranked = [((not (named_subject and i.subject and not has_subject)), score > 0, size, score, -n)
+              for n, (i, has_subject, size, score) in enumerate(candidates)]
+    return candidates[ranked.index(max(ranked))][0] if candidates else None
+
+

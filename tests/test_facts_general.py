@@ -197,3 +197,9 @@ def test_renderer_says_not_extracted_never_not_reported():
     assert "相差" not in answer_text(three)  # three regions: a gap only when the question asks for one
     assert "相差(最高甲市与最低丙区) 14.4% − 11.8% = 2.6个百分点[1][3]" in answer_text(three, extremes=True)
     assert table_rows([result])[-1] == ["行政复议纠错率", "丙区", "", NOT_EXTRACTED, ""]
+
+
+def test_an_indicator_whose_subject_the_question_contradicts_is_not_chosen():
+    assert find_indicator("复议的调解率是多少").name == "行政复议调解和解率"
+    assert find_indicator("行政诉讼的调解率").name == "行政诉讼调解率"
+    assert find_indicator("出庭率").name == "负责人出庭应诉率"  # no subject named: the name decides
