@@ -486,3 +486,20 @@ def test_share_questions_in_any_word_order_name_their_part_and_whole(question, t
     assert found is not None and found.op == "share" and found.terms == terms
     sentence = "受理法律援助案件640件,其中律师代理512件。"
     assert derive.solve(found, slot_of(question), sentence, "").shown == "512 ÷ 640 = 80%"
+
+
+def test_a_share_of_people_is_taken_of_people_and_a_negated_part_is_the_rest():
+    question = "培训的人当中,县级培训的人占多大比重?"
+    sentence = "全市举办培训60期,培训8000人,其中县级举办12期,培训2000人。"
+    assert derive.solve(derivation_of(question), slot_of(question), sentence, "").shown == "2000 ÷ 8000 = 25%"
+    rest = "审结的案件中,原行政行为没被纠错的比例是多少?"
+    found = derive.solve(derivation_of(rest), slot_of(rest), "审结案件200件,直接纠错30件,纠错率15%。", "")
+    assert found is not None and found.shown == "100% − 15% = 85%"
+    window = "政务大厅里,没走“一窗受理”的业务比例是多少?"
+    found = derive.solve(derivation_of(window), slot_of(window), "市政务大厅“一窗受理”比例达到92%。", "")
+    assert found is not None and found.shown == "100% − 92% = 8%"
+
+
+def test_a_rank_is_not_a_count_and_a_literal_measure_word_is_kept():
+    assert slot_of("作品评选中得了第几名?").kind == "text"
+    assert slot_of("热线今年接了多少通电话?").unit_word == "通"

@@ -136,8 +136,8 @@ def _stated(derivation, quotes: list[Quote]) -> bool:
     name the share's part (政务公开面达100% does not state what share 县政府 holds)."""
     if derivation.op not in ("share", "levels") or not quotes:
         return False
-    if derivation.op == "share" and derivation.terms:
-        return derive.rate_of(derivation.terms[0], quotes[0].text)
+    if derivation.op == "share" and derivation.terms:  # a negated part's share is the rest of the stated one
+        return not derive.affirmed(derivation.terms[0]) and derive.rate_of(derivation.terms[0], quotes[0].text)
     return True
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rag import units
-from rag.answer.question import Derivation, Slot
+from rag.answer.question import Derivation, Slot, head_kinds
 
 MINUS, PLUS = "−", "+"
 
@@ -83,9 +83,12 @@ def _segments(text: str, figures, index: int) -> tuple[str, str]:
         before = between[_owned_by_earlier(between):]
     else:
         before = text[clause_start:q.start]
-    if before.startswith("占") and clause_start > 1:  # "调解结案319件,占办结总数的28.9%": the share is of the clause before
-        previous = max(text.rfind(mark, 0, clause_start - 1) for mark in ",;。:") + 1
-        before = re.sub(r"\d+(?:\.\d+)?\s*\S?", "", text[previous:clause_start - 1]) + before
+    if clause_start > 1 and text[clause_start - 1] == "," and before == text[clause_start:q.start]:
+        # "调解结案319件,占办结总数的28.9%": the share is of the clause before; "其中市本级举办9期,培训2292人": a
+        # scope opened by 其中 in the clause before holds this figure too
+        previous = text[max(text.rfind(mark, 0, clause_start - 1) for mark in ",;。:") + 1:clause_start - 1]
+        if before.startswith("占") or (previous.startswith("其中") and q.unit not in ("%", "‰")):
+            before = re.sub(r"\d+(?:\.\d+)?\s*\S?", "", previous) + before
     nxt = figures[index + 1].start if index + 1 < len(figures) else len(text)
     after = text[q.end:min(clause_end, nxt)]
     return _clean(before), _clean(after[:_owned_by_earlier(after)])
@@ -157,6 +160,10 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if derivation.op == "share" and (rest := _complement(derivation, text, sentence)) is not None:
         return rest
     figures = _figures(text, slot, derivation.op)
+    if derivation.op == "share" and derivation.terms:  # 培训的人当中市本级的人: shares of people, not of sessions
+        kinds = frozenset().union(*(head_kinds(t) for t in derivation.terms))
+        counted = [q for q in figures if units.compatible(q.unit, kinds)] if kinds else figures
+        figures = counted if len(counted) >= 2 else figures
     if len(figures) < 2:
         return None
     found = {"difference": _difference, "compare": _compare, "sum": _sum, "points": _points, "share": _share,
@@ -185,18 +192,27 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
 _NEGATION = re.compile(r"不是|并非|没有?|未|(?<![一])不(?!同)|(?<![是])非")
 
 
+def affirmed(term: str) -> str:
+    """What a negated part says without its negation: the words after it ('原行政行为没被纠错' -> 纠错,
+    '不是由专业律师担任' -> 专业律师担任, '没走“一窗受理”的业务' -> 走“一窗受理”的业务); '' when not negated."""
+    negation = _NEGATION.search(term)
+    return re.sub(r"^(?:是由|由|被|是)", "", term[negation.end():]).strip("的 ") if negation else ""
+
+
+def _says(term: str, words: str) -> bool:
+    return names(term, words) or _overlap(term, words) >= 0.5
+
+
 def _complement(derivation: Derivation, text: str, sentence: str) -> Derived | None:
     """The share of the rest: '不是由专业律师担任的占比' from '专业律师担任…占比96.6%' is 100% − 96.6%.
     Only for a part the question negates, and only when exactly one stated level (no change) names
     the part without its negation."""
-    if not derivation.terms or not _NEGATION.search(derivation.terms[0]):
-        return None
-    positive = re.sub(r"^(?:由|被)", "", _NEGATION.sub("", derivation.terms[0], count=1))
+    positive = affirmed(derivation.terms[0]) if derivation.terms else ""
     if len(positive) < 2:
         return None
     rates = [q for q in units.find_quantities(text) if q.unit == "%" and not units.is_change(text[:q.start])]
-    named = [q for i, q in enumerate(rates)
-             if q.value < 100 and names(positive, "".join(_segments(text, rates, i)) + _clause(text, q))]
+    named = [q for i, q in enumerate(rates) if q.value < 100 and _says(positive, "".join(_segments(text, rates, i))
+                                                                      + _clause(text, q))]
     if len(named) != 1:
         return None
     value = Decimal(100) - Decimal(named[0].number)
@@ -210,11 +226,10 @@ def _at_rate(derivation: Derivation, text: str, sentence: str) -> Derived | None
     if not derivation.terms:
         return None
     negated = bool(_NEGATION.search(derivation.terms[0]))
-    part = re.sub(r"^(?:由|被)", "", _NEGATION.sub("", derivation.terms[0], count=1)) if negated else \
-        derivation.terms[0].removeprefix("被")
+    part = affirmed(derivation.terms[0]) if negated else derivation.terms[0].removeprefix("被")
     rates = [q for q in units.find_quantities(text) if q.unit == "%" and not units.is_change(text[:q.start])]
     named = [q for i, q in enumerate(rates)
-             if q.value < 100 and names(part, "".join(_segments(text, rates, i)) + _clause(text, q))]
+             if q.value < 100 and _says(part, "".join(_segments(text, rates, i)) + _clause(text, q))]
     if len(part) < 2 or len(named) != 1:
         return None
     rate = named[0]

@@ -198,10 +198,11 @@ def slot_of(text: str) -> Slot:
         return Slot("date")
     if _LIST.search(text):
         return Slot("list")
+    if re.search(r"第几|排第|名次|排名", text):  # a rank (第几名, 第几批) is a name, not a count of people
+        return Slot("text")
     if _COUNT.search(text) or _MORE.search(text):
         asked = units.asked_kinds(text.replace("个人员", "个 人员")) - {"rate", "amount"}  # 多少个人员编制: 个
-        word = re.search(r"(?:多少|几)(个月|个工作日|年|天|日|周|小时|[\u4e00-\u9fff]{1,2}?)(?=[\u4e00-\u9fff]|$|[?,。])", text)
-        unit_word = word[1] if word and (word[1] in units.UNIT_KINDS or word[1] in _TIME_WORDS) else ""
+        unit_word = _unit_word(text)
         head = _head_noun(text)
         of_head = head_kinds(head)
         asked = (asked & of_head or of_head) if of_head else asked
@@ -214,6 +215,20 @@ def slot_of(text: str) -> Slot:
 _HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户|种|张|支)?(?:的)?([\u4e00-\u9fff]{2,6})")
 _NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|工作|方面|情况|没|未|不)")
 _TIME_WORDS = {"年", "个月", "个工作日", "天", "日", "周", "小时"}
+# measure words that count one thing only: asked in them (多少通电话, 多少课时), a figure must be written in them
+_LITERAL_UNITS = {"通", "课时", "学时", "亩", "吨", "公里", "平方米", "盏", "株", "棵", "趟", "笔", "单", "幅", "堂",
+                  "节", "届", "米", "千米", "公顷", "万人次", "人次"}
+
+
+def _unit_word(text: str) -> str:
+    """The measure word right after 多少/几 (件, 人, 个月, 通), when it is one."""
+    for match in re.finditer(r"多少|几", text):
+        after = text[match.end():]
+        for size in (4, 3, 2, 1):
+            word = after[:size]
+            if len(word) == size and (word in units.UNIT_KINDS or word in _TIME_WORDS or word in _LITERAL_UNITS):
+                return word
+    return ""
 _CHANGE_ASKED = re.compile(r"(同比|比上年|较上年|比去年|较去年|比前一年)?(增长|增加|提高|上升|下降|减少|降低)了?(多少|几)(?!个百分点)")
 
 
@@ -248,6 +263,7 @@ def _head_noun(text: str) -> str:
     return noun if len(noun) >= 2 and not re.match(r"^(参加|参与|获得|通过|没有|还有|受理|办理|开展|完成|出台|发现)", noun) else ""
 
 
+_IN = re.compile(r"^(?P<container>[^,，]{2,}?)(?:里头|里面|当中|之中|中|里)(?P<rest>[^,，]*)$")
 _SHARE_IS = re.compile(r"(?P<whole>[^?]{2,30}?)(?:中|里|当中|之中)(?:有|的)?(?:多大|多少|几成|百分之几)(?:的)?(?:比例|比重)?"
                        r"(?:是|为|属于)(?P<part>[^,?]{2,20})")
 
@@ -266,14 +282,15 @@ def _share_terms(text: str) -> tuple[str, ...]:
         whole = _named(within["whole"].strip("的 "))
         return (part, whole) if len(part) >= 2 else ()
     clauses = re.split(r"[,，]", text[:cut].removesuffix("所"))
-    part = _named(re.split(r"[中里]", clauses[-1])[-1].strip("的"))
+    inside = _IN.match(clauses[-1])  # "X中Y" / "X里头Y"; 县里的人 is no container (县 is one character)
+    part = _named((inside["rest"] if inside and len(inside["rest"].strip("的")) >= 2 else clauses[-1]).strip("的"))
     whole = ""
     if "占" in text:
         whole = re.split(r"的?(?:比例|比重|百分比|比率|百分之几|多少|几成)", text[cut + 1:])[0]
         whole = re.sub(r"^(?:了|到|据)|(?:多大|多高|多少|几)$", "", whole)  # 占了多大比例 names no whole
-    if len(whole.strip("的 了")) < 2 and (len(clauses) > 1 or re.search(r"[中里]", clauses[-1])):  # 占几成: the whole is before
-        base = clauses[-1] if re.search(r"[中里]", clauses[-1]) else clauses[-2]
-        whole = re.split(r"里头|里面|当中|之中|[中里]", base)[0]
+    if len(whole.strip("的 了")) < 2:  # 占几成: the whole is the container before
+        container = inside if inside and inside["rest"].strip("的") else (_IN.match(clauses[-2]) if len(clauses) > 1 else None)
+        whole = container["container"] if container else (clauses[-2] if len(clauses) > 1 else "")
     whole = _named(whole.strip("的 ")) if len(whole.strip("的 ")) >= 2 else ""
     if len(part) < 2:
         return ()
