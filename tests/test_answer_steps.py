@@ -503,3 +503,18 @@ def test_a_share_of_people_is_taken_of_people_and_a_negated_part_is_the_rest():
 def test_a_rank_is_not_a_count_and_a_literal_measure_word_is_kept():
     assert slot_of("作品评选中得了第几名?").kind == "text"
     assert slot_of("热线今年接了多少通电话?").unit_word == "通"
+
+
+def test_a_comparison_of_named_items_quotes_two_sentences_per_region(seeded):
+    from rag.answer.compose import comparison
+
+    east = _passage("区司法局获评全省法治政府建设示范单位。南岸街道社区获评全国民主法治示范社区。全年开展普法活动120场。",
+                    0, region="甲市东区")
+    west = _passage("西区司法局获评全省法治政府建设示范单位。全年受理复议案件40件。", 1, region="乙市西区")
+    regions = {"甲市东区": [east], "乙市西区": [west]}
+    text, citations = comparison("甲市东区和乙市西区获评法治示范的单位和社区分别有哪些?", regions,
+                                 similarity=seeded.similarity)
+    assert "示范单位。[1]" in text and "示范社区。[1]" in text and "西区司法局" in text
+    assert [c.n for c in citations] == [1, 2] and len(citations[0].quotes) == 2
+    single, _ = comparison("甲市东区和乙市西区复议案件各有多少件?", regions, similarity=seeded.similarity)
+    assert single.count("[") <= 2

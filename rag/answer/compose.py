@@ -284,17 +284,25 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
     """One quote per region, then the comparison when the values are of the same indicator."""
     drop = [a for r in per_region for a in retrieve.aliases(r)]
     lines, citations, picked = [EXTRACTIVE_NOTE + "按地区分别摘录:"], [], {}
+    # named items (各获得了哪些称号) or several measures (各办了多少期、培训了多少人) take two quotes per region
+    take = 2 if slot_of(question).kind == "list" or len(split_parts(question)) > 1 else 1
     for region, passages in per_region.items():
         quotes = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf,
                                          similarity=similarity) if q.holds and q.score >= THRESHOLD]
         if not quotes:
             lines.append(f"- {region}: 报告中未见相关数据")
             continue
-        q = quotes[0]
-        n = len(citations) + 1
-        citations.append(citation(n, passages[q.passage], [q.text]))
-        picked[region] = (q.text, n, passages[q.passage])
-        lines.append(f"- {_label(passages[q.passage])}: {q.text}[{n}]")
+        chosen = [quotes[0]] + [q for q in quotes[1:] if not _overlaps(q, quotes[0])][:take - 1]
+        numbering, by_passage = [], {}
+        for q in chosen:  # one citation per passage, holding each quote from it
+            if q.passage not in by_passage:
+                citations.append(citation(len(citations) + 1, passages[q.passage], []))
+                by_passage[q.passage] = citations[-1]
+            by_passage[q.passage].quotes.append(q.text)
+            numbering.append(by_passage[q.passage].n)
+        picked[region] = (chosen[0].text, numbering[0], passages[chosen[0].passage])
+        quoted = " ".join(f"{q.text}[{n}]" for q, n in zip(chosen, numbering))
+        lines.append(f"- {_label(passages[chosen[0].passage])}: {quoted}")
     if not picked:
         return f"{REFUSAL}。各地区报告中都未见相关数据。", []
     ranking = _ranking(question, picked)
