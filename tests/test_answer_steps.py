@@ -370,6 +370,13 @@ def test_a_figure_to_compute_without_both_operands_is_refused_not_quoted():
     asked = "叙州区2021年参加考试的有多少人没合格?"
     direct = compose.extractive(asked, None, stated, analysis=analyse(asked, [], COVERAGE))
     assert not direct.refused and "22" in direct.text  # stated directly, or computed: either way answered
+    level = [_passage("企业开办时间压缩至1个工作日,全年新设企业2300户。", 0)]
+    moved = "叙州区2021年企业开办时间比改革之前缩短了几个工作日?"
+    only_level = compose.extractive(moved, None, level, analysis=analyse(moved, [], COVERAGE))
+    assert only_level.refused and "压缩至1个工作日" in only_level.text  # one level: how far it moved is not given
+    both = [_passage("企业开办时间由5个工作日压缩至1个工作日。", 0)]
+    computed = compose.extractive(moved, None, both, analysis=analyse(moved, [], COVERAGE))
+    assert not computed.refused and "5 − 1 = 4" in computed.text
 
 
 def test_two_rates_are_compared_from_the_nearest_sentences_that_name_them():
@@ -518,3 +525,24 @@ def test_a_comparison_of_named_items_quotes_two_sentences_per_region(seeded):
     assert [c.n for c in citations] == [1, 2] and len(citations[0].quotes) == 2
     single, _ = comparison("甲市东区和乙市西区复议案件各有多少件?", regions, similarity=seeded.similarity)
     assert single.count("[") <= 2
+
+
+def test_a_whole_is_not_a_figure_counted_inside_it_and_neither_nor_removes_both():
+    question = "审结的复议案件中,调解和解终止的占审结总数的比重是多少?"
+    two = "全年审结案件150件。审结案件中,维持96件,撤销9件,经调解和解后终止30件。"
+    assert derive.solve(derivation_of(question), slot_of(question), two, "").shown == "30 ÷ 150 = 20%"
+    neither = "抽查的案卷中,既没评上优秀也不算不合格的有多少卷?"
+    found = derive.solve(derivation_of(neither), slot_of(neither), "抽查案卷300卷,其中优秀案卷60卷、不合格案卷15卷。", "卷")
+    assert found is not None and found.shown == "300 − 60 − 15 = 225卷"
+
+
+def test_a_sum_part_is_not_named_by_one_shared_word():
+    question = "法律顾问加上党政机关公职律师,总共多少人?"
+    found = derive.solve(derivation_of(question), slot_of(question), "聘请法律顾问8名,其中律师5名、专家3名;", "人")
+    assert found is None
+
+
+def test_visits_do_not_answer_a_count_of_people():
+    asked = slot_of("法律援助一共帮扶了多少名群众?")
+    assert not holds_slot("全年办理法律援助案件864件,接待法律咨询5100余人次。", asked)
+    assert holds_slot("全年为1200名群众提供法律援助。", asked)

@@ -108,7 +108,7 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
         derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
         if derived is not None:
             return derived
-        if derivation.op in ("difference", "sum", "compare", "yearchange") and quotes and \
+        if derivation.op in ("difference", "sum", "compare", "yearchange", "levels") and quotes and \
                 (derivation.op != "sum" or derivation.terms) and \
                 not any(_states_directly(derivation, q.text) for q in quotes):
             # a figure to compute whose operands the reports do not both give: the quote that speaks
@@ -138,10 +138,12 @@ def _stated(derivation, quotes: list[Quote]) -> bool:
         return False
     if derivation.op == "share" and derivation.terms:  # a negated part's share is the rest of the stated one
         return not derive.affirmed(derivation.terms[0]) and derive.rate_of(derivation.terms[0], quotes[0].text)
-    return True
+    return _states_directly(derivation, quotes[0].text)  # 缩短了3天 states it; 压缩至0.5个工作日 does not
 
 
 _DIRECT = {"sum": re.compile(r"(合计|共计|总计|一共|共有|累计|总数|共[^,;。]{0,20}\d)"),
+           "levels": re.compile(r"(?:减少|缩短|压缩|精简|简化|降低|下降|增加|提高|提升|增长|上升|延长|节省|节约|提速|多|少)"
+                                r"了?(?:\d|近\d|约\d|一半|[一二两三四五六七八九十]+[倍成])|百分点"),
            "yearchange": re.compile(r"(?:增加|减少|增长|下降|多|少)了?\d+(?:\.\d+)?(?![\d.]*(?:%|个百分点))"),
            "compare": re.compile(r"(多出|少了|高出|低了|相差|差距|多\d|少\d)")}
 

@@ -336,6 +336,9 @@ def _pick(term: str, text: str, figures, taken=()) -> int | None:
         total = sum(weights.values())
         return lambda seg: sum(w for g, w in weights.items() if g in seg) / total if total else 0.0
 
+    core_grams = [g for g in _grams(_core(term)) if "的" not in g and "级" not in g]
+    if core_grams and sum(any(g in seg for seg in segments) for g in core_grams) / len(core_grams) < 1 / 3:
+        return None  # 党政机关公职律师 is not named by "其中律师5名": most of its words are not here
     core, whole = scorer(_core(term)), scorer(term)
     quoted = re.findall(r"[“\"]([^”\"]{2,})[”\"]", term)  # a quoted name is a name: only that name counts it
     scores = sorted((((core(seg), whole(seg)), i) for i, seg in enumerate(segments)
@@ -424,7 +427,8 @@ def _share(derivation: Derivation, text: str, figures):
     if named is None and derivation.terms:
         return None
     if named is not None and len(derivation.terms) > 1:  # the whole the question names (受理案件, 办结的)
-        whole = _pick(derivation.terms[1], text, figures, {named})
+        parts = {i for i, q in enumerate(figures) if _within(derivation.terms[1], text, q)}
+        whole = _pick(derivation.terms[1], text, figures, {named} | parts)
         if whole is not None and _same_family(figures[named], figures[whole]) and \
                 figures[whole].value > figures[named].value:
             return figures[named], figures[whole], "share"
@@ -473,6 +477,15 @@ def before_change(sentence: str, asked: str) -> Derived | None:
                 operation = f"{level.number} {MINUS} {base}" if rose else f"{base} {MINUS} {level.number}"
                 found.append(Derived(_fmt(moved), level.unit.lstrip("余多"), operation, sentence, True))
     return found[0] if len(found) == 1 else None
+
+
+_CONTAINER = re.compile(r"([^,;。:]{2,20}?)(?:当中|之中|里面|中|里)[,:]")
+
+
+def _within(term: str, text: str, q: units.Quantity) -> bool:
+    """Whether a figure is counted inside the term ("审结案件中,维持97件": 97 is part of the 审结 cases, not their number)."""
+    sentence = text[max(text.rfind(mark, 0, q.start) for mark in "。;") + 1:q.start]
+    return any(names(term, match[1]) for match in _CONTAINER.finditer(sentence))
 
 
 def asked_unit(question: str) -> str:

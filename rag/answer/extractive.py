@@ -70,6 +70,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                  and q.unit not in ("%", "‰", "个百分点")]
         kinds = slot.unit_kinds or ({"amount"} if slot.kind == "amount" else set())
         found = [q for q in found if units.compatible(q.unit, kinds)] if kinds else found
+        if slot.unit_word in ("人", "名", "位"):  # 多少名群众 counts people; 5100人次 counts visits
+            found = [q for q in found if not q.unit.endswith("人次")]
         return any(_counts_head(quote, q, slot.head) and _same_stage(quote, q, slot.stages)
                    and _noun_agrees(quote, q, slot.unit_kinds) for q in found)
     return True

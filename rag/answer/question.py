@@ -58,6 +58,7 @@ _NEGATED = re.compile(r"(?:(?<![罚埋淹])没有?|未|尚未|还没有?|不)(?!
                       r"[\u4e00-\u9fff](?=的|过|了|[“\"《]))")  # one-character verbs: 没输的, 没签“…”协议
 # words that begin with a negation but negate nothing: 未成年人, 不动产, 未来, 不良, 没收 (罚没 above)
 _LEXICAL_NEGATION = re.compile(r"^(成年|动产|正当|良|来|法|规范|合理|作为|公开|确定|稳定|收)")
+_NEITHER = re.compile(r"既(?:没有?|不|未)(?P<a>[^,，、也]{2,14}?)[,，、]?也(?:没有?|不|未)(?P<b>[^,，的]{2,14}?)(?=的|[,，]|$)")
 _REMAINING = re.compile(r"(还有|还剩|剩下|剩余|尚有|结余)(多少|几)")
 _REMOVED = re.compile(r"(?:扣除|除去|去掉|去除|刨去|刨除|扣掉|减去|排除)(?P<a>[^,，。?？]{2,20}?)(?:的|之)?"
                       r"(?:后|以后|之后|(?:那些|这些|部分)?(?=,|$)|(?:那些|这些|部分)(?=还|剩|有))|"
@@ -328,6 +329,10 @@ def derivation_of(text: str) -> Derivation | None:
         negated = _NEGATED.search(text)
         return Derivation("atrate", terms=(_named(part),),
                           verb=_verb_forms(negated[1]) if negated and not _LEXICAL_NEGATION.match(negated[1]) else "")
+    neither = _NEITHER.search(text)
+    if neither and _COUNT.search(text):  # 既没评上优秀、也不算不合格的: the total less both
+        things = [re.sub(r"^(?:被|评上|评为|算|算是|属于|是)", "", t).strip("的") for t in (neither["a"], neither["b"])]
+        return Derivation("difference", removed="、".join(things))
     negated = _NEGATED.search(text)
     if negated and _COUNT.search(text) and not _LEXICAL_NEGATION.match(negated[1]):
         return Derivation("difference", verb=_verb_forms(negated[1]))

@@ -111,16 +111,21 @@ def _year_before(out: Answer, pipeline, question: str, years: list[int], asked) 
 
 
 _YEAR = re.compile(r"(\d{4})年")
+# the year before the report's own, named relative to it ("去年" is left out: in a report it is often the report's year)
+_YEAR_BEFORE = re.compile(r"(?<![比较和与跟])(?:上一年|上年度|上年|前一年)(?:度)?的")
+_SINCE = re.compile(r"(?:比|较|和|与|跟)(?:上一年|上年度|上年|前一年)|同比")
 
 
 def _asked_year_before(question: str, plan, coverage) -> list[int]:
     """'2021年比上年有提升,2020年的优良率是多少': the year the asking clause names, when the region has no
     report of it but has one of the year after."""
+    covered = {y for r in plan.regions for y in coverage.years_of(r)}
+    if _YEAR_BEFORE.search(question) and len(covered) == 1 and not _SINCE.search(question):
+        return [min(covered) - 1]  # "上一年的败诉率是多少": the year before the one report's year
     asking = re.split(r"[,，;；]", question)[-1]
     named = [int(y) for y in _YEAR.findall(asking)]
     if len(named) != 1 or not plan.regions:
         return []
-    covered = {y for r in plan.regions for y in coverage.years_of(r)}
     return named if named[0] not in covered and named[0] + 1 in covered else []
 
 
