@@ -141,8 +141,10 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
             continue
         related = related and not line
         line = _CHROME.sub("", line).strip(" \t\u3000\xa0|｜")
-        if line and len(kept) < _TOP_KEPT:
-            line = _SITE_SUFFIX.sub("", line)
+        suffix = _SITE_SUFFIX.search(line) if line and len(kept) < _TOP_KEPT else None
+        if suffix:  # the site's name is a header field (it may name the region), not part of the title
+            header.setdefault("网站", suffix[0].strip(" _|｜-—"))
+            line = line[:suffix.start()]
         if line:
             kept += _break_long_line(line) if len(line) > _LONG_LINE else [line]
     kept = _drop_duplicate_title(kept, header)

@@ -123,4 +123,40 @@ def short_mentions(text: str) -> dict[Region, str]:
     return {region: short for short, region in by_short().items() if short in text}
 
 
+# a county becomes a district (撤县设区) or a city (撤县设市), a county-level city a district
+_RENAMES = {"区": ("市", "县"), "市": ("县",)}
+
+
+@lru_cache(maxsize=1)
+def _former_counties() -> dict[str, tuple[Region, ...]]:
+    """New name (奉化区, 潜山市) -> the counties or county-level cities it may have been (奉化市,
+    潜山县), for names no region of this table has yet: the candidates of a later renaming."""
+    names = {r.name for r in regions()}
+    out: dict[str, list[Region]] = {}
+    for region in regions():
+        if region.level != "县区" or region.short == region.name:
+            continue
+        for new, olds in _RENAMES.items():
+            if region.name.endswith(olds) and region.short + new not in names:
+                out.setdefault(region.short + new, []).append(region)
+    return {name: tuple(hits) for name, hits in out.items()}
+
+
+def renamed_mentions(text: str) -> dict[Region, int]:
+    """Regions renamed after this table was drawn (奉化市 became 奉化区, 潜山县 潜山市), counted like
+    `mentions` and named as the gazetteer would: a district with its city (宁波市奉化区), a city
+    alone. When several former regions share the short name, only those whose city or province
+    `text` names count."""
+    found: dict[Region, int] = {}
+    for name, former in _former_counties().items():
+        n = text.count(name)
+        if not n:
+            continue
+        hits = former if len(former) == 1 else [r for r in former if r.city in text or r.province in text]
+        for r in hits:
+            full = r.city + name if name.endswith("区") and r.city != name else name
+            found[Region(r.code, name, full, "县区", r.province, r.city)] = n
+    return found
+
+
 CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")

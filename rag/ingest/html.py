@@ -44,6 +44,19 @@ def split_page_title(title: str, known: tuple[str, ...] = ()) -> str:
     return title
 
 
+_SITE = re.compile(r"(网|网站|门户|政府|人民政府|委员会|局|办公室)$")
+
+
+def page_site(page_title: str, title: str) -> str:
+    """The site a page's <title> names after the report's own title ("…报告_政务公开_某区人民政府"
+    -> 某区人民政府), '' when nothing after it names a site."""
+    page_title = re.sub(r"\s+", " ", page_title).strip()
+    if title == page_title or not page_title.startswith(title):
+        return ""
+    last = _TITLE_SEP.split(page_title[len(title):])[-1].strip()
+    return last if _SITE.search(last) else ""
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -133,7 +146,10 @@ class _TextExtractor(HTMLParser):
             self._flush_row(row)
         if self.title_slot >= 0:
             known = tuple(html.unescape(t) for t in self.known_titles)
-            self.sinks[0][self.title_slot] = split_page_title(html.unescape(self.page_title), known)
+            page_title = html.unescape(self.page_title)
+            title = split_page_title(page_title, known)
+            site = page_site(page_title, title)  # kept as a header field: it may name the region
+            self.sinks[0][self.title_slot] = title + (f"\n网站: {site}" if site else "")
         return "".join(self.sinks[0])
 
 
