@@ -176,7 +176,9 @@ def _menu_lines(lines: list[str]) -> set[int]:
 
 def _read_fields(line: str, header: dict[str, str]) -> None:
     for key, value in parse_fields(line).items():
-        value = value.strip(" |｜")
+        value = value.strip(" |｜\u3000")
+        if key not in ("标题", "信息名称"):  # "来源: 丹东日报　记者 赵云": a wide gap ends the value
+            value = re.split(r"\u3000|\s{2,}", value)[0]
         if key in _COUNTERS or (key in ("来源", "文章来源", "信息来源") and NO_SOURCE.search(value)):
             continue
         if key in _DATE_KEYS:  # "2023-05-07 17:15:05 公文范文": the date and time, not the site's category

@@ -159,4 +159,30 @@ def renamed_mentions(text: str) -> dict[Region, int]:
     return found
 
 
+# the peoples an autonomous region is named for: 黔东南苗族侗族自治州 is called 黔东南州
+_PEOPLES = ("土家|哈萨克|柯尔克孜|蒙古|朝鲜|维吾尔|哈尼|景颇|傈僳|布依|纳西|普米|独龙|拉祜|布朗|德昂|阿昌|基诺|仡佬|"
+            "毛南|仫佬|锡伯|达斡尔|鄂温克|鄂伦春|塔吉克|撒拉|东乡|保安|裕固|各|苗|侗|藏|羌|彝|回|白|傣|壮|瑶|黎|畲|满|土|"
+            "水|怒|佤|京")
+_AUTONOMOUS = re.compile(rf"^(?P<base>[\u4e00-\u9fff]{{2,}}?)(?:(?:{_PEOPLES})族?)+自治(?P<kind>州|县|旗)$")
+
+
+@lru_cache(maxsize=1)
+def _common_names() -> dict[str, Region]:
+    """Everyday names of autonomous prefectures, counties and banners (黔东南州, 长阳县), when one
+    region alone is called so, no region's own name is that, and the name is not a province's."""
+    names = {r.name for r in regions()}
+    provinces = {r.short for r in regions() if r.level == "省"}  # 河南县 also reads 河南 + 县域, 县级…
+    out: dict[str, list[Region]] = {}
+    for region in regions():
+        match = _AUTONOMOUS.match(region.name)
+        if match and match["base"] + match["kind"] not in names and match["base"] not in provinces:
+            out.setdefault(match["base"] + match["kind"], []).append(region)
+    return {name: hits[0] for name, hits in out.items() if len(hits) == 1}
+
+
+def common_name_mentions(text: str) -> dict[Region, int]:
+    """Regions named in `text` by their everyday name (黔东南州 for 黔东南苗族侗族自治州)."""
+    return {region: n for name, region in _common_names().items() if (n := text.count(name))}
+
+
 CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")

@@ -49,6 +49,12 @@ _WENHAO = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕
 # "中共某县委 某县人民政府关于…的报告": the issuers a title names before its 关于
 _ISSUER_IN_TITLE = re.compile(r"^(?P<org>[\u4e00-\u9fff][\u4e00-\u9fff 、]{2,60}?(?:政府|委员会|委|办公室|局|厅|院|办))\s*关于")
 _REPORT_NOUNS = {"报告", "总结", "白皮书"}
+_LAST_YEAR = re.compile(r"去年(?!以来|同期|同比)")
+# an explainer of another document: 【图解】…, 一图读懂丨…, 图说…
+_READING_TAGS = ("解读", "图解", "读懂", "看懂")
+_ILLUSTRATED = re.compile(r"^(?:一图|图解|图说|读懂|看懂|速览)")
+# a line that is only an institution's name (the issuer under a title or above its 关于)
+_INSTITUTION = re.compile(r"^(?P<org>[\u4e00-\u9fff][\u4e00-\u9fff 、]{2,40}?(?:政府|委员会|委|办公室|局|厅|院|办))$")
 _BYLINE_MARKS = re.compile(r"(记者|通讯员|本报讯|\d{1,2}\s*月\s*\d{1,2}\s*日\s*讯)")
 # spaces inside a title: letter spacing and wrap gaps (平 遥 县, 情况的 报告) go; the one space between
 # the two phrases of a headline (依法行政跑出加速度 柳州…) stays
@@ -175,13 +181,15 @@ def _signature(lines: list[str]) -> tuple[list[str], str]:
 
 
 def _issuer_from_top(doc: Document, lines: list[str]) -> None:
-    """An unsigned end: the issuers the title names before its 关于, or the letterhead's (XX文件)."""
+    """An unsigned end: the issuers the title names before its 关于, a line under the title that is
+    only an institution's name (a report read to the congress), or the letterhead's (XX文件)."""
     named = _ISSUER_IN_TITLE.match(doc.title) if doc.provenance["title"]["source"] in STRONG_SOURCES else None
+    under = next((m for line in lines[1:5] if line not in doc.title and (m := _INSTITUTION.match(line))), None)
     letterhead = next((m for line in lines[:3] if (m := _LETTERHEAD.match(line))), None)
-    found = named or letterhead
+    found = named or under or letterhead
     if found:
         doc.issuer = "、".join(re.split(r"[\s、]+", found["org"].strip()))
-        _note(doc, "issuer", "title" if named else "header", "high" if named else "medium")
+        _note(doc, "issuer", "title" if named or under else "header", "high" if named else "medium")
 
 
 def _spans_in(doc: Document, line: str) -> list[Span]:
@@ -196,18 +204,19 @@ def _doc_type(doc: Document, lines: list[str], tag: str) -> str:
     strong_title = doc.provenance["title"]["source"] in STRONG_SOURCES
     outer = re.sub(r"《[^》]*》", "", doc.title) if strong_title else ""
     kinds = _DOC_NOUN.findall(outer)
+    reporting = any(kind in _REPORT_NOUNS for kind in kinds)  # "2023年工作总结及2024年工作计划" reports
     top = " ".join([doc.header.get("来源", ""), doc.header.get("作者", ""), *lines[:3]])
-    if "解读" in tag or (kinds and kinds[-1] == "解读"):
+    if any(word in tag for word in _READING_TAGS) or _ILLUSTRATED.match(outer) or (kinds and kinds[-1] == "解读"):
         return "interpretation"
     if "年鉴" in top or any(_YEARBOOK_LEAD.match(line) for line in lines[:3]):
         return "yearbook"
-    reports_itself = bool(kinds) and kinds[-1] in _REPORT_NOUNS and bool(doc.issuer or "报告如下" in doc.text[:800])
+    reports_itself = reporting and bool(doc.issuer or "报告如下" in doc.text[:800])
     if _BYLINE_MARKS.search(top) or (not reports_itself and ("作者" in doc.header or _NEWS_MARKS.search(top))):
         return "news"  # a report a site posts with 来源: 县融媒体中心 is still the report
-    if kinds and kinds[-1] in _PLAN_NOUNS:
+    if kinds and kinds[-1] in _PLAN_NOUNS and not reporting:
         return "plan"
     about_law = re.search(r"法治|依法行政|法制", doc.title + doc.text[:600])
-    if about_law and ((kinds and kinds[-1] in _REPORT_NOUNS) or "报告如下" in doc.text[:800]):
+    if about_law and (reporting or "报告如下" in doc.text[:800]):
         return "annual_report"
     return "other"
 
@@ -254,6 +263,8 @@ def _year_evidence(doc: Document, body: list[str], strong_title: bool):
         match = _YEARBOOK_LEAD.match(line)
         if match:
             yield "opening", "medium", int(match[1])
+    if doc.doc_type == "news" and doc.published and _LAST_YEAR.search("".join(body[:1])[:60]):
+        yield "opening", "low", int(doc.published[:4]) - 1  # a story's 去年 is the year before it ran
 
 
 def _year_from_dates(doc: Document) -> int | None:

@@ -4,7 +4,8 @@ a place mentioned only deeper in the body, or one the text masks (某县, *区),
 Evidence is weighed by where it stands (title 5, signature 3, publisher/site and opening 2); a
 district name shared by several cities counts only where its city or province is named too; a
 headline's short name (泉州晒出…) needs a voucher; a district the gazetteer still lists under its
-former county name (撤县设区) is found by that name's short form within the same city.
+former county name (撤县设区) is found by that name's short form within the same city, and an
+autonomous prefecture or county by its everyday name (黔东南州).
 """
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def read_region(doc: Document, title: str, body: list[str], signature: list[str]
     scores: dict[gazetteer.Region, float] = {}
     best_source: dict[gazetteer.Region, str] = {}
     for source, text, weight, min_len in sources:
-        for region, count in {**gazetteer.mentions(text, min_len), **gazetteer.renamed_mentions(text)}.items():
+        named = {**gazetteer.mentions(text, min_len), **gazetteer.renamed_mentions(text),
+                 **gazetteer.common_name_mentions(text)}
+        for region, count in named.items():
             phrase = (source in ("header", "opening") and _PHRASE_NAME.match(region.name)
                       and best_source.get(region) not in ("title", "signature"))
             scores[region] = scores.get(region, 0.0) + weight * count * (0.25 if phrase else 1)
