@@ -264,6 +264,62 @@ CASES["plan_posted_before"] = Case("html", (_html_page(
     _e("宁波市奉化区", 2024, "plan", "", "", "2023-12-29"))
 
 
+# 23. an illustrated interpretation: its title carries the report's title after 一图读懂
+CASES["illustrated_interpretation"] = Case("txt", (
+    "一图读懂丨晋江市2023年度法治政府建设情况报告",
+    "发布时间：2024-02-18　来源：晋江市司法局",
+    "2023年，晋江市法治政府建设取得了哪些成效？一起来看↓↓↓",
+    "行政复议案件办结率100%　法律顾问覆盖率100%"),
+    _e("晋江市", 2023, "interpretation", "", "", "2024-02-18"))
+
+# 24. one document with last year's summary and this year's plan: it reports the year it sums up
+CASES["summary_and_plan"] = Case("txt", (
+    "桐庐县2023年法治政府建设工作总结及2024年工作计划",
+    *report_body("桐庐县", 2023, "我县"),
+    "桐庐县人民政府", "2024年1月16日"),
+    _e("桐庐县", 2023, "annual_report", "桐庐县人民政府", "2024-01-16"))
+
+# 25. an autonomous prefecture named as people call it (黔东南州), not by its full name
+CASES["autonomous_prefecture_short"] = Case("txt", (
+    "黔东南州2023年法治政府建设情况报告",
+    *report_body("黔东南州", 2023, "全州"),
+    "黔东南州人民政府", "2024年2月1日"),
+    _e("黔东南苗族侗族自治州", 2023, "annual_report", "黔东南州人民政府", "2024-02-01", province="贵州省"))
+
+# 26. a CMS page that keeps its date, source and site only in <meta> tags (PubDate, ContentSource, SiteName)
+CASES["cms_meta_tags_only"] = Case("html", (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>关于2023年度法治政府建设情况的报告</title>'
+    '<meta name="SiteName" content="赤壁市人民政府"><meta name="ColumnName" content="法治政府建设">'
+    '<meta name="PubDate" content="2024-01-25 15:30"><meta name="ContentSource" content="赤壁市司法局">'
+    "</head><body><h1>关于2023年度法治政府建设情况的报告</h1>"
+    + _paras(report_body("市政府", 2023)) + "</body></html>",),
+    _e("赤壁市", 2023, "annual_report", "", "", "2024-01-25", publisher="赤壁市司法局"))
+
+# 27. a news story that says only 去年 about the year it reports
+CASES["news_last_year"] = Case("txt", (
+    "法治护航高质量发展 行政复议纠错率连续三年下降",
+    "2024-01-22 07:30　来源：丹东日报　记者 赵云",
+    "去年，丹东市坚持依法行政，全市行政复议机关共办结行政复议案件418件，纠错率同比下降1.3个百分点。",
+    "编辑：刘颖"),
+    _e("丹东市", 2023, "news", "", "", "2024-01-22", publisher="丹东日报"))
+
+# 28. a provincial department's report: the region is the province, the issuer the department
+CASES["provincial_department"] = Case("txt", (
+    "海南省司法厅2023年度法治政府建设工作报告",
+    *report_body("省司法厅", 2023, "我厅"),
+    "海南省司法厅", "2024年1月31日"),
+    _e("海南省", 2023, "annual_report", "海南省司法厅", "2024-01-31"))
+
+# 29. a report delivered to the people's congress: a subtitle with the meeting date under the title
+CASES["report_to_congress"] = Case("txt", (
+    "关于2023年度法治政府建设情况的报告",
+    "——2024年4月24日在九江市第十七届人民代表大会常务委员会第十九次会议上",
+    "九江市人民政府",
+    "主任、各位副主任、秘书长、各位委员：",
+    "我受市人民政府委托，向市人大常委会报告2023年度法治政府建设情况，请予审议。",
+    *report_body("九江市", 2023)[1:]),
+    _e("九江市", 2023, "annual_report", "九江市人民政府", ""))
+
 def build(name: str, case: Case, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{case.fmt}"

@@ -72,6 +72,19 @@ def test_regions_renamed_after_the_gazetteer_was_drawn():
     assert gazetteer.renamed_mentions("鼓楼区人民政府") == {}  # a name the table has is not a renaming
 
 
+def test_autonomous_regions_by_their_everyday_names():
+    found = {r.full for r in gazetteer.common_name_mentions("黔东南州人民政府、长阳县人民政府")}
+    assert found == {"黔东南苗族侗族自治州", "长阳土家族自治县"}
+    assert gazetteer.common_name_mentions("河南县域经济和县级政府") == {}  # a province's name + 县 is no county
+
+
+def test_cms_meta_tags_and_wide_gaps_in_header_fields(built):
+    page = load_document(built("cms_meta_tags_only"))
+    assert (page.header["网站"], page.header["来源"], page.published) == ("赤壁市人民政府", "赤壁市司法局", "2024-01-25")
+    news = load_document(built("news_last_year"))
+    assert news.header["来源"] == "丹东日报" and news.provenance["year"]["confidence"] == "low"
+
+
 def test_a_headline_ending_in_report_is_news_when_the_page_does_not_report_itself(tmp_path):
     news = tmp_path / "n.txt"  # no 报告如下, no signature: a story about the report (case 19 is the report)
     news.write_text("安宁市发布2023年度法治政府建设情况报告\n2024-02-01 来源:安宁融媒体中心\n"
