@@ -180,6 +180,11 @@ def _common_names() -> dict[str, Region]:
     return {name: hits[0] for name, hits in out.items() if len(hits) == 1}
 
 
+def everyday_names(region: Region) -> list[str]:
+    """The everyday names of an autonomous region (黔东南苗族侗族自治州 -> 黔东南州, 黔东南)."""
+    return [n for name, r in _common_names().items() if r == region for n in (name, name[:-1])]
+
+
 def common_name_mentions(text: str) -> dict[Region, int]:
     """Regions named in `text` by their everyday name (黔东南州 for 黔东南苗族侗族自治州)."""
     return {region: n for name, region in _common_names().items() if (n := text.count(name))}

@@ -5,7 +5,8 @@ Evidence is weighed by where it stands (title 5, signature 3, publisher/site and
 district name shared by several cities counts only where its city or province is named too; a
 headline's short name (泉州晒出…) needs a voucher; a district the gazetteer still lists under its
 former county name (撤县设区) is found by that name's short form within the same city, and an
-autonomous prefecture or county by its everyday name (黔东南州).
+autonomous prefecture or county by its everyday name (黔东南州). A 街道, town or development area
+the title names right after its region is the report's region (宜宾市三江新区), never its parent.
 """
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ _DATELINE = re.compile(r"^(?P<outlet>[\u4e00-\u9fff]{2,10}?(?:网|日报|晚报|
 _PHRASE_NAME = re.compile(r"^[\u4e00-\u9fff](?:城市|城区)$")
 _NOT_PLACES = re.compile(r"长治久安")  # set phrases that hold a city's short name
 _RANK = {"县区": 2, "地级市": 1, "省": 0}
+# a unit below a known region that the title names right after it (顺庆区中城街道, 宜宾市三江新区):
+# the report is that unit's, not its parent's
+_SUB_UNIT = re.compile(r"(?!人民|政府)(?P<name>[\u4e00-\u9fff]{2,12}?(?P<kind>街道|镇|乡|新区|开发区|高新区|园区|示范区|管理区))"
+                       r"(?=\d{4}|关于|法治|依法|全面|党|人民政府|办事处|管委会|管理委员会)")
+_TOWN_KINDS = {"街道", "镇", "乡"}
 
 
 def note(doc: Document, field: str, source: str, confidence: str, why: str = "") -> None:
@@ -58,12 +64,21 @@ def read_region(doc: Document, title: str, body: list[str], signature: list[str]
         region = max(scores, key=lambda r: (scores[r], _RANK[r.level]))
         doc.region, doc.region_level, doc.province = region.full, region.level, region.province
         source = best_source[region]
+        unit = _unit_below(region, title) if source == "title" else None
+        if unit:
+            doc.region, doc.region_level = region.full + unit["name"], "乡镇街道" if unit["kind"] in _TOWN_KINDS else "功能区"
         note(doc, "region", source, "high" if source in ("title", "signature") else "medium")
         return
     match = _PLACE_IN_TITLE.match(title)  # a place the gazetteer does not know: the title's own name
     if match and doc.doc_type != "news":  # a headline's opening words are no place name (…加速度柳州)
         doc.region = match[1]
         note(doc, "region", "title", "medium", "地名不在行政区划表中")
+
+
+def _unit_below(region: gazetteer.Region, title: str) -> re.Match | None:
+    """The sub-district, town or development area the title names right after `region`."""
+    at = title.find(region.name)
+    return _SUB_UNIT.match(title, at + len(region.name)) if at >= 0 else None
 
 
 def _short_named(title: str, publisher: str, body: list[str]) -> list[gazetteer.Region]:
