@@ -320,6 +320,21 @@ CASES["report_to_congress"] = Case("txt", (
     *report_body("九江市", 2023)[1:]),
     _e("九江市", 2023, "annual_report", "九江市人民政府", ""))
 
+# 30. a sub-district's (街道) report: it is not its district's report
+CASES["subdistrict_report"] = Case("txt", (
+    "南充市顺庆区中城街道2023年法治建设工作报告",
+    "2023年，中城街道在区委、区政府的坚强领导下，扎实推进基层法治建设。现将有关情况报告如下。",
+    "一、主要工作", "全年调解矛盾纠纷126件，调解成功率98%。",
+    "南充市顺庆区中城街道办事处", "2024年1月9日"),
+    _e("南充市顺庆区中城街道", 2023, "annual_report", "南充市顺庆区中城街道办事处", "2024-01-09", province="四川省"))
+
+# 31. a new area (新区) under a city: not the city's report
+CASES["new_area_report"] = Case("txt", (
+    "宜宾市三江新区2023年法治政府建设工作报告",
+    *report_body("三江新区", 2023, "新区"),
+    "宜宾市三江新区管理委员会", "2024年2月2日"),
+    _e("宜宾市三江新区", 2023, "annual_report", "宜宾市三江新区管理委员会", "2024-02-02", province="四川省"))
+
 def build(name: str, case: Case, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{case.fmt}"

@@ -78,6 +78,20 @@ def test_autonomous_regions_by_their_everyday_names():
     assert gazetteer.common_name_mentions("河南县域经济和县级政府") == {}  # a province's name + 县 is no county
 
 
+def test_questions_find_a_region_by_the_name_its_reports_use():
+    from rag.retrieve import aliases
+
+    assert {"黔东南州", "黔东南"} <= set(aliases("黔东南苗族侗族自治州"))
+
+
+def test_a_unit_below_a_region_is_not_its_parent(built):
+    doc = load_document(built("subdistrict_report"))
+    assert (doc.region, doc.region_level, doc.provenance["region"]["source"]) == (
+        "南充市顺庆区中城街道", "乡镇街道", "title")
+    county = load_document(built("county_naming_its_city"))  # 赣州市于都县: a county, no unit below it
+    assert county.region_level == "县区"
+
+
 def test_cms_meta_tags_and_wide_gaps_in_header_fields(built):
     page = load_document(built("cms_meta_tags_only"))
     assert (page.header["网站"], page.header["来源"], page.published) == ("赤壁市人民政府", "赤壁市司法局", "2024-01-25")
