@@ -45,7 +45,12 @@ _TITLE_END = re.compile(DOC_NOUN + r"[》)）]?$")  # the second line of a title
 _CRUMB_MARKS = re.compile(r"(?:>>|->|[>＞»›〉→])")
 # a 公文's letterhead (红头: "XX市人民政府文件") and its 文号 ("X府〔2024〕8号") stand above the title
 _LETTERHEAD = re.compile(r"^(?P<org>[\u4e00-\u9fff][\u4e00-\u9fff 、]{1,40}?)\s*文件$")
-_WENHAO = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号$")
+_WENHAO = re.compile(r"^(?=\S)(?:[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号)?\s*"
+                     r"(?:签发人\s*[:：]\s*[\u4e00-\u9fff ]{2,12})?$")  # 上行文: "X政报〔2024〕5号  签发人:某某"
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d{0,2}\s*[:：]?$")  # a report sent as the attachment of a letter
+# "常德日报 | 2024-02-27 08:10 | 记者 胡晓": a byline of cells, one a date (and time)
+_STAMP_CELL = re.compile(r"^\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
+_OUTLET_CELL = re.compile(r"^(?!记者|作者|编辑|责任编辑|通讯员|来源)[\u4e00-\u9fff]{2,20}$")
 # "中共某县委 某县人民政府关于…的报告": the issuers a title names before its 关于
 _ISSUER_IN_TITLE = re.compile(r"^(?P<org>[\u4e00-\u9fff][\u4e00-\u9fff 、]{2,60}?(?:政府|委员会|委|办公室|局|厅|院|办))\s*关于")
 _REPORT_NOUNS = {"报告", "总结", "白皮书"}
@@ -92,8 +97,12 @@ def _read_title(doc: Document, lines: list[str]) -> tuple[str, list[str]]:
     the title was read from."""
     title, source, used = doc.header.get("标题", ""), "header", []
     if not title:
-        top = [i for i, line in enumerate(lines[:8]) if not _LETTERHEAD.match(line) and not _WENHAO.match(line)]
+        top = [i for i, line in enumerate(lines[:8]) if not _above_title(line)]
         index = next((i for i in top[:4] if _looks_like_title(lines[i])), None)
+        later = next((i for i in top[:4] if index is not None and i > index + 1 and _TITLE_END.search(lines[i])
+                      and _looks_like_title(lines[i])), None)
+        if index is not None and later is not None and _INSTITUTION.match(lines[index]):
+            index = later  # a site's or office's name above the page's own heading ("溧阳市人民政府")
         if index is not None:
             title, source, used = _title_from(lines, index)
     if not title and lines:  # no title line: name the document by its opening words, weakly
@@ -121,16 +130,20 @@ def _title_from(lines: list[str], index: int) -> tuple[str, str, list[str]]:
     return title, "title", [line]
 
 
+def _above_title(line: str) -> bool:
+    """Lines a 公文 sets above its title: letterhead, 文号 (and 签发人), 附件 label."""
+    return bool(_LETTERHEAD.match(line) or _WENHAO.match(line) or _ATTACHMENT.match(line))
+
+
 def _looks_like_title(line: str) -> bool:
     return (len(line) <= 80 and not line.endswith(("。", ":", "：", ",", "，")) and not is_header_line(line)
-            and not date_line(line) and not _BYLINE.match(line) and len(_CRUMB_MARKS.findall(line)) < 2)
+            and not date_line(line) and not _byline(line) and len(_CRUMB_MARKS.findall(line)) < 2)
 
 
 def _body(lines: list[str], title: str, title_lines: list[str] = ()) -> list[str]:
     """The lines after the title and header block: where the opening sentence is."""
     out = [line for line in lines if line.strip("《》 ") != title and line not in title_lines
-           and not is_header_line(line) and not _BYLINE.match(line) and not _LETTERHEAD.match(line)
-           and not _WENHAO.match(line)]
+           and not is_header_line(line) and not _byline(line) and not _above_title(line)]
     return [line for line in out if not line.endswith((":", "："))][:40]  # salutations (省委依法治省办:)
 
 
@@ -146,15 +159,30 @@ def _read_dates(doc: Document, lines: list[str]) -> None:
         _note(doc, "signed", "header", "high")
     publisher = next((header[k] for k in ("发布机构", "发布单位", "制发机构", "发文机关", "来源", "文章来源", "信息来源")
                       if header.get(k) and not NO_SOURCE.search(header[k])), "")
-    byline = next((m for line in lines[1:4] if (m := _BYLINE.match(line))), None)
-    if byline:  # "清水县人民政府 2024年01月08日" under the title
-        publisher = publisher or byline["org"]
+    byline = next((found for line in lines[1:4] if (found := _byline(line))), None)
+    if byline:  # "清水县人民政府 2024年01月08日", "常德日报 | 2024-02-27 08:10 | 记者 胡晓" under the title
+        publisher = publisher or byline[0]
         if not doc.published:
-            doc.published = iso_date(byline["date"])
+            doc.published = iso_date(byline[1])
             _note(doc, "published", "header", "medium")
     doc.publisher = publisher
     if publisher:
         _note(doc, "publisher", "header", "high" if not byline else "medium")
+
+
+def _byline(line: str) -> tuple[str, str] | None:
+    """(outlet or office, date) of a byline under a title: "org date", or cells split by pipes or
+    wide gaps of which one is a date (and time); None for any other line."""
+    match = _BYLINE.match(line)
+    if match:
+        return match["org"], match["date"]
+    if len(line) > 60 or "。" in line:
+        return None
+    cells = [c for c in re.split(r"\s*[|｜丨]\s*|\s{2,}|\u3000+", line) if c]
+    date = next((c for c in cells if _STAMP_CELL.match(c)), "")
+    if not date or len(cells) < 2:
+        return None
+    return next((c for c in cells if _OUTLET_CELL.match(c)), ""), date
 
 
 def _signature(lines: list[str]) -> tuple[list[str], str]:
