@@ -335,6 +335,44 @@ CASES["new_area_report"] = Case("txt", (
     "宜宾市三江新区管理委员会", "2024年2月2日"),
     _e("宜宾市三江新区", 2023, "annual_report", "宜宾市三江新区管理委员会", "2024-02-02", province="四川省"))
 
+# 32. the report as an attachment of a covering letter: 附件 above the title
+CASES["attachment_label"] = Case("txt", (
+    "附件",
+    "瑞金市2023年度法治政府建设情况报告",
+    *report_body("瑞金市", 2023),
+    "瑞金市人民政府", "2024年1月22日"),
+    _e("瑞金市", 2023, "annual_report", "瑞金市人民政府", "2024-01-22", title="瑞金市2023年度法治政府建设情况报告"))
+
+# 33. a report to a higher government (上行文): 签发人 beside the 文号
+CASES["upward_report_signer"] = Case("txt", (
+    "弥勒市人民政府文件",
+    "弥政报〔2024〕5号　　　　签发人：李明华",
+    "弥勒市人民政府关于2023年度法治政府建设情况的报告",
+    "红河州人民政府：",
+    *report_body("弥勒市", 2023),
+    "弥勒市人民政府", "2024年1月30日"),
+    _e("弥勒市", 2023, "annual_report", "弥勒市人民政府", "2024-01-30",
+       title="弥勒市人民政府关于2023年度法治政府建设情况的报告"))
+
+# 34. a page whose <title> is only the site's name; the report's title is a plain heading
+CASES["site_name_as_page_title"] = Case("html", (_html_page(
+    "溧阳市人民政府",
+    "<table><tr><td><h2>溧阳市2023年法治政府建设年度报告</h2></td></tr>"
+    "<tr><td>发布日期：2024-01-19　信息来源：溧阳市司法局</td></tr></table>"
+    + _paras(report_body("溧阳市", 2023)) + '<p style="text-align:right">溧阳市人民政府</p>'
+    '<p style="text-align:right">2024年1月15日</p>'),),
+    _e("溧阳市", 2023, "annual_report", "溧阳市人民政府", "2024-01-15", "2024-01-19",
+       title="溧阳市2023年法治政府建设年度报告"))
+
+# 35. a newspaper page: <title> headline_paper, a pipe-separated byline, the editor at the end
+CASES["news_html_pipe_byline"] = Case("html", (_html_page(
+    "依法行政有温度 常德2023年行政复议纠错率下降_常德日报",
+    "<h1>依法行政有温度 常德2023年行政复议纠错率下降</h1>"
+    "<div>常德日报 | 2024-02-27 08:10 | 记者 胡晓</div>"
+    + _paras(["本报讯 近日，常德市人民政府公布2023年度法治政府建设情况报告，全市行政复议纠错率同比下降1.6个百分点。",
+              "报告显示，常德市2023年共办理行政复议案件689件。", "责任编辑：吴娟"])),),
+    _e("常德市", 2023, "news", "", "", "2024-02-27", publisher="常德日报"))
+
 def build(name: str, case: Case, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{case.fmt}"
