@@ -134,3 +134,13 @@ SEED_META = {
 def test_seed_metadata_is_unchanged(name):
     doc = load_document(SEEDS / name)
     assert {key: getattr(doc, key) for key in SEED_META[name]} == SEED_META[name]
+
+
+def test_widget_words_inside_sentences_are_content(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text("今天是2024年3月5日 星期二 农历正月廿五\n绩溪县2023年法治政府建设工作报告\n"
+                    "2023年,我县推出“扫一扫”执法监督二维码,群众扫码即可评价执法行为,农历春节期间开展专项检查12次。\n"
+                    "微信扫一扫 二维码\n打印本页 关闭窗口\n", encoding="utf-8")
+    doc = load_document(page)
+    assert "推出“扫一扫”执法监督二维码" in doc.text and "农历春节期间开展专项检查12次" in doc.text
+    assert "正月廿五" not in doc.text and "关闭窗口" not in doc.text and "微信" not in doc.text
