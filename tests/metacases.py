@@ -373,6 +373,14 @@ CASES["news_html_pipe_byline"] = Case("html", (_html_page(
               "报告显示，常德市2023年共办理行政复议案件689件。", "责任编辑：吴娟"])),),
     _e("常德市", 2023, "news", "", "", "2024-02-27", publisher="常德日报"))
 
+# 36. a short report signed by three bodies, one short line each
+CASES["three_signers_short_report"] = Case("txt", (
+    "汉阴县2023年法治政府建设工作报告",
+    "2023年，我县坚持依法行政，全年办理行政复议案件36件。现将有关情况报告如下。",
+    "一、主要工作", "全年审查规范性文件12件。",
+    "中共汉阴县委", "汉阴县人民政府", "汉阴县司法局", "2024年1月10日"),
+    _e("汉阴县", 2023, "annual_report", "中共汉阴县委、汉阴县人民政府、汉阴县司法局", "2024-01-10"))
+
 def build(name: str, case: Case, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{case.fmt}"

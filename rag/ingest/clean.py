@@ -65,6 +65,7 @@ _CHROME = re.compile("|".join(f"(?:{p})" for p in CHROME))
 # only from a line that is not a sentence (no clause punctuation), as a widget's line is not
 WIDGET_WORDS = [r"农历\s*[\u4e00-\u9fff]{2,10}", r"(打印本页|关闭窗口|返回顶部)", r"(微信|手机)?扫一扫", r"二维码"]
 _WIDGET_WORDS = re.compile("|".join(f"(?:{p})" for p in WIDGET_WORDS))
+_INSTITUTION_END = re.compile(r"(政府|委|委员会|局|办公室|办|院|厅|中心|所)$")
 _SENTENCE = re.compile(r"[。;;,，!?！？“”]")
 _RELATED = re.compile(r"^(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|友情链接|推荐阅读|热点推荐)\s*[::]?\s*(.*)$")
 _SITE_NAME = re.compile(r"^.{2,20}(门户网站|政府网|人民政府网站)$")
@@ -164,9 +165,12 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
 
 
 def _menu_lines(lines: list[str]) -> set[int]:
-    """Site navigation copied as text: a run of three or more very short lines near the top."""
+    """Site navigation copied as text: a run of three or more very short lines near the top. Once
+    the body has begun (a line with a full stop), a run that names institutions is a signature
+    (中共某县委 / 某县人民政府 / 某县司法局), not a menu."""
     out: set[int] = set()
     run: list[int] = []
+    body = False
     for number, line in enumerate(lines[:2 * _TOP_LINES] + [""]):
         words = line.split()
         if len(words) >= 4 and all(len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w) for w in words):
@@ -175,9 +179,10 @@ def _menu_lines(lines: list[str]) -> set[int]:
         if line and len(line) <= 8 and not re.search(r"[\d。,，;；:：、!?！？]", line):
             run.append(number)
             continue
-        if len(run) >= 3:
+        if len(run) >= 3 and not (body and any(_INSTITUTION_END.search(lines[n]) for n in run)):
             out.update(run)
         run = [] if line or not run else run
+        body = body or "。" in line
     return out
 
 
