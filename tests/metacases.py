@@ -22,6 +22,7 @@ class Case:
     expected: dict  # region, year, issuer, signed, published, doc_type (and optionally title, publisher, province)
     header: str = ""  # docx page header / pdf running header
     footer: str = ""  # docx page footer
+    table: tuple[tuple[str, ...], ...] = ()  # pdf: a header table (索引号 | … ) above the title
 
 
 def report_body(place: str, year: int, we: str = "我市") -> list[str]:
@@ -381,6 +382,41 @@ CASES["three_signers_short_report"] = Case("txt", (
     "中共汉阴县委", "汉阴县人民政府", "汉阴县司法局", "2024年1月10日"),
     _e("汉阴县", 2023, "annual_report", "中共汉阴县委、汉阴县人民政府、汉阴县司法局", "2024-01-10"))
 
+# 37. a 公文 with its 版记 after the signature: 公开方式, 抄送 and the 印发 line with another date
+CASES["closing_block_after_signature"] = Case("txt", (
+    "岳西县人民政府关于2023年度法治政府建设情况的报告",
+    "安庆市人民政府：",
+    *report_body("岳西县", 2023, "我县"),
+    "岳西县人民政府", "2024年1月8日", "（此件公开发布）",
+    "抄送：县委办公室，县人大常委会办公室，县政协办公室。",
+    "岳西县人民政府办公室　　　　　　2024年1月9日印发"),
+    _e("岳西县", 2023, "annual_report", "岳西县人民政府", "2024-01-08"))
+
+# 38. a half-year report whose opening speaks of the years before
+CASES["half_year_report"] = Case("txt", (
+    "芒市2024年上半年法治政府建设工作情况报告",
+    "2019年以来，芒市连续五年开展法治政府建设示范创建。2024年上半年，全市法治政府建设稳步推进。",
+    "一、上半年主要工作", "上半年办理行政复议案件58件。",
+    "芒市人民政府", "2024年7月5日"),
+    _e("芒市", 2024, "annual_report", "芒市人民政府", "2024-07-05"))
+
+# 39. a column tag before the title and the date line spaced out
+CASES["column_tag_spaced_date"] = Case("txt", (
+    "【法治政府建设】沁源县2023年度法治政府建设工作报告",
+    *report_body("沁源县", 2023, "我县"),
+    "沁源县人民政府", "2024 年 1 月 17 日"),
+    _e("沁源县", 2023, "annual_report", "沁源县人民政府", "2024-01-17", title="沁源县2023年度法治政府建设工作报告"))
+
+# 40. a government page printed to PDF: its header table (索引号 …) above the title, the page's
+# running header on every page
+CASES["pdf_printed_cms_page"] = Case("pdf", (
+    "黟县2023年度法治政府建设情况报告", *report_body("黟县", 2023, "我县"), "黟县人民政府", "2024年2月6日"),
+    _e("黟县", 2023, "annual_report", "黟县人民政府", "2024-02-06", "2024-02-08", publisher="黟县司法局",
+       title="黟县2023年度法治政府建设情况报告"),
+    header="黟县人民政府信息公开网",
+    table=(("索引号", "003211/2024-00015", "发布机构", "黟县司法局"),
+           ("成文日期", "2024-02-06", "发布日期", "2024-02-08")))
+
 def build(name: str, case: Case, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{case.fmt}"
@@ -421,7 +457,9 @@ def _pdf(case: Case, path: Path) -> None:
     style = ("body{font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif;font-size:16pt;line-height:1.8}"
              " h1{text-align:center;font-size:22pt} p{text-indent:2em;margin:0} .sign{text-align:right;text-indent:0}"
              f" @page{{margin:2.5cm 2cm;{margin}}}")
-    inner = (f"<h1>{lines[0]}</h1>" + "".join(f"<p>{p}</p>" for p in lines[1:-2])
+    table = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in case.table)
+    inner = (f'<table border="1" style="width:100%;font-size:10pt">{table}</table>' if table else "")
+    inner += (f"<h1>{lines[0]}</h1>" + "".join(f"<p>{p}</p>" for p in lines[1:-2])
              + "".join(f'<p class="sign">{p}</p>' for p in lines[-2:]))
     source = path.with_suffix(".src.html")
     source.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{lines[0]}</title>'
