@@ -417,6 +417,14 @@ CASES["pdf_printed_cms_page"] = Case("pdf", (
     table=(("索引号", "003211/2024-00015", "发布机构", "黟县司法局"),
            ("成文日期", "2024-02-06", "发布日期", "2024-02-08")))
 
+# 41. a development zone named with its city's short name (not the city's report)
+CASES["zone_with_city_short_name"] = Case("txt", (
+    "芜湖经济技术开发区2023年法治政府建设工作报告",
+    "2023年，芜湖经济技术开发区坚持依法行政，全年审查规范性文件9件。现将有关情况报告如下。",
+    "一、主要工作", "全年办理行政复议案件21件。",
+    "芜湖经济技术开发区管理委员会", "2024年1月19日"),
+    _e("芜湖市经济技术开发区", 2023, "annual_report", "芜湖经济技术开发区管理委员会", "2024-01-19", province="安徽省"))
+
 def build(name: str, case: Case, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{case.fmt}"

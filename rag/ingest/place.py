@@ -76,9 +76,13 @@ def read_region(doc: Document, title: str, body: list[str], signature: list[str]
 
 
 def _unit_below(region: gazetteer.Region, title: str) -> re.Match | None:
-    """The sub-district, town or development area the title names right after `region`."""
-    at = title.find(region.name)
-    return _SUB_UNIT.match(title, at + len(region.name)) if at >= 0 else None
+    """The sub-district, town or development area the title names right after `region`, by its
+    own name or its short name (芜湖经济技术开发区)."""
+    for name in dict.fromkeys((region.name, region.short)):
+        at = title.find(name)
+        if at >= 0 and len(name) >= 2:
+            return _SUB_UNIT.match(title, at + len(name))
+    return None
 
 
 def _short_named(title: str, publisher: str, body: list[str]) -> list[gazetteer.Region]:
