@@ -67,7 +67,7 @@ def aliases(region: str) -> list[str]:
     names |= {local, local[:-1]} if len(local) >= 3 and local[-1] in "市县区旗" else {local}
     info = gazetteer.by_full_name().get(region)
     if info:
-        names |= {info.name, info.short}
+        names |= {info.name, info.short, *gazetteer.everyday_names(info)}  # 黔东南州 for 黔东南苗族侗族自治州
         if info.city and info.city != info.name and region.startswith(info.city):
             names.add(info.city[:-1] + info.name if info.city.endswith("市") else info.name)
     return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)

@@ -37,7 +37,7 @@ _CRUMB_SEP = r">>|->|[>＞»›〉→]|\s/\s"  # a bare "/" joins words in body 
 CHROME = [
     # date, clock, lunar-calendar and weather widgets
     rf"^.{{0,12}}今天是\s*[::]?\s*\d{{4}}\s*年.*$", rf"今天是\s*[::]?\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*({_WEEKDAY})?", rf"^\d{{4}}\s*[年\-/.]\s*\d{{1,2}}\s*[月\-/.]\s*\d{{1,2}}\s*日?\s*{_WEEKDAY}.*$",
-    rf"^{_WEEKDAY}\s*$", r"农历\s*[\u4e00-\u9fff]{2,10}", r"^\d{1,2}:\d{2}(:\d{2})?$",
+    rf"^{_WEEKDAY}\s*$", r"^\d{1,2}:\d{2}(:\d{2})?$",
     r"(晴|多云|阴|小雨|中雨|大雨|阵雨|雷阵雨|小雪|雾|霾)(转(晴|多云|阴|[小中大]?雨|雪))?\s*-?\d{1,2}\s*(℃|°C)?\s*[~～\-/至]\s*-?\d{1,2}\s*(℃|°C)",
     # accessibility, language and version bars
     r"^((无障碍(浏览|阅读)?|简体(中文)?版?|繁體|繁体(中文)?版?|长者模式|关怀版|适老化|读屏|English|EN|手机版|移动版|"
@@ -47,8 +47,8 @@ CHROME = [
     rf"^{_CRUMB}(\s*(?:{_CRUMB_SEP})\s*{_CRUMB}){{2,7}}\s*(?:{_CRUMB_SEP})?$",  # 泉州网 › 新闻中心 › 本地新闻
     # font, print, share, login controls and QR prompts
     r"【\s*字体\s*[::]?[^】]*】?", r"(【\s*[大中小]\s*】\s*){3}", r"字[体号]\s*[::]\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?", r"\[\s*(打印|关闭|收藏|返回顶部)\s*\]",
-    r"【\s*(打印正文|打印本页|关闭窗口|打印|关闭|收藏|返回顶部|我要纠错)\s*】", r"(打印本页|关闭窗口|返回顶部)",
-    r"扫一扫在手机(上)?(打开|查看)当前页", r"扫描二维码\s*关注我们", r"(微信|手机)?扫一扫", r"二维码",
+    r"【\s*(打印正文|打印本页|关闭窗口|打印|关闭|收藏|返回顶部|我要纠错)\s*】",
+    r"扫一扫在手机(上)?(打开|查看)当前页", r"扫描二维码\s*关注我们",
     r"^用户登录$", r"^(登录|注册|退出|打印|关闭|收藏|分享)$", r"^[×✕x]$", r"^分享到[::]?.*$", r"^(上一篇|下一篇)[::].*$",
     r"^本文(链接|地址|网址)[::].*$", r"^本文关键词[::].*$", r"^(全文检索|站内搜索|政府信息公开|信息公开)$",
     r"(浏览次数|访问次数|阅读次数|点击次数|点击数|点击量|浏览量|阅读量|访问量)\s*[::]\s*\d*\s*次?",
@@ -61,6 +61,12 @@ CHROME = [
     r"^【\s*$", r"^\s*】$",
 ]
 _CHROME = re.compile("|".join(f"(?:{p})" for p in CHROME))
+# widget words that are also ordinary words of a report ("扫一扫"执法监督二维码, 农历春节期间): removed
+# only from a line that is not a sentence (no clause punctuation), as a widget's line is not
+WIDGET_WORDS = [r"农历\s*[\u4e00-\u9fff]{2,10}", r"(打印本页|关闭窗口|返回顶部)", r"(微信|手机)?扫一扫", r"二维码"]
+_WIDGET_WORDS = re.compile("|".join(f"(?:{p})" for p in WIDGET_WORDS))
+_INSTITUTION_END = re.compile(r"(政府|委|委员会|局|办公室|办|院|厅|中心|所)$")
+_SENTENCE = re.compile(r"[。;;,，!?！？“”]")
 _RELATED = re.compile(r"^(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|友情链接|推荐阅读|热点推荐)\s*[::]?\s*(.*)$")
 _SITE_NAME = re.compile(r"^.{2,20}(门户网站|政府网|人民政府网站)$")
 _TOP_LINES = 40  # header fields and navigation only occur near the top of a page
@@ -141,8 +147,12 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
             continue
         related = related and not line
         line = _CHROME.sub("", line).strip(" \t\u3000\xa0|｜")
-        if line and len(kept) < _TOP_KEPT:
-            line = _SITE_SUFFIX.sub("", line)
+        if not _SENTENCE.search(line):
+            line = _WIDGET_WORDS.sub("", line).strip(" \t\u3000\xa0|｜")
+        suffix = _SITE_SUFFIX.search(line) if line and len(kept) < _TOP_KEPT else None
+        if suffix:  # the site's name is a header field (it may name the region), not part of the title
+            header.setdefault("网站", suffix[0].strip(" _|｜-—"))
+            line = line[:suffix.start()]
         if line:
             kept += _break_long_line(line) if len(line) > _LONG_LINE else [line]
     kept = _drop_duplicate_title(kept, header)
@@ -155,9 +165,12 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
 
 
 def _menu_lines(lines: list[str]) -> set[int]:
-    """Site navigation copied as text: a run of three or more very short lines near the top."""
+    """Site navigation copied as text: a run of three or more very short lines near the top. Once
+    the body has begun (a line with a full stop), a run that names institutions is a signature
+    (中共某县委 / 某县人民政府 / 某县司法局), not a menu."""
     out: set[int] = set()
     run: list[int] = []
+    body = False
     for number, line in enumerate(lines[:2 * _TOP_LINES] + [""]):
         words = line.split()
         if len(words) >= 4 and all(len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w) for w in words):
@@ -166,15 +179,18 @@ def _menu_lines(lines: list[str]) -> set[int]:
         if line and len(line) <= 8 and not re.search(r"[\d。,，;；:：、!?！？]", line):
             run.append(number)
             continue
-        if len(run) >= 3:
+        if len(run) >= 3 and not (body and any(_INSTITUTION_END.search(lines[n]) for n in run)):
             out.update(run)
         run = [] if line or not run else run
+        body = body or "。" in line
     return out
 
 
 def _read_fields(line: str, header: dict[str, str]) -> None:
     for key, value in parse_fields(line).items():
-        value = value.strip(" |｜")
+        value = value.strip(" |｜\u3000")
+        if key not in ("标题", "信息名称"):  # "来源: 丹东日报　记者 赵云": a wide gap ends the value
+            value = re.split(r"\u3000|\s{2,}", value)[0]
         if key in _COUNTERS or (key in ("来源", "文章来源", "信息来源") and NO_SOURCE.search(value)):
             continue
         if key in _DATE_KEYS:  # "2023-05-07 17:15:05 公文范文": the date and time, not the site's category

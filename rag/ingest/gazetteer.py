@@ -123,4 +123,71 @@ def short_mentions(text: str) -> dict[Region, str]:
     return {region: short for short, region in by_short().items() if short in text}
 
 
+# a county becomes a district (撤县设区) or a city (撤县设市), a county-level city a district
+_RENAMES = {"区": ("市", "县"), "市": ("县",)}
+
+
+@lru_cache(maxsize=1)
+def _former_counties() -> dict[str, tuple[Region, ...]]:
+    """New name (奉化区, 潜山市) -> the counties or county-level cities it may have been (奉化市,
+    潜山县), for names no region of this table has yet: the candidates of a later renaming."""
+    names = {r.name for r in regions()}
+    out: dict[str, list[Region]] = {}
+    for region in regions():
+        if region.level != "县区" or region.short == region.name:
+            continue
+        for new, olds in _RENAMES.items():
+            if region.name.endswith(olds) and region.short + new not in names:
+                out.setdefault(region.short + new, []).append(region)
+    return {name: tuple(hits) for name, hits in out.items()}
+
+
+def renamed_mentions(text: str) -> dict[Region, int]:
+    """Regions renamed after this table was drawn (奉化市 became 奉化区, 潜山县 潜山市), counted like
+    `mentions` and named as the gazetteer would: a district with its city (宁波市奉化区), a city
+    alone. When several former regions share the short name, only those whose city or province
+    `text` names count."""
+    found: dict[Region, int] = {}
+    for name, former in _former_counties().items():
+        n = text.count(name)
+        if not n:
+            continue
+        hits = former if len(former) == 1 else [r for r in former if r.city in text or r.province in text]
+        for r in hits:
+            full = r.city + name if name.endswith("区") and r.city != name else name
+            found[Region(r.code, name, full, "县区", r.province, r.city)] = n
+    return found
+
+
+# the peoples an autonomous region is named for: 黔东南苗族侗族自治州 is called 黔东南州
+_PEOPLES = ("土家|哈萨克|柯尔克孜|蒙古|朝鲜|维吾尔|哈尼|景颇|傈僳|布依|纳西|普米|独龙|拉祜|布朗|德昂|阿昌|基诺|仡佬|"
+            "毛南|仫佬|锡伯|达斡尔|鄂温克|鄂伦春|塔吉克|撒拉|东乡|保安|裕固|各|苗|侗|藏|羌|彝|回|白|傣|壮|瑶|黎|畲|满|土|"
+            "水|怒|佤|京")
+_AUTONOMOUS = re.compile(rf"^(?P<base>[\u4e00-\u9fff]{{2,}}?)(?:(?:{_PEOPLES})族?)+自治(?P<kind>州|县|旗)$")
+
+
+@lru_cache(maxsize=1)
+def _common_names() -> dict[str, Region]:
+    """Everyday names of autonomous prefectures, counties and banners (黔东南州, 长阳县), when one
+    region alone is called so, no region's own name is that, and the name is not a province's."""
+    names = {r.name for r in regions()}
+    provinces = {r.short for r in regions() if r.level == "省"}  # 河南县 also reads 河南 + 县域, 县级…
+    out: dict[str, list[Region]] = {}
+    for region in regions():
+        match = _AUTONOMOUS.match(region.name)
+        if match and match["base"] + match["kind"] not in names and match["base"] not in provinces:
+            out.setdefault(match["base"] + match["kind"], []).append(region)
+    return {name: hits[0] for name, hits in out.items() if len(hits) == 1}
+
+
+def everyday_names(region: Region) -> list[str]:
+    """The everyday names of an autonomous region (黔东南苗族侗族自治州 -> 黔东南州, 黔东南)."""
+    return [n for name, r in _common_names().items() if r == region for n in (name, name[:-1])]
+
+
+def common_name_mentions(text: str) -> dict[Region, int]:
+    """Regions named in `text` by their everyday name (黔东南州 for 黔东南苗族侗族自治州)."""
+    return {region: n for name, region in _common_names().items() if (n := text.count(name))}
+
+
 CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")

@@ -44,6 +44,23 @@ def split_page_title(title: str, known: tuple[str, ...] = ()) -> str:
     return title
 
 
+# <meta> fields government CMSs fill (TRS and its kin: PubDate, ContentSource, SiteName; Open Graph)
+META_FIELDS = {"pubdate": "发布时间", "publishdate": "发布时间", "firstpublishedtime": "发布时间",
+               "article:published_time": "发布时间", "contentsource": "来源", "sitename": "网站",
+               "og:site_name": "网站"}
+_SITE = re.compile(r"(网|网站|门户|政府|人民政府|委员会|局|办公室)$")
+
+
+def page_site(page_title: str, title: str) -> str:
+    """The site a page's <title> names after the report's own title ("…报告_政务公开_某区人民政府"
+    -> 某区人民政府), '' when nothing after it names a site."""
+    page_title = re.sub(r"\s+", " ", page_title).strip()
+    if title == page_title or not page_title.startswith(title):
+        return ""
+    last = _TITLE_SEP.split(page_title[len(title):])[-1].strip()
+    return last if _SITE.search(last) else ""
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -55,6 +72,7 @@ class _TextExtractor(HTMLParser):
         self.title_slot = -1  # where the page title goes in the page sink
         self.page_title = ""
         self.known_titles: list[str] = []  # <meta name="ArticleTitle">, <h1> texts
+        self.meta_fields: dict[str, str] = {}  # header fields from <meta> tags, shown under the title
         self.h1: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs) -> None:
@@ -64,8 +82,11 @@ class _TextExtractor(HTMLParser):
             return
         if tag == "meta":
             attr = dict(attrs)
-            if (attr.get("name") or "").lower() in ("articletitle", "title") and attr.get("content"):
+            name = (attr.get("name") or attr.get("property") or "").lower()
+            if name in ("articletitle", "title") and attr.get("content"):
                 self.known_titles.append(attr["content"])
+            elif name in META_FIELDS and (attr.get("content") or "").strip():
+                self.meta_fields.setdefault(META_FIELDS[name], html.unescape(attr["content"]).strip())
             return
         if tag == "title" and self.title_slot < 0:
             self.title, self.title_slot = [], len(self.sinks[0]) + 1
@@ -133,7 +154,13 @@ class _TextExtractor(HTMLParser):
             self._flush_row(row)
         if self.title_slot >= 0:
             known = tuple(html.unescape(t) for t in self.known_titles)
-            self.sinks[0][self.title_slot] = split_page_title(html.unescape(self.page_title), known)
+            page_title = html.unescape(self.page_title)
+            title = split_page_title(page_title, known)
+            fields = dict(self.meta_fields)
+            site = page_site(page_title, title)  # kept as a header field: it may name the region
+            if site:
+                fields.setdefault("网站", site)
+            self.sinks[0][self.title_slot] = title + "".join(f"\n{key}: {value}" for key, value in fields.items())
         return "".join(self.sinks[0])
 
 

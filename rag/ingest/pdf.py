@@ -40,7 +40,7 @@ def pdfium_pages(raw: bytes, path: Path) -> list[list[Piece]]:
             pieces = []
             for index in range(textpage.count_rects()):
                 left, bottom, right, top = textpage.get_rect(index)
-                text = textpage.get_text_bounded(left, bottom, right, top)
+                text = textpage.get_text_bounded(*_inside(left, bottom, right, top))
                 pieces.append(Piece(text.replace("\r", " ").replace("\n", " "), left, right,
                                     height - top, height - bottom))
             pages.append(pieces)
@@ -49,6 +49,13 @@ def pdfium_pages(raw: bytes, path: Path) -> list[list[Piece]]:
     finally:
         document.close()
     return pages
+
+
+def _inside(left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+    """The box pulled in a little on every side: Chromium prints one box per character and adjacent
+    boxes overlap by a fraction of a point, so the whole box would read its neighbour too (法治思治思想)."""
+    dx, dy = min(1.0, 0.2 * (right - left)), min(1.0, 0.2 * (top - bottom))
+    return left + dx, bottom + dy, right - dx, top - dy
 
 
 def read_pdf(path: Path, raw: bytes) -> str:
