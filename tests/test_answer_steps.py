@@ -546,3 +546,12 @@ def test_visits_do_not_answer_a_count_of_people():
     asked = slot_of("法律援助一共帮扶了多少名群众?")
     assert not holds_slot("全年办理法律援助案件864件,接待法律咨询5100余人次。", asked)
     assert holds_slot("全年为1200名群众提供法律援助。", asked)
+
+
+def test_an_elliptic_whole_is_still_found_and_a_change_in_percent_states_no_move_in_days():
+    question = "办结的复议案件中,靠调解和解了结的比例有多大?"
+    sentence = "受理220件,办结200件,其中驳回或维持150件,调解和解40件,纠错率10%。"
+    assert derive.solve(derivation_of(question), slot_of(question), sentence, "").shown == "40 ÷ 200 = 20%"
+    moved = "叙州区2021年企业开办时间比改革之前缩短了几个工作日?"
+    level = [_passage("企业开办时间压缩至1个工作日,新登记市场主体2.3万户,同比增长9.8%。", 0)]
+    assert compose.extractive(moved, None, level, analysis=analyse(moved, [], COVERAGE)).refused

@@ -315,7 +315,7 @@ def _core(term: str) -> str:
     return head[-2:] + "的" + noun
 
 
-def _pick(term: str, text: str, figures, taken=()) -> int | None:
+def _pick(term: str, text: str, figures, taken=(), strict: bool = False) -> int | None:
     """The figure a named term counts: the one whose surrounding words share most of the term's
     two-character words, each weighted by how few figures' words carry it (in "网上办理事项877项,
     “掌上办理”130项" the term 掌上办理事项 is told apart by 掌上, not by 办理 or 事项). The term's core
@@ -337,8 +337,8 @@ def _pick(term: str, text: str, figures, taken=()) -> int | None:
         return lambda seg: sum(w for g, w in weights.items() if g in seg) / total if total else 0.0
 
     core_grams = [g for g in _grams(_core(term)) if "的" not in g and "级" not in g]
-    if core_grams and sum(any(g in seg for seg in segments) for g in core_grams) / len(core_grams) < 1 / 3:
-        return None  # 党政机关公职律师 is not named by "其中律师5名": most of its words are not here
+    if strict and core_grams and sum(any(g in seg for seg in segments) for g in core_grams) / len(core_grams) < 1 / 3:
+        return None  # a part of a sum: 党政机关公职律师 is not named by "其中律师5名", most of its words are not here
     core, whole = scorer(_core(term)), scorer(term)
     quoted = re.findall(r"[“\"]([^”\"]{2,})[”\"]", term)  # a quoted name is a name: only that name counts it
     scores = sorted((((core(seg), whole(seg)), i) for i, seg in enumerate(segments)
@@ -355,8 +355,8 @@ def _named(derivation: Derivation, text: str, figures) -> list | None:
         index = None
         if picked:  # parts of one sum are counted in one unit: try those first (废止2件, not 废止2部)
             other_units = {i for i, f in enumerate(figures) if f.unit != figures[picked[0]].unit}
-            index = _pick(term, text, figures, set(picked) | other_units)
-        index = index if index is not None else _pick(term, text, figures, set(picked))
+            index = _pick(term, text, figures, set(picked) | other_units, strict=True)
+        index = index if index is not None else _pick(term, text, figures, set(picked), strict=True)
         if index is None or (picked and not _same_family(figures[picked[0]], figures[index])):
             return None
         picked.append(index)
@@ -432,8 +432,8 @@ def _share(derivation: Derivation, text: str, figures):
         if whole is not None and _same_family(figures[named], figures[whole]) and \
                 figures[whole].value > figures[named].value:
             return figures[named], figures[whole], "share"
-        larger = [q for q in figures if q is not figures[named] and _same_family(q, figures[named])
-                  and q.value > figures[named].value]
+        larger = [q for i, q in enumerate(figures) if i != named and i not in parts
+                  and _same_family(q, figures[named]) and q.value > figures[named].value]
         # a named whole the words do not pick: the one larger figure there is, never a guess among several
         return (figures[named], larger[0], "share") if len(larger) == 1 else None
     part_index = named if named is not None else next(
@@ -485,6 +485,7 @@ _CONTAINER = re.compile(r"([^,;。:]{2,20}?)(?:当中|之中|里面|中|里)[,:]
 def _within(term: str, text: str, q: units.Quantity) -> bool:
     """Whether a figure is counted inside the term ("审结案件中,维持97件": 97 is part of the 审结 cases, not their number)."""
     sentence = text[max(text.rfind(mark, 0, q.start) for mark in "。;") + 1:q.start]
+    term = re.sub(r"(?:的)?(?:总数|总量|数量|件数|人数|总和|总计)$", "", term) or term  # 审结总数 names 审结案件
     return any(names(term, match[1]) for match in _CONTAINER.finditer(sentence))
 
 
