@@ -144,3 +144,14 @@ def test_widget_words_inside_sentences_are_content(tmp_path):
     doc = load_document(page)
     assert "推出“扫一扫”执法监督二维码" in doc.text and "农历春节期间开展专项检查12次" in doc.text
     assert "正月廿五" not in doc.text and "关闭窗口" not in doc.text and "微信" not in doc.text
+
+
+def test_a_story_about_a_report_covers_the_year_the_report_it_names_covers(tmp_path):
+    from rag.ingest import load_document
+
+    story = tmp_path / "story.txt"
+    story.write_text("某县新闻网 首页 > 本地新闻\n\n依法行政交出年度答卷\n\n发布时间:2025-01-20 09:00　来源:某县日报　记者 李明\n\n"
+                     "本报讯 1月18日,县委全面依法治县委员会召开会议,审议通过了《安平县2024年度法治政府建设情况报告》。"
+                     "记者从会上获悉,全县行政复议新收案件120件,同比增长10%。\n\n全县持证执法人员860人。\n", encoding="utf-8")
+    doc = load_document(story)
+    assert doc.doc_type == "news" and doc.year == 2024

@@ -94,6 +94,9 @@ def _doc_type(doc: Document, lines: list[str], tag: str) -> str:
     return "other"
 
 
+_QUOTED_REPORT = re.compile(r"《[^》]{0,24}?(\d{4})年度?[^》\d]{0,24}(?:报告|情况)》")
+
+
 def _read_year(doc: Document, body: list[str]) -> None:
     """Covered year, by evidence in order: title, opening, first section heading, yearbook lead;
     bounded by the posting/signing year (except for a plan, which covers a year to come); else
@@ -128,6 +131,10 @@ def _year_evidence(doc: Document, body: list[str], strong_title: bool):
             if match:  # "现将…2021年度…报告如下" is the report saying which year it reports: sure
                 sure = match.re is _REPORTING_YEAR and match[1] and "报告" in sentence[match.end():]
                 yield "opening", "high" if sure else "medium", int(next(g for g in match.groups() if g))
+    for line in map(arabic, body[:2]):  # a story about a report names it: 审议通过了《某市2023年度法治政府建设情况报告》
+        match = _QUOTED_REPORT.search(line[:300])
+        if match:
+            yield "opening", "medium", int(match[1])
     heading = arabic(next((line for line in body[:15] if _HEADING.match(line)), ""))
     match = YEAR.search(heading[:30])
     if match and not _SPAN.search(heading[:30]):
