@@ -43,14 +43,19 @@ eval: $(STAMP)
 		--out evals/runs/latest/synth
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/perf.py --baseline bench/results/perf-before.json
+	$(BIN)/python bench/embedders.py
 
-# Scale: 1k/10k/100k synthetic chunks through the whole pipeline, and the lexical index alone (plot needs .[bench]).
+# Scale: 1k/10k/100k synthetic chunks through the whole pipeline, the 100k index again through a Chroma
+# server, and the lexical index alone (plot needs .[bench]).
 bench-scale: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/lexical_scale.py --sizes 10000 100000
-	$(BIN)/python bench/scale.py --sizes 1000 10000 100000
+	$(BIN)/python bench/scale.py --sizes 1000 10000 100000 --work .scratch/scale
+	$(BIN)/python bench/scale_server.py --work .scratch/scale --sizes 100000
+	rm -rf .scratch/scale
 
 clean:
 	rm -rf $(VENV) .rag

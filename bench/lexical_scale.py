@@ -1,7 +1,8 @@
 """The lexical index alone at scale, no model and no Chroma: synthetic chunks (bench/synth.py, cut
 by the real chunker) at each size; build time, lexical search p50/p95 over the dev questions, and
 adding one report as a new segment (add + save) against rebuilding the whole index (build + save)
-in the same run. Writes bench/results/lexical_scale.json.
+in the same run, and removing that report again (tombstones + a new manifest) against building what
+is left. Writes bench/results/lexical_scale.json.
 
     .venv/bin/python bench/lexical_scale.py [--sizes 10000 100000]
 """
@@ -68,12 +69,22 @@ def measure(size: int, work: Path, questions: list[str]) -> dict:
     rebuild_s, rebuilt = _s(LexicalIndex.build, *whole)
     rebuild_save_s, _ = _s(rebuilt.save, work / f"rebuilt_{size}")
     assert [i for i, _ in grown.search(questions[0], 10)] == [i for i, _ in rebuilt.search(questions[0], 10)]
+    grown = LexicalIndex.load(work / f"lexical_{size}")  # as a writer finds it on disk
+    remove_s, shrunk = _s(grown.remove, {one[2][0]["doc_id"]})
+    remove_save_s, _ = _s(shrunk.save, work / f"lexical_{size}")
+    for q in questions[:5]:  # the same ranking as the index built without it at the start
+        assert [i for i, _ in shrunk.search(q, 10)] == [i for i, _ in index.search(q, 10)]
     ordered = sorted(searches)
     return {"chunks": len(corpus[0]), "build_s": round(build_s, 2), "save_s": round(save_s, 2),
             "search_p50_ms": round(statistics.median(ordered), 1), "search_p95_ms": round(ordered[round(0.95 * (len(ordered) - 1))], 1),
             "add_one": {"chunks": len(one[0]), "add_s": round(add_s, 3), "save_s": round(add_save_s, 3),
                         "full_rebuild_s": round(rebuild_s, 2), "full_rebuild_save_s": round(rebuild_save_s, 2),
-                        "speedup": round((rebuild_s + rebuild_save_s) / (add_s + add_save_s), 1)}}
+                        "speedup": round((rebuild_s + rebuild_save_s) / (add_s + add_save_s), 1)},
+            # removing it again: tombstones and a new manifest, against building what is left (build_s + save_s above)
+            "remove_one": {"remove_s": round(remove_s, 4), "save_s": round(remove_save_s, 4),
+                           "segments_after": len(shrunk.segments),
+                           "full_rebuild_s": round(build_s, 2), "full_rebuild_save_s": round(save_s, 2),
+                           "speedup": round((build_s + save_s) / (remove_s + remove_save_s), 1)}}
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ itself reuses vectors: a synthetic text whose digits and region-name characters 
 its seed paragraph's, and gets that paragraph's vector (encoded for real once); `projected_ingest_s`
 adds the real encoding time of every text at the measured throughput.
 
-    .venv/bin/python bench/scale.py [--sizes 1000 10000 100000]
+    .venv/bin/python bench/scale.py [--sizes 1000 10000 100000] [--merge EARLIER.json]
 """
 from __future__ import annotations
 
@@ -68,11 +68,11 @@ def disk_mb(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6, 1)
 
 
-def probe(data_dir: Path, model_cache: Path) -> dict:
+def probe(data_dir: Path, model_cache: Path, env: dict | None = None) -> dict:
     """A fresh process: load the index, answer the questions, report latencies and peak RSS."""
     code = "import sys; from bench.scale import run_probe; run_probe(sys.argv[1], sys.argv[2])"
     done = subprocess.run([sys.executable, "-c", code, str(data_dir), str(model_cache)], cwd=ROOT,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     if done.returncode:
         raise SystemExit(f"probe failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -87,13 +87,25 @@ def run_probe(data_dir: str, model_cache: str) -> None:
     started = time.perf_counter()
     pipeline.search(questions[0], k=10)  # first use: loads the catalog, lexical index, Chroma, engine
     load_s = time.perf_counter() - started
-    rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_loaded = peak_rss_mb()
     search = [_ms(pipeline.search, q, k=10) for q in questions]
     for q in questions[:3]:
         answer(q, pipeline, mode="extractive")  # warm-up
     answers = [_ms(answer, q, pipeline, mode="extractive") for q in questions]
     print(json.dumps({"first_search_s": round(load_s, 2), "search": _pct(search), "answer": _pct(answers),
-                      "rss_loaded_mb": round(rss_loaded), "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+                      "rss_loaded_mb": round(rss_loaded), "rss_mb": round(peak_rss_mb())}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not ru_maxrss: after fork + exec, ru_maxrss keeps the parent's
+    peak (the bench process, with the torch model loaded), which made every probe look 1.2 GB bigger."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _ms(fn, *args, **kwargs) -> float:
@@ -219,21 +231,28 @@ def plot(results: list[dict], path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000],
+                        help="sizes to measure now (none: only merge, table and plot)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    parser.add_argument("--merge", type=Path, nargs="*", default=[],
+                        help="earlier scale.json files whose other sizes join this one's table and plot")
     parser.add_argument("--work", type=Path, help="keep corpora and indexes here (default: a temp dir)")
     parser.add_argument("--model-cache", type=Path, default=Path(os.environ.get("RAG_MODEL_CACHE", ROOT / ".rag" / "models")))
     args = parser.parse_args()
+    results = [r for path in args.merge for r in json.loads(path.read_text(encoding="utf-8"))["results"]
+               if r["size"] not in args.sizes]  # sizes measured in an earlier run, kept as measured then
     work = args.work or Path(tempfile.mkdtemp(prefix="rag-scale-"))
-    embedder = Pipeline(Settings(data_dir=work / "scratch", model_cache=args.model_cache)).embedder
-    embedder.passages(["预热"], 1)
-    results = []
+    if args.sizes:
+        embedder = Pipeline(Settings(data_dir=work / "scratch", model_cache=args.model_cache)).embedder
+        embedder.passages(["预热"], 1)
     for size in args.sizes:
         results.append(measure(size, work, args.model_cache, embedder))
+        results[-1]["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({"vectors": __doc__.split("Encoding: ")[1].split("\n\n")[0],
                                         "results": results}, ensure_ascii=False, indent=1), encoding="utf-8")
+    results.sort(key=lambda r: r["size"])
     if len(results) > 1:
         for r in results:
             r["rss_per_10k_mb"] = round((r["rss_mb"] - results[0]["rss_mb"]) / max(r["chunks"] - results[0]["chunks"], 1) * 10000, 1) \

@@ -18,7 +18,7 @@ USER = {"source": "user", "confidence": "high"}
 
 class LibraryOps:
     """Needs self.catalog, self.store, self.sentences, self.facts, self.database, self.writer, self.settings,
-    self._load_lexical, self.rebuild_lexical."""
+    self._load_lexical, self.rebuild_lexical, self.update_lexical."""
 
     def find_document(self, ref: str) -> tuple[Document, int]:
         """(document, chunk count) for a path, display name, file name or doc_id."""
@@ -54,7 +54,7 @@ class LibraryOps:
                 self._forget(doc)
                 self._drop_upload(doc)
             self._refresh_names()
-            self.rebuild_lexical()
+            self.update_lexical(set(targets))  # their rows become tombstones: no rebuild
         return list(targets.values())
 
     # ---- shared steps -------------------------------------------------------------------

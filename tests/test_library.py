@@ -207,6 +207,35 @@ def test_remove_leaves_no_trace_and_names_shorten_again(embedder, two_cities):
     assert len(pipeline.documents()) == 1  # the unknown name stopped the whole step
 
 
+def test_removing_a_report_tombstones_its_lexical_rows_and_rewrites_no_segment(embedder, tmp_path):
+    places = [("大连市", 345), ("宜宾市", 678), ("锦州市", 120), ("泸州市", 456), ("本溪市", 789)]
+    pipeline = make_pipeline(embedder)
+    for place, aid in places:  # one ingest each: five segments
+        path = tmp_path / place / "report.html"
+        path.parent.mkdir()
+        path.write_text(report_html(place, 2022, aid, aid // 3), encoding="utf-8")
+        pipeline.ingest([path])
+    segments = pipeline.settings.lexical_dir / "segments"
+    before = {p.name: p.stat().st_mtime_ns for p in segments.iterdir()}
+    doc = next(d for d, _ in pipeline.documents() if d.region == "锦州市")
+    ids = pipeline.store.chunk_ids(doc.doc_id)
+    pipeline.remove([doc.source])
+    assert_no_trace(pipeline, doc.doc_id, ids)
+    assert {p.name: p.stat().st_mtime_ns for p in segments.iterdir()} == before  # no segment written or rewritten
+    loaded = LexicalIndex.load(pipeline.settings.lexical_dir)
+    assert len(loaded.segments) == 5 and loaded.n == pipeline.store.count()
+    assert sum(len(s.rows) for s in loaded.segments) - loaded.n == len(ids)  # the removed rows are tombstones
+    chunks = [(i, f"{m['heading']}\n{d}", m) for page in pipeline.store.all_chunks() for i, d, m in zip(*page)]
+    rebuilt = LexicalIndex.build(*map(list, zip(*chunks)))
+    for question in ("法律援助案件", "锦州市行政复议", "2022年法治政府建设"):
+        got, expected = loaded.search(question, 10), rebuilt.search(question, 10)
+        assert got and [i for i, _ in got] == [i for i, _ in expected]
+        assert [s for _, s in got] == pytest.approx([s for _, s in expected], rel=1e-9)
+    assert pipeline.check(repair=False).repairs == []
+    result = answer("泸州市2022年受理法律援助案件多少件?", pipeline, mode="extractive")
+    assert "456件" in result.answer
+
+
 SENTENCES = ["全年受理法律援助案件{n}件。", "办理行政复议案件{n}件,纠错率{n}%。", "开展普法活动{n}场次。",
              "行政机关负责人出庭应诉{n}次。", "审查规范性文件{n}件。", "调解矛盾纠纷{n}起。"]
 DOCS = st.lists(st.tuples(st.sampled_from(["大连市", "宜宾市", "锦州市", "泸州市"]), st.integers(2015, 2024),

@@ -102,10 +102,13 @@ class LexicalIndex:
             codes, names = columns["doc"]
             gone = np.isin(codes, [names[d] for d in remove_docs if d in names])
             dead[position] = np.flatnonzero(~alive | gone).tolist()
-        index = LexicalIndex(self.segments + [Segment.build([tokenize(t) for t in texts],
-                                                           [row_of(i, m) for i, m in zip(ids, metas)])],
-                             dead, self.overrides, self.version)
-        return index.compacted()
+        added = [Segment.build([tokenize(t) for t in texts], [row_of(i, m) for i, m in zip(ids, metas)])] if ids else []
+        return LexicalIndex(self.segments + added, dead, self.overrides, self.version).compacted()
+
+    def remove(self, doc_ids: set[str]) -> "LexicalIndex":
+        """A new index without these documents' rows: tombstones in the manifest, no segment
+        rewritten (unless that leaves more than MAX_DEAD_SHARE of the rows dead: then one merge)."""
+        return self.add([], [], [], remove_docs=doc_ids)
 
     def compacted(self) -> "LexicalIndex":
         total = sum(len(s.rows) for s in self.segments)
@@ -168,7 +171,7 @@ class LexicalIndex:
         found_scores, found_ids = [], []
         for segment, alive, columns in zip(self.segments, self.alive, self._columns):
             scores, counts = np.zeros(len(segment.rows)), segment.counts
-            for token in tokens:  # a repeated token counts again, as bm25s did
+            for token in tokens:  # a repeated token of the query counts again
                 column = segment.column.get(token)
                 if column is None:
                     continue
