@@ -154,4 +154,4 @@ def test_a_story_about_a_report_covers_the_year_the_report_it_names_covers(tmp_p
                      "本报讯 1月18日,县委全面依法治县委员会召开会议,审议通过了《安平县2024年度法治政府建设情况报告》。"
                      "记者从会上获悉,全县行政复议新收案件120件,同比增长10%。\n\n全县持证执法人员860人。\n", encoding="utf-8")
     doc = load_document(story)
-    assert doc.doc_type == "news" and doc.year == 2024
+    assert doc.doc_type == "news" and doc.year == 2024 and doc.provenance["year"]["confidence"] == "high"

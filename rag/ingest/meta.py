@@ -133,8 +133,8 @@ def _year_evidence(doc: Document, body: list[str], strong_title: bool):
                 yield "opening", "high" if sure else "medium", int(next(g for g in match.groups() if g))
     for line in map(arabic, body[:2]):  # a story about a report names it: 审议通过了《某市2023年度法治政府建设情况报告》
         match = _QUOTED_REPORT.search(line[:300])
-        if match:
-            yield "opening", "medium", int(match[1])
+        if match:  # the report a story's lead names is what the story is about: as sure as a title
+            yield "opening", "high", int(match[1])
     heading = arabic(next((line for line in body[:15] if _HEADING.match(line)), ""))
     match = YEAR.search(heading[:30])
     if match and not _SPAN.search(heading[:30]):
