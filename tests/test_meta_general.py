@@ -155,3 +155,13 @@ def test_a_story_about_a_report_covers_the_year_the_report_it_names_covers(tmp_p
                      "记者从会上获悉,全县行政复议新收案件120件,同比增长10%。\n\n全县持证执法人员860人。\n", encoding="utf-8")
     doc = load_document(story)
     assert doc.doc_type == "news" and doc.year == 2024 and doc.provenance["year"]["confidence"] == "high"
+
+
+def test_a_place_name_hidden_in_the_opening_only_is_read_without_an_error(tmp_path):
+    from rag.ingest import load_document
+
+    report = tmp_path / "hidden.txt"
+    report.write_text("关于2024年度法治政府建设情况的报告\n\n2024年,××县坚持依法行政,全县受理行政复议案件86件,纠错率12%。\n\n"
+                      "一、主要工作\n\n全县持证执法人员620人。\n", encoding="utf-8")
+    doc = load_document(report)
+    assert doc.region == "" and doc.year == 2024 and "××县" in doc.provenance["region"]["note"]

@@ -38,7 +38,7 @@ def note(doc: Document, field: str, source: str, confidence: str, why: str = "")
 def read_region(doc: Document, title: str, body: list[str], signature: list[str]) -> None:
     """Fill region, region_level and province from the document's own naming. `title` is '' when
     the document has no title of its own."""
-    masked = MASKED.search(title) or any(MASKED.search(line[:200]) for line in body[:2])
+    masked = MASKED.search(title) or next((m for line in body[:2] if (m := MASKED.search(line[:200]))), None)
     if masked:
         note(doc, "region", "title" if MASKED.search(title) else "opening", "high", f"文本隐去了地名({masked[0]})")
         return
