@@ -147,8 +147,6 @@ def test_widget_words_inside_sentences_are_content(tmp_path):
 
 
 def test_a_story_about_a_report_covers_the_year_the_report_it_names_covers(tmp_path):
-    from rag.ingest import load_document
-
     story = tmp_path / "story.txt"
     story.write_text("某县新闻网 首页 > 本地新闻\n\n依法行政交出年度答卷\n\n发布时间:2025-01-20 09:00　来源:某县日报　记者 李明\n\n"
                      "本报讯 1月18日,县委全面依法治县委员会召开会议,审议通过了《安平县2024年度法治政府建设情况报告》。"
@@ -158,8 +156,6 @@ def test_a_story_about_a_report_covers_the_year_the_report_it_names_covers(tmp_p
 
 
 def test_a_place_name_hidden_in_the_opening_only_is_read_without_an_error(tmp_path):
-    from rag.ingest import load_document
-
     report = tmp_path / "hidden.txt"
     report.write_text("关于2024年度法治政府建设情况的报告\n\n2024年,××县坚持依法行政,全县受理行政复议案件86件,纠错率12%。\n\n"
                       "一、主要工作\n\n全县持证执法人员620人。\n", encoding="utf-8")

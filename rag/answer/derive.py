@@ -102,8 +102,13 @@ def rate_of(term: str, text: str) -> bool:
     """Whether a text states a rate of the term: a % level whose own words name it (纠错率11.8% is no
     rate of 调解和解; "调解结案319件,占办结总数的28.9%" is)."""
     text = units.normalize(text)
+    return any(names(term, words) for _, words in _rate_levels(text))
+
+
+def _rate_levels(text: str) -> list[tuple[units.Quantity, str]]:
+    """Each stated rate level (a %, not a change) with the words that go with it."""
     rates = [q for q in units.find_quantities(text) if q.unit == "%" and not units.is_change(text[:q.start])]
-    return any(names(term, "".join(_segments(text, rates, i)) + _clause(text, q)) for i, q in enumerate(rates))
+    return [(q, "".join(_segments(text, rates, i)) + _clause(text, q)) for i, q in enumerate(rates)]
 
 
 def names(term: str, text: str) -> bool:
@@ -210,9 +215,7 @@ def _complement(derivation: Derivation, text: str, sentence: str) -> Derived | N
     positive = affirmed(derivation.terms[0]) if derivation.terms else ""
     if len(positive) < 2:
         return None
-    rates = [q for q in units.find_quantities(text) if q.unit == "%" and not units.is_change(text[:q.start])]
-    named = [q for i, q in enumerate(rates) if q.value < 100 and _says(positive, "".join(_segments(text, rates, i))
-                                                                      + _clause(text, q))]
+    named = [q for q, words in _rate_levels(text) if q.value < 100 and _says(positive, words)]
     if len(named) != 1:
         return None
     value = Decimal(100) - Decimal(named[0].number)
@@ -227,9 +230,7 @@ def _at_rate(derivation: Derivation, text: str, sentence: str) -> Derived | None
         return None
     negated = bool(_NEGATION.search(derivation.terms[0]))
     part = affirmed(derivation.terms[0]) if negated else derivation.terms[0].removeprefix("被")
-    rates = [q for q in units.find_quantities(text) if q.unit == "%" and not units.is_change(text[:q.start])]
-    named = [q for i, q in enumerate(rates)
-             if q.value < 100 and _says(part, "".join(_segments(text, rates, i)) + _clause(text, q))]
+    named = [q for q, words in _rate_levels(text) if q.value < 100 and _says(part, words)]
     if len(part) < 2 or len(named) != 1:
         return None
     rate = named[0]
