@@ -109,6 +109,20 @@ CASES["cms_title_site_suffix"] = Case("html", (_html_page(
     _e("铜仁市碧江区", 2023, "annual_report", "", "", "2024-02-02",
        title="关于2023年度法治政府建设工作情况的报告"))
 
+# 5a. a page whose title has no year, with bracketed font/print widgets, a salutation, and an opening
+# sentence that ends with a colon (…报告如下：): the year is the opening's, not a guess from the dates
+CASES["widgets_salutation_colon_opening"] = Case("html", (_html_page(
+    "汨罗市人民政府关于法治政府建设工作情况的报告",
+    '<h1>汨罗市人民政府关于法治政府建设工作情况的报告</h1>'
+    '<div class="info">发布时间：2023-03-06　来源：市司法局</div>'
+    '<div class="tools">【字号：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】'
+    '【<a href="#">打印本页</a>】 【<a href="#">关闭窗口</a>】</div>'
+    "<p>岳阳市人民政府：</p>"
+    "<p>2022年，我市坚持以习近平法治思想为指导，扎实推进法治政府建设。现将有关情况报告如下：</p>"
+    + _paras(report_body("市政府", 2022)[1:])),),
+    _e("汨罗市", 2022, "annual_report", "汨罗市人民政府", "", "2023-03-06",
+       title="汨罗市人民政府关于法治政府建设工作情况的报告"))
+
 # 5b. the same kind of page copied from the browser as text: page title with site, breadcrumb, title
 CASES["copied_cms_text_site_suffix"] = Case("txt", (
     "2023年法治政府建设年度报告_通知公告_潜山市人民政府",

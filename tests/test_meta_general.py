@@ -44,6 +44,12 @@ def test_browser_printed_pdf_loses_running_header_and_page_numbers_but_no_text(b
     assert doc.text.rstrip().endswith("2024年1月12日")
 
 
+def test_the_year_of_an_opening_that_ends_with_a_colon_and_no_bracket_left_by_widgets(built):
+    doc = load_document(built("widgets_salutation_colon_opening"))
+    assert doc.provenance["year"]["source"] == "opening"  # not inferred from the posting date
+    assert "【" not in doc.text and "字号" not in doc.text and "岳阳市人民政府:" in doc.text
+
+
 def test_docx_page_header_and_footer_are_not_text(built):
     doc = load_document(built("docx_chinese_numeral_years"))
     assert doc.title == "临夏市二〇二三年度法治政府建设工作报告"  # shown as written

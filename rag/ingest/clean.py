@@ -153,7 +153,7 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
         if suffix:  # the site's name is a header field (it may name the region), not part of the title
             header.setdefault("网站", suffix[0].strip(" _|｜-—"))
             line = line[:suffix.start()]
-        if line:
+        if re.search(r"\w", line):  # a line left with brackets only (【 of 【字号:大 中 小】) is nothing
             kept += _break_long_line(line) if len(line) > _LONG_LINE else [line]
     kept = _drop_duplicate_title(kept, header)
     title = header.get("标题")

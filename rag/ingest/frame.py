@@ -86,11 +86,16 @@ def _looks_like_title(line: str) -> bool:
             and not date_line(line) and not _byline(line) and len(_CRUMB_MARKS.findall(line)) < 2)
 
 
+# whom a report is addressed to (省委依法治省办: / 市人大常委会、市政府:); an opening sentence that ends
+# with a colon (…现将有关情况报告如下:) is not one
+_SALUTATION = re.compile(r"^[^,，。;；]{1,40}[:：]$")
+
+
 def body_lines(lines: list[str], title: str, title_lines: list[str] = ()) -> list[str]:
     """The lines after the title and header block: where the opening sentence is."""
     out = [line for line in lines if line.strip("《》 ") != title and line not in title_lines
            and not is_header_line(line) and not _byline(line) and not _above_title(line)]
-    return [line for line in out if not line.endswith((":", "："))][:40]  # salutations (省委依法治省办:)
+    return [line for line in out if not _SALUTATION.match(line)][:40]
 
 
 def read_dates(doc: Document, lines: list[str]) -> None:
