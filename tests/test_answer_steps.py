@@ -467,6 +467,11 @@ def test_no_year_before_without_a_change_of_the_right_kind_or_with_two_candidate
     ("法律顾问团一共几个人?", "区政府法律顾问团由9名执业律师和4名高校教师组成,全年出具法律意见86份。", "9 + 4 = 13名"),
     ("办理的政协提案和人大建议,两者之和是多少件?", "全年办理政协提案61件、人大建议48件,办结率100%。", "61 + 48 = 109件"),
     ("没调成的纠纷有多少件?", "各级调委会共调解纠纷2150件,调解成功2104件。", "2150 − 2104 = 46件"),
+    ("市、县、乡三级调解组织,总量是多少个?", "建成9个市级调解中心、86个县(区)调委会、1204个乡(镇)调解室。",
+     "9 + 86 + 1204 = 1299个"),
+    ("立项审批和施工许可加起来最多要多少天?", "推行审批提速,立项审批“最多15天”、施工许可“最多20天”。", "15 + 20 = 35天"),
+    ("聘请的法律顾问里,区政府这一级占几成?", "全区区、街道两级共聘请法律顾问40人,其中区政府12人、街道28人,公职律师30人。",
+     "12 ÷ 40 = 30%"),
 ])
 def test_counts_at_a_rate_members_of_a_whole_and_placeholders(question, sentence, shown):
     found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))

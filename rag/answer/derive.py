@@ -85,9 +85,11 @@ def _segments(text: str, figures, index: int) -> tuple[str, str]:
         before = text[clause_start:q.start]
     if clause_start > 1 and text[clause_start - 1] == "," and before == text[clause_start:q.start]:
         # "调解结案319件,占办结总数的28.9%": the share is of the clause before; "其中市本级举办9期,培训2292人": a
-        # scope opened by 其中 in the clause before holds this figure too
+        # scope opened by 其中 in the clause before holds this figure too, unless that clause lists several
+        # members with their figures ("其中市政府18人、县区政府25人,党政机关公职律师52人": a new item)
         previous = text[max(text.rfind(mark, 0, clause_start - 1) for mark in ",;。:") + 1:clause_start - 1]
-        if before.startswith("占") or (previous.startswith("其中") and q.unit not in ("%", "‰")):
+        scope = previous.startswith("其中") and len(re.findall(r"\d+(?:\.\d+)?", previous)) <= 1
+        if before.startswith("占") or (scope and q.unit not in ("%", "‰")):
             before = re.sub(r"\d+(?:\.\d+)?\s*\S?", "", previous) + before
     nxt = figures[index + 1].start if index + 1 < len(figures) else len(text)
     after = text[q.end:min(clause_end, nxt)]
@@ -129,6 +131,8 @@ def _figures(sentence: str, slot: Slot, op: str) -> list[units.Quantity]:
         return sorted(found + units.find_durations(sentence), key=lambda q: q.start)
     found = [q for q in units.find_quantities(sentence) if not units.is_change(sentence[:q.start])]
     found = [q for q in found if q.unit not in ("%", "‰", "个百分点")]
+    if slot.kind == "duration":  # 开工前审批“最多100天”、竣工验收“最多30天”: times add up like counts
+        found = sorted(found + units.find_durations(sentence), key=lambda q: q.start)
     kinds = slot.unit_kinds if op != "share" else frozenset()  # a share is asked as a rate of counts
     return [q for q in found if units.compatible(q.unit, kinds)] if kinds else found
 

@@ -79,7 +79,9 @@ _MOVED_BY = re.compile(r"(?<![占])(?:多|少|增加|减少|增长|下降|净增
 _PLACEHOLDER = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:者|类|项|种|个|部分|方面)(?:加起来|的?事项)?")
 # a count estimated from a stated rate: "按合格率算,不合格的大约有多少卷", "被纠错的大概有多少件"
 _ESTIMATE = re.compile(r"大约|大概|约莫|估计|估算|推算|(?:按|照|根据)[^,，]{0,8}率[^,，]{0,4}(?:算|计算|推算)")
-_SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总和|之和|共有)")
+_SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总量|总和|之和|共有)")
+# "县、乡、村三级…" / "市县两级": the members a whole is counted by, one administrative level each
+_LEVELS_LISTED = re.compile(r"(?P<levels>[省市县区乡镇村](?:[、和与及]?[省市县区乡镇村]){1,4})[两二三四五]级")
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
 _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)|"
                     r"(多大|多少|多高)的?(比例|比重)")
@@ -351,6 +353,8 @@ def derivation_of(text: str) -> Derivation | None:
     if _SHARE.search(text):
         return Derivation("share", terms=_share_terms(text))
     cue = _SUM.search(text)
+    if cue and _COUNT.search(text) and (levels := _LEVELS_LISTED.search(text[:cue.start()])):
+        return Derivation("sum", terms=tuple(f"{level}级" for level in re.sub(r"[、和与及]", "", levels["levels"])))
     if cue and _COUNT.search(text):
         clauses = re.split(r"[,，]", text[:cue.start()])
         own = clauses[-1] if not _JOIN.search(clauses[-1]) else ""
