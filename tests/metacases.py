@@ -142,6 +142,36 @@ CASES["news_about_a_report"] = Case("txt", (
     "编辑：郑琳　审核：黄珊"),
     _e("宁德市", 2023, "news", "", "", "2024-02-21", publisher="闽东日报"))
 
+# 6a. a newspaper's e-paper page copied as text: masthead, dateline with the page number, a headline whose
+# place is followed by a verb (not spam in an institution's place), and a byline of four short words
+CASES["epaper_masthead_dateline"] = Case("txt", (
+    "巴彦淖尔日报",
+    "2024年3月5日　星期二　第02版：要闻",
+    "",
+    "乌拉特前旗晒出2023年法治政府建设“成绩单”",
+    "本报记者　张海峰　通讯员　刘敏",
+    "日前，乌拉特前旗人民政府公布了《乌拉特前旗2023年度法治政府建设情况报告》。报告显示，全旗全年办理行政复议案件64件，"
+    "直接纠错率9.4%；办理法律援助案件712件。",
+    "旗司法局负责人表示，今年将继续推进“一件事一次办”改革。"),
+    _e("乌拉特前旗", 2023, "news", "", "", "2024-03-05", publisher="巴彦淖尔日报",
+       title="乌拉特前旗晒出2023年法治政府建设“成绩单”"))
+
+# 6b. a 公文 whose statistics table is attached after the signature: the letter is signed above the attachment
+CASES["docx_attachment_after_signature"] = Case("docx", (
+    "松滋市人民政府关于2023年度法治政府建设情况的报告",
+    "荆州市人民政府：",
+    *report_body("市政府", 2023),
+    "附件：松滋市法治政府建设主要指标统计表",
+    "松滋市人民政府",
+    "2024年1月22日",
+    "附件：松滋市法治政府建设主要指标统计表（2022—2023年）",
+    "序号 | 指标名称 | 单位 | 2022年 | 2023年",
+    "1 | 行政复议收到申请件数 | 件 | 96 | 104",
+    "2 | 办理法律援助案件数 | 件 | 688 | 731",
+    "3 | 行政机关负责人出庭应诉率 | % | 97.2 | 100",
+    "注：比率类指标按审结案件计算。"),
+    _e("松滋市", 2023, "annual_report", "松滋市人民政府", "2024-01-22"))
+
 # 7. a provincial paper's story about a county's report; the headline names neither year nor place
 CASES["news_headline_without_year"] = Case("txt", (
     "县级法治政府建设有了年度“体检表”",

@@ -50,6 +50,11 @@ def test_the_year_of_an_opening_that_ends_with_a_colon_and_no_bracket_left_by_wi
     assert "【" not in doc.text and "字号" not in doc.text and "岳阳市人民政府:" in doc.text
 
 
+def test_a_newspaper_page_keeps_its_byline_and_flags_no_spam_in_its_headline(built):
+    doc = load_document(built("epaper_masthead_dateline"))
+    assert doc.flags == [] and "本报记者" in doc.text and "来源: 巴彦淖尔日报" in doc.text
+
+
 def test_docx_page_header_and_footer_are_not_text(built):
     doc = load_document(built("docx_chinese_numeral_years"))
     assert doc.title == "临夏市二〇二三年度法治政府建设工作报告"  # shown as written

@@ -69,6 +69,12 @@ _INSTITUTION_END = re.compile(r"(政府|委|委员会|局|办公室|办|院|厅|
 _SENTENCE = re.compile(r"[。;;,，!?！？“”]")
 _RELATED = re.compile(r"^(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|友情链接|推荐阅读|热点推荐)\s*[::]?\s*(.*)$")
 _SITE_NAME = re.compile(r"^.{2,20}(门户网站|政府网|人民政府网站)$")
+# a newspaper page: its masthead (鄂尔多斯日报) and its dateline (2024年2月27日 星期二 第03版:旗区新闻) head the
+# story; they are where and when it ran, not a site's date widget or a title
+_MASTHEAD = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:日报|晚报|晨报|早报|都市报|时报|商报|法治报|法制报)$")
+_DATELINE = re.compile(rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\d{{4}}-\d{{1,2}}-\d{{1,2}})\s*(?:{_WEEKDAY})?\s*"
+                       r"第\s*[0-9A-Za-z]{1,3}\s*版(?:\s*[:：]?\s*\S{0,12})?$")
+_BYLINE_WORDS = re.compile(r"记者|通讯员|编辑|作者|摄影|撰稿")
 _TOP_LINES = 40  # header fields and navigation only occur near the top of a page
 _TOP_KEPT = 10  # ... before the body starts
 # "标题_某某区人民政府门户网站", "标题 - 某某网": a page title carrying its site's name
@@ -129,6 +135,13 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
         if top and _key(line).rstrip("::") in HEADER_KEYS:
             pending_key = _key(line).rstrip("::")
             continue
+        if top and len(kept) <= 1 and _MASTHEAD.match(line) and "来源" not in header:
+            header["来源"] = line
+            continue
+        dateline = _DATELINE.match(line) if top else None
+        if dateline:
+            header.setdefault("发布日期", dateline[1])
+            continue
         stamped = top and _STAMPED_FIELDS.match(line)
         if stamped:  # a news byline "2024-02-06 08:35  来源: 某某晚报  作者: …": the stamp is its posting time
             line = f"发布时间: {stamped[1]}  {line[stamped.end():]}"
@@ -173,7 +186,7 @@ def _menu_lines(lines: list[str]) -> set[int]:
     body = False
     for number, line in enumerate(lines[:2 * _TOP_LINES] + [""]):
         words = line.split()
-        if len(words) >= 4 and all(len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w) for w in words):
+        if len(words) >= 4 and not _BYLINE_WORDS.search(line) and all(len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w) for w in words):
             out.add(number)  # a menu on one line: "首页 政务公开 政务服务 互动交流"
             continue
         if line and len(line) <= 8 and not re.search(r"[\d。,，;；:：、!?！？]", line):

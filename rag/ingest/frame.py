@@ -23,6 +23,7 @@ _CRUMB_MARKS = re.compile(r"(?:>>|->|[>＞»›〉→])")
 _LETTERHEAD = re.compile(r"^(?P<org>[\u4e00-\u9fff][\u4e00-\u9fff 、]{1,40}?)\s*文件$")
 _WENHAO = re.compile(r"^(?=\S)(?:[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号)?\s*"
                      r"(?:签发人\s*[:：]\s*[\u4e00-\u9fff ]{2,12})?$")  # 上行文: "X政报〔2024〕5号  签发人:某某"
+_ATTACHED = re.compile(r"^附\s*件\s*\d{0,2}(?:\s*[:：]|$)")  # 附件 / 附件2: 统计表 — an attachment's label or list
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d{0,2}\s*[:：]?$")  # a report sent as the attachment of a letter
 # "常德日报 | 2024-02-27 08:10 | 记者 胡晓": a byline of cells, one a date (and time)
 _STAMP_CELL = re.compile(r"^\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -142,14 +143,17 @@ def signature(lines: list[str]) -> tuple[list[str], str]:
     else a bare date line among the last three (the issuers then stand above the title)."""
     tail = range(len(lines) - 1, max(-1, len(lines) - 7), -1)
     head = range(min(len(lines), 15))
+    # an attachment printed after the signature (附件:…统计表 and its table): the letter ends above it
+    appended = [i for i in range(len(lines) // 2, len(lines)) if _ATTACHED.match(lines[i])]
+    before_attachment = range(appended[-1] - 1, max(-1, appended[-1] - 7), -1) if appended else range(0)
     bare = ""
-    for index in [*tail, *head]:
+    for index in [*tail, *before_attachment, *head]:
         signed = date_line(lines[index])
         if not signed:
             continue
         issuers = []
         for line in reversed(lines[max(0, index - 3):index]):
-            if len(line) > 30 or line.endswith(("。", ";", "；", ":", "：")) or date_line(line):
+            if len(line) > 30 or line.endswith(("。", ";", "；", ":", "：")) or date_line(line) or _ATTACHED.match(line):
                 break
             issuers.insert(0, line)
         if issuers:

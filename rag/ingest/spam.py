@@ -96,6 +96,8 @@ def is_foreign(token: str) -> bool:
     """True when a token in an institution position is neither an institution, a place nor prose."""
     if INSTITUTION.search(token) or _PLACE.match(token) or _region_names().fullmatch(token):
         return False
+    if len(token) < 3:  # one pair of characters is no evidence: 准格尔旗晒出2023年… is a headline's verb
+        return False
     pairs = [token[i:i + 2] for i in range(len(token) - 1)]
     return sum(p in prose_bigrams() for p in pairs) < len(pairs) / 2
 
