@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from rag.ingest import tables
 from rag.textnorm import normalise
 
 HEADER_KEYS = [
@@ -168,7 +169,7 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
             line = line[:suffix.start()]
         if re.search(r"\w", line):  # a line left with brackets only (【 of 【字号:大 中 小】) is nothing
             kept += _break_long_line(line) if len(line) > _LONG_LINE else [line]
-    kept = _drop_duplicate_title(kept, header)
+    kept = _drop_duplicate_title(tables.readable(kept), header)
     title = header.get("标题")
     if title and kept and kept[0].strip("《》 ") != title:
         kept.insert(0, title)  # the page's title lives only in its header table

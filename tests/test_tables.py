@@ -1,0 +1,49 @@
+"""Statistics tables read as sentences: each figure with its row's name, its column and its unit.
+Every table here is written for the test (invented regions and figures)."""
+from __future__ import annotations
+
+from rag.ingest import load_document
+from rag.ingest.tables import readable
+
+HEADER = "序号 | 指标名称 | 单位 | 2022年 | 2023年"
+
+
+def test_a_row_of_figures_reads_with_its_name_columns_and_unit_latest_year_first():
+    lines = ["附件:主要指标统计表", HEADER, "1 | 行政复议收到申请件数 | 件 | 84 | 97",
+             "2 | 行政复议直接纠错率 | % | 13.2 | 10.4", "3 | 集成服务事项数 | 项 | — | 21", "注:2023年起统计。"]
+    assert readable(lines) == ["附件:主要指标统计表", HEADER, "行政复议收到申请件数:2023年97件,2022年84件。",
+                               "行政复议直接纠错率:2023年10.4%,2022年13.2%。", "集成服务事项数:2023年21项,2022年—。",
+                               "注:2023年起统计。"]
+
+
+def test_columns_that_are_not_years_keep_their_order_and_cells_keep_their_units():
+    lines = ["地区 | 收案 | 审结 | 纠错率", "甲镇 | 31件 | 29件 | 10.3%", "乙镇 | 18件 | 18件 | 5.6%"]
+    assert readable(lines)[1:] == ["甲镇:收案31件,审结29件,纠错率10.3%。", "乙镇:收案18件,审结18件,纠错率5.6%。"]
+
+
+def test_tables_without_a_label_header_or_without_figures_stay_as_they_are():
+    fields = ["索引号 | 11410300-2023-00012 | 发布机构 | 某县司法局", "成文日期 | 2024-01-10 | 发布日期 | 2024-01-12"]
+    contacts = ["单位 | 地址 | 电话", "县司法局 | 城关镇人民路8号 | 咨询热线"]
+    numbers_first = ["2022 | 2023", "84 | 97"]
+    for table in (fields, contacts, numbers_first):
+        assert readable(table) == table
+    ragged = [HEADER, "1 | 法律援助案件数 | 件 | 512", "2 | 人民调解纠纷数 | 件 | 2210 | 2391"]
+    assert readable(ragged) == [HEADER, "1 | 法律援助案件数 | 件 | 512", "人民调解纠纷数:2023年2391件,2022年2210件。"]
+
+
+def test_a_docx_statistics_table_is_ingested_as_sentences(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("松溪县人民政府关于2023年度法治政府建设情况的报告")
+    document.add_paragraph("2023年,我县扎实推进法治政府建设,全年办理法律援助案件418件。")
+    table = document.add_table(rows=3, cols=5)
+    for row, cells in zip(table.rows, [HEADER.split(" | "), ["1", "法律援助案件数", "件", "377", "418"],
+                                       ["2", "行政机关负责人出庭应诉率", "%", "95.1", "100"]]):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    path = tmp_path / "songxi_2023.docx"
+    document.save(str(path))
+    text = load_document(path).text
+    assert "法律援助案件数:2023年418件,2022年377件。" in text
+    assert "行政机关负责人出庭应诉率:2023年100%,2022年95.1%。" in text
