@@ -171,3 +171,21 @@ def test_long_paragraphs_split_at_sentence_ends_with_overlap():
                for c in pieces)
     assert sum(c.text.endswith(("。", ";", ";", "”")) for c in pieces) > 0.8 * len(pieces)
     assert any(b.start < a.end for a, b in zip(chunks, chunks[1:]))  # overlapping neighbours exist
+
+
+def test_a_letter_with_letterhead_and_an_attachment_after_its_signature_chunks_around_both(tmp_path):
+    """The letterhead and 文号 are part of the document's information; the signature is one chunk even
+    when an attachment follows it, and the attachment is chunked as text (written for the test)."""
+    path = tmp_path / "letter.txt"
+    path.write_text("\n".join([
+        "桐梓县人民政府文件", "桐府〔2024〕5号", "桐梓县人民政府关于2023年度法治政府建设情况的报告", "遵义市人民政府：",
+        "2023年，我县扎实推进法治政府建设，全年办理行政复议案件87件，纠错11件。",
+        "附件：桐梓县法治政府建设主要指标统计表", "桐梓县人民政府", "2024年1月18日",
+        "附件：桐梓县法治政府建设主要指标统计表", "序号 | 指标名称 | 单位 | 2022年 | 2023年",
+        "1 | 行政复议收到申请件数 | 件 | 79 | 87"]), encoding="utf-8")
+    doc = load_document(path)
+    chunks = [(c.heading, doc.text[c.start:c.end]) for c in chunk_document(doc)]
+    assert chunks[0] == ("文档信息", "桐梓县人民政府文件\n桐府〔2024〕5号\n桐梓县人民政府关于2023年度法治政府建设情况的报告")
+    assert ("落款", "桐梓县人民政府\n2024年1月18日") in chunks
+    assert chunks[-1][1] == "行政复议收到申请件数:2023年87件,2022年79件。"
+    assert (doc.signed, doc.issuer) == ("2024-01-18", "桐梓县人民政府")

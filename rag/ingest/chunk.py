@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter
 
 from rag.ingest.clean import is_header_line
+from rag.ingest.frame import above_title, signature_at
 from rag.types import Chunk, Document, Span
 
 _NUM = "一二三四五六七八九十"
@@ -77,7 +78,8 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
 def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
     text = doc.text
     lines = text.split("\n")
-    signature_from = _signature_start(lines)
+    signed = signature_at(lines)
+    signature_from, signature_to = (signed[0], signed[1]) if signed else (-1, -1)
     path: dict[int, str] = {}
     chunks: list[Chunk] = []
     emit = _Emitter(doc, chunks)
@@ -86,12 +88,18 @@ def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
         start, end = offset, offset + len(line)
         offset = end + 1
         if number == signature_from:  # issuer lines and date: one closing chunk under 落款
-            emit(start, len(text), ["落款"])
-            break
+            emit(start, sum(len(line) + 1 for line in lines[:signature_to + 1]) - 1, ["落款"])
+            continue
+        if signature_from < number <= signature_to:
+            continue  # inside the signature; an attachment printed after it is chunked as text
         if number == 0 and len(line) <= 80 and not line.endswith("。"):
-            # title (and the page's header fields, if any): one chunk about the document itself
-            if len(lines) > 1 and is_header_line(lines[1]):
-                end += 1 + len(lines[1])
+            # title (and the page's header fields, if any): one chunk about the document itself; a 公文's
+            # letterhead and 文号 above its title belong to it
+            title_at = next((i for i in range(min(4, len(lines))) if not above_title(lines[i])), 0)
+            for following in lines[1:title_at + 1]:
+                end += 1 + len(following)
+            if len(lines) > title_at + 1 and is_header_line(lines[title_at + 1]):
+                end += 1 + len(lines[title_at + 1])
             emit(start, end, ["文档信息"])
             continue
         if chunks and chunks[-1].end >= end:
@@ -134,16 +142,6 @@ class _Emitter:
     def _flags_in(self, start: int, end: int) -> list[Span]:
         near = self.flags[bisect_left(self.starts, start - self.longest):bisect_left(self.starts, end)]
         return [f for f in near if f.start < end and f.end > start]
-
-
-def _signature_start(lines: list[str]) -> int:
-    """Index of the first line of the closing signature block (issuers + date), or -1."""
-    if not lines or not re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", lines[-1]):
-        return -1
-    first = len(lines) - 1
-    while first - 1 > 0 and len(lines[first - 1]) <= 30 and not lines[first - 1].endswith(("。", ";", ";")):
-        first -= 1
-    return first
 
 
 def _point_title(text: str, points: list[tuple[int, int]], piece_start: int) -> str:

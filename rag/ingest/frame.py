@@ -44,7 +44,7 @@ def read_title(doc: Document, lines: list[str]) -> tuple[str, list[str]]:
     the title was read from."""
     title, source, used = doc.header.get("标题", ""), "header", []
     if not title:
-        top = [i for i, line in enumerate(lines[:8]) if not _above_title(line)]
+        top = [i for i, line in enumerate(lines[:8]) if not above_title(line)]
         index = next((i for i in top[:4] if _looks_like_title(lines[i])), None)
         later = next((i for i in top[:4] if index is not None and i > index + 1 and _TITLE_END.search(lines[i])
                       and _looks_like_title(lines[i])), None)
@@ -77,7 +77,7 @@ def _title_from(lines: list[str], index: int) -> tuple[str, str, list[str]]:
     return title, "title", [line]
 
 
-def _above_title(line: str) -> bool:
+def above_title(line: str) -> bool:
     """Lines a 公文 sets above its title: letterhead, 文号 (and 签发人), 附件 label."""
     return bool(_LETTERHEAD.match(line) or _WENHAO.match(line) or _ATTACHMENT.match(line))
 
@@ -95,7 +95,7 @@ _SALUTATION = re.compile(r"^[^,，。;；]{1,40}[:：]$")
 def body_lines(lines: list[str], title: str, title_lines: list[str] = ()) -> list[str]:
     """The lines after the title and header block: where the opening sentence is."""
     out = [line for line in lines if line.strip("《》 ") != title and line not in title_lines
-           and not is_header_line(line) and not _byline(line) and not _above_title(line)]
+           and not is_header_line(line) and not _byline(line) and not above_title(line)]
     return [line for line in out if not _SALUTATION.match(line)][:40]
 
 
@@ -141,26 +141,38 @@ def signature(lines: list[str]) -> tuple[list[str], str]:
     """Issuer lines and signing date: a date line (in digits or 二〇二四年一月八日) preceded by
     institution lines, at the end of the document or, for a notice, after its short covering text;
     else a bare date line among the last three (the issuers then stand above the title)."""
+    found = signature_at(lines, closing_only=False)
+    if found:
+        first, index, signed = found
+        return lines[first:index], signed
+    bare = next((signed for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1)
+                 if (signed := date_line(lines[index]))), "")
+    return [], bare
+
+
+def signature_at(lines: list[str], closing_only: bool = True) -> tuple[int, int, str] | None:
+    """(first issuer line, date line, ISO date) of a signature: issuer lines over a date line at the
+    end of the document, or just above an attachment printed after it (附件:…统计表 and its table);
+    unless `closing_only`, also a notice's signature under its short covering text near the top."""
     tail = range(len(lines) - 1, max(-1, len(lines) - 7), -1)
-    head = range(min(len(lines), 15))
-    # an attachment printed after the signature (附件:…统计表 and its table): the letter ends above it
     appended = [i for i in range(len(lines) // 2, len(lines)) if _ATTACHED.match(lines[i])]
     before_attachment = range(appended[-1] - 1, max(-1, appended[-1] - 7), -1) if appended else range(0)
-    bare = ""
+    head = range(0) if closing_only else range(min(len(lines), 15))
     for index in [*tail, *before_attachment, *head]:
         signed = date_line(lines[index])
         if not signed:
             continue
-        issuers = []
-        for line in reversed(lines[max(0, index - 3):index]):
-            if len(line) > 30 or line.endswith(("。", ";", "；", ":", "：")) or date_line(line) or _ATTACHED.match(line):
-                break
-            issuers.insert(0, line)
-        if issuers:
-            return issuers, signed
-        if index >= len(lines) - 3:
-            bare = bare or signed
-    return [], bare
+        first = index
+        while first > max(0, index - 3) and not _ends_issuers(lines[first - 1]):
+            first -= 1
+        if first < index:
+            return first, index, signed
+    return None
+
+
+def _ends_issuers(line: str) -> bool:
+    """A line above a signature that is no issuer: a sentence, a heading with a colon, a date, an attachment label."""
+    return len(line) > 30 or line.endswith(("。", ";", "；", ":", "：")) or bool(date_line(line)) or bool(_ATTACHED.match(line))
 
 
 def issuer_from_top(doc: Document, lines: list[str]) -> None:
