@@ -560,3 +560,81 @@ def test_an_elliptic_whole_is_still_found_and_a_change_in_percent_states_no_move
     moved = "叙州区2021年企业开办时间比改革之前缩短了几个工作日?"
     level = [_passage("企业开办时间压缩至1个工作日,新登记市场主体2.3万户,同比增长9.8%。", 0)]
     assert compose.extractive(moved, None, level, analysis=analyse(moved, [], COVERAGE)).refused
+
+
+def _extract(question: str, *texts: str):
+    passages = [_passage(text, n) for n, text in enumerate(texts)]
+    return compose.extractive(question, None, passages, analysis=analyse(question, [], COVERAGE))
+
+
+def test_a_light_verb_is_not_what_the_report_says_and_sums_name_their_parts_after_the_asked_count():
+    assert derivation_of("走访的企业里,还有多少家没做合规体检?").verb.split("|")[:2] == ["做合规体检", "合规体检"]
+    found = _extract("叙州区2021年走访的企业里,还有多少家没做合规体检?",
+                     "中心走访企业820家,发放资料3000余份,为376家企业提供合规体检。")
+    assert not found.refused and "820 − 376 = 444家" in found.text
+    assert derivation_of("一共核查了多少条投诉件和网络留言?").terms == ("投诉件", "网络留言")
+    summed = _extract("叙州区2021年一共核查了多少条投诉件和网络留言?",
+                      "逐一核查2021年以来的1460条投诉件和37条网络留言,形成整改清单。")
+    assert not summed.refused and "1460 + 37 = 1497条" in summed.text
+
+
+def test_a_measure_word_and_a_head_of_another_kind_both_count():
+    assert {"cases", "items"} <= set(slot_of("一共研判了多少条热线工单?").unit_kinds)  # 条 and 工单 (cases)
+    assert slot_of("出台了多少件规范性文件?").unit_kinds == frozenset({"documents"})  # the head narrows 件
+
+
+def test_a_move_asked_without_a_unit_is_answered_by_a_stated_move_in_percent():
+    found = _extract("叙州区2021年并联审批改革以后审批效率提高了多少?", "推行并联审批改革,审批效率提升38%。")
+    assert not found.refused and "38%" in found.text
+    days = _extract("叙州区2021年并联审批改革以后审批时间缩短了几天?", "推行并联审批改革,审批效率提升38%。")
+    assert days.refused  # a move in days is not answered by one in percent
+
+
+def test_an_outcome_is_not_answered_by_a_target_or_a_plan():
+    asked = "叙州区最后成功创建省级法治政府建设示范区了吗?"
+    planned = _extract(asked, "力争在2025年前成功创建省级法治政府建设示范区。")
+    assert planned.refused and "目标或计划" in planned.text and "力争在2025年前" in planned.text
+    done = _extract(asked, "2021年成功创建省级法治政府建设示范区。")
+    assert not done.refused
+
+
+@pytest.mark.parametrize("question", ["纠错率跟2020年比是降了还是升了?", "败诉率有没有下降?", "调解率比上年变化如何?",
+                                      "败诉率比上一年降了多少?"])
+def test_which_way_a_figure_moved_asks_for_a_change(question):
+    assert slot_of(question).kind == "change"
+
+
+def test_a_rates_change_is_the_change_in_its_own_clause():
+    slot = slot_of("败诉率比上一年降了多少?")
+    assert not holds_slot("负责人出庭应诉率98.2%,同比提高11.5个百分点;败诉率7.9%。", slot)
+    assert holds_slot("败诉率7.9%,同比下降1.2个百分点。", slot)
+
+
+def test_the_year_before_from_a_change_in_the_figures_own_unit_or_as_written_in_the_report():
+    found = derive.before_change("全县办理法律援助案件612件,比2020年增加48件。", "count", 2020)
+    assert found is not None and found.shown == "612 − 48 = 564件"
+    assert derive.before_change("全县办理法律援助案件612件,比2018年增加48件。", "count", 2020) is None  # not the asked year
+    assert compose._states_year("法律援助案件数:2021年612件,2020年564件。", 2020, slot_of("2020年办了多少件法律援助案件?"))
+    assert not compose._states_year("法律援助案件612件,比2020年增加48件。", 2020, slot_of("2020年办了多少件法律援助案件?"))
+
+
+def test_a_year_compared_with_is_not_the_year_a_quote_is_about():
+    assert compose._contains("2020年督办重点工作121项。", ("2020年",))
+    assert not compose._contains("办理案件612件,比2020年增加48件。", ("2020年",))
+    assert not compose._contains("与2020年相比,案件增长8%。", ("2020年",))
+
+
+def test_an_unwritten_rate_is_computed_from_its_part_and_the_nearest_whole_before_it():
+    found = _extract("叙州区2021年执法资格考试的合格率是多少?", "组织执法资格考试2次,参考420人,合格378人。")
+    assert not found.refused and "378 ÷ 420 = 90%" in found.text
+    nearest = _extract("叙州区2021年行政复议纠错率是多少?", "全年收到行政复议申请260件,受理240件,审结200件,其中纠错30件。")
+    assert not nearest.refused and "30 ÷ 200 = 15%" in nearest.text
+    without = _extract("叙州区2021年法律援助的结案率是多少?", "受理法律援助案件530件,接待咨询2100人次。")
+    assert without.refused  # no 结案 figure: nothing to compute
+
+
+def test_no_rate_is_computed_from_figures_of_different_units_and_an_empty_year_cell_names_no_figure():
+    found = _extract("叙州区2021年负责人出庭应诉率是多少?",
+                     "围绕行政机关负责人出庭应诉、法律顾问配备等9个方面开展督察,整改问题40件。")
+    assert "计算得出" not in found.text
+    assert not compose._contains("集成服务事项数:2021年38项,2020年—。", ("2020年",))

@@ -9,7 +9,7 @@ from rag import retrieve, units
 from rag.answer import derive, items
 from rag.answer.cite import REFUSAL
 from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms
-from rag.answer.question import Analysis, Part, derivation_of, slot_of, split_parts
+from rag.answer.question import Analysis, Derivation, Part, derivation_of, slot_of, split_parts
 from rag.answer.thresholds import THRESHOLD
 from rag.types import Citation, Passage
 EXTRACTIVE_NOTE = "【抽取式回答】未使用大模型,以下句子摘自报告原文。"
@@ -49,6 +49,13 @@ def _parts(question: str, analysis: Analysis | None) -> list[Part]:
     return [Part(p, slot_of(in_report_terms(p))) for p in split_parts(question)]
 
 
+def _contains(text: str, must_contain: tuple[str, ...]) -> bool:
+    """Whether a quote names one of the required words (a year) as its own, not as a base it is
+    compared with: "2021年督办121项" names 2021; "826件,比2021年增加74件" does not."""
+    return not must_contain or any(re.search(rf"(?<![比较与和跟])(?<!相比)(?<!同){re.escape(m)}(?!相比|同期|[—\-/]|无)", text)
+                                   for m in must_contain)  # "2022年—": a table's empty cell for that year
+
+
 def select(question: str, passages: list[Passage], corpus_idf=None, similarity=None,
            must_contain: tuple[str, ...] = (), analysis: Analysis | None = None):
     """(quotes that hold their part's slot, [(part, best quote about it that lacks the slot)])."""
@@ -61,7 +68,7 @@ def select(question: str, passages: list[Passage], corpus_idf=None, similarity=N
     for part in parts:
         ranked = [q for q in best_quotes(part.text, passages, drop, whole, corpus_idf=corpus_idf,
                                          similarity=similarity, slot=part.slot)
-                  if not must_contain or any(m in q.text for m in must_contain)]
+                  if _contains(q.text, must_contain)]
         good = [q for q in ranked if q.holds and q.score >= THRESHOLD]
         if not good:
             missing.append((part, next((q for q in ranked if q.about >= THRESHOLD), None)))
@@ -104,16 +111,29 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
                must_contain: tuple[str, ...] = (), analysis: Analysis | None = None) -> Composed:
     quotes, missing = select(question, passages, corpus_idf, similarity, must_contain, analysis)
     derivation = analysis.derivation if analysis is not None else derivation_of(question)
-    if derivation is not None and not _stated(derivation, quotes):
+    if quotes and _OUTCOME_ASKED.search(question) and all(_PLANNED.search(q.text) for q in quotes):
+        return _only_planned(passages, quotes)
+    slot = analysis.slot if analysis is not None else slot_of(question)
+    # "效率提高了多少" asks no unit: a stated move in % answers it (a move in days is asked in days)
+    any_unit = derivation is not None and not slot.unit_kinds and not derive.asked_unit(question)
+    if derivation is not None and not _stated(derivation, quotes, any_unit):
         derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
         if derived is not None:
             return derived
         if derivation.op in ("difference", "sum", "compare", "yearchange", "levels") and quotes and \
                 (derivation.op != "sum" or derivation.terms) and \
-                not any(_states_directly(derivation, q.text) for q in quotes):
+                not any(_states_directly(derivation, q.text, any_unit) for q in quotes):
             # a figure to compute whose operands the reports do not both give: the quote that speaks
             # about it is no answer (它给的是总数, not 没发现问题的件数)
             return _partial(passages, [(part, quotes[0]) for part in _parts(question, analysis)])
+    if not quotes and derivation is None and slot.kind == "rate" and slot.rates and len(_parts(question, analysis)) == 1:
+        # 合格率 not written, but 参考612人,合格538人 are: the rate is the named part of its whole
+        stem = max(slot.rates, key=len).removesuffix("率")
+        derived = _derived(question, Derivation("share", terms=(stem,)), analysis, passages, corpus_idf, similarity,
+                           must_contain) if len(stem) >= 2 else None
+        operands = derived.derived[0].operation.split(" ÷ ") if derived is not None else []
+        if derived is not None and _same_unit(derived.derived[0].sentence, operands):  # 538人 of 612人, not 9个 of 40件
+            return derived
     if not quotes:
         return _partial(passages, missing) or Composed(_weak_refusal(passages), [], True)
     numbering = _Numbering(passages)
@@ -131,14 +151,15 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     return Composed("\n".join(lines), numbering.citations())
 
 
-def _stated(derivation, quotes: list[Quote]) -> bool:
+def _stated(derivation, quotes: list[Quote], any_unit: bool = False) -> bool:
     """A stated rate or change beats a computed one, when it is the asked one: a share's quote must
     name the share's part (政务公开面达100% does not state what share 县政府 holds)."""
     if derivation.op not in ("share", "levels") or not quotes:
         return False
-    if derivation.op == "share" and derivation.terms:  # a negated part's share is the rest of the stated one
-        return not derive.affirmed(derivation.terms[0]) and derive.rate_of(derivation.terms[0], quotes[0].text)
-    return _states_directly(derivation, quotes[0].text)  # 缩短了3天 states it; 压缩至0.5个工作日 does not
+    if derivation.op == "share":  # a negated part's share is the rest of the stated one; an unnamed part names no rate
+        return bool(derivation.terms) and not derive.affirmed(derivation.terms[0]) and \
+            derive.rate_of(derivation.terms[0], quotes[0].text)
+    return _states_directly(derivation, quotes[0].text, any_unit)  # 缩短了3天 states it; 压缩至0.5个工作日 does not
 
 
 _DIRECT = {"sum": re.compile(r"(合计|共计|总计|一共|共有|累计|总数|共[^,;。]{0,20}\d)"),
@@ -148,14 +169,33 @@ _DIRECT = {"sum": re.compile(r"(合计|共计|总计|一共|共有|累计|总数
            "compare": re.compile(r"(多出|少了|高出|低了|相差|差距|多\d|少\d)")}
 
 
-def _states_directly(derivation, quote: str) -> bool:
+_MOVED_IN_PERCENT = re.compile(r"(?:减少|缩短|压缩|降低|下降|增加|提高|提升|增长|上升|提速)了?(?:近|约)?\d+(?:\.\d+)?%")
+
+
+def _states_directly(derivation, quote: str, any_unit: bool = False) -> bool:
     """Whether a quote states the asked figure itself: the negated side (未通过28人, 尚未办结5件), a
     total (合计120件) or a gap (多出15件) — then the quote answers and nothing is computed."""
     if derivation.op == "difference":
         if not derivation.verb:
             return False
         return bool(re.search(rf"(?:没有?|未|尚未|不)(?:{derivation.verb})[^,;。]{{0,8}}\d", quote))
+    if derivation.op == "levels" and any_unit and _MOVED_IN_PERCENT.search(quote):
+        return True
     return bool(_DIRECT[derivation.op].search(quote))
+
+
+# "创成…了吗", "是否已经建成": a question about an outcome, which a target or a plan does not answer
+_ACHIEVED = r"(?:创成|创建成功|建成|完成|达到|达成|实现|通过|获评|评上|成功|拿到|落地|办成|出台)"
+_OUTCOME_ASKED = re.compile(rf"{_ACHIEVED}[^,，?？]{{0,16}}(?:了吗|了没有|没有[?？]?$)|(?:是否|有没有|有无)(?:已经?)?{_ACHIEVED}")
+_PLANNED = re.compile(r"力争|争取|计划|拟于|目标是|将(?:继续|进一步|持续|坚持|全力|着力|加快|深入|大力|扎实|不断|努力|重点|"
+                      r"围绕|在\d{4}年)|下一步|明年")
+
+
+def _only_planned(passages: list[Passage], quotes: list[Quote]) -> Composed:
+    """An outcome asked, only a target or plan stated: cite the plan and refuse to call it done."""
+    numbering = _Numbering(passages)
+    said = "; ".join(f"{_label(passages[q.passage])}: “{q.text}”[{numbering.cite(q.passage, q.text)}]" for q in quotes[:2])
+    return Composed(f"{REFUSAL}。报告提到{said},但这是目标或计划,报告没有给出结果。", numbering.citations(), True)
 
 
 def _partial(passages: list[Passage], missing) -> Composed | None:
@@ -178,7 +218,7 @@ def _derived(question, derivation, analysis, passages, corpus_idf, similarity, m
     slot = analysis.slot if analysis is not None else slot_of(question)
     unit = derive.asked_unit(question)
     ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
-              if q.about >= THRESHOLD * 0.8 and (not must_contain or any(m in q.text for m in must_contain))][:6]
+              if q.about >= THRESHOLD * 0.8 and _contains(q.text, must_contain)][:6]
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
     for index, sentence in sentences:
         found = derive.solve(derivation, slot, sentence, unit)
@@ -214,7 +254,13 @@ def previous_level(question: str, passages: list[Passage], corpus_idf, similarit
         if not quote.holds or quote.score < THRESHOLD:
             continue
         sentence = _sentence_of(passages[quote.passage].text, quote.text)
-        found = derive.before_change(sentence, asked)
+        year = passages[quote.passage].year - 1 if passages[quote.passage].year else None
+        if year and _states_year(sentence, year, analysis.slot):  # "2023年1043件,2022年962件": written, not computed
+            numbering = _Numbering(passages)
+            lines = [EXTRACTIVE_NOTE, f"{_label(passages[quote.passage])}:",
+                     f"- {sentence}[{numbering.cite(quote.passage, sentence)}]"]
+            return Composed("\n".join(lines), numbering.citations())
+        found = derive.before_change(sentence, asked, year)
         if found is None:
             continue
         numbering = _Numbering(passages)
@@ -223,6 +269,24 @@ def previous_level(question: str, passages: list[Passage], corpus_idf, similarit
                  f"- 计算得出(上一年{'约' if found.approx else ''}): {found.shown}[{n}]"]
         return Composed("\n".join(lines), numbering.citations(), False, [found])
     return None
+
+
+def _same_unit(sentence: str, numbers: list[str]) -> bool:
+    """Whether the shown operands are counted in one unit in their sentence (a rate is of like things)."""
+    found = {q.number: q.unit.lstrip("余多") for q in units.find_quantities(units.normalize(sentence))}
+    return len(numbers) == 2 and all(n in found for n in numbers) and found[numbers[0]] == found[numbers[1]]
+
+
+def _states_year(sentence: str, year: int, slot) -> bool:
+    """Whether a sentence writes the asked figure of `year` itself: 2022年962件, 2022年为96.6%, 上年同期 aside."""
+    text = units.normalize(sentence)
+    for match in re.finditer(rf"{year}年度?(?:同期)?(?:为|是|的|共|达到?)?", text):
+        figure = next(iter(units.find_quantities(text[match.end():match.end() + 12])), None)
+        if figure is not None and figure.start == 0 and (
+                figure.unit == "%" if slot.kind == "rate" else
+                figure.unit != "%" and (not slot.unit_kinds or units.compatible(figure.unit, slot.unit_kinds))):
+            return True
+    return False
 
 
 def _derived_answer(passages, quoted: list[tuple[int, str]], found) -> Composed:

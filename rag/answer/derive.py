@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rag import units
-from rag.answer.question import Derivation, Slot, head_kinds
+from rag.answer.extractive import in_report_terms
+from rag.answer.question import STAGES, Derivation, Slot, head_kinds
 
 MINUS, PLUS = "−", "+"
 
@@ -320,7 +321,21 @@ def _core(term: str) -> str:
     return head[-2:] + "的" + noun
 
 
+_STAGE_WORDS = "|".join(STAGES[k] for k in ("intake", "closing", "review", "filing"))
+
+
 def _pick(term: str, text: str, figures, taken=(), strict: bool = False) -> int | None:
+    """The figure a named term counts (`_pick_as_written`); a term the report words differently is
+    tried again in the reports' terms (被告到法院的案件 -> 被诉的案件, 法援 -> 法律援助)."""
+    stage = re.match(f"(?:{_STAGE_WORDS})(?=[\u4e00-\u9fff]{{2}})", term) if "的" not in term else None
+    if stage:  # 审结复议案件 is 审结的复议案件: the stage tells the figures apart, the noun is shared (审结344件)
+        term = f"{stage[0]}的{term[stage.end():]}"
+    found = _pick_as_written(term, text, figures, taken, strict)
+    reworded = in_report_terms(term)
+    return found if found is not None or reworded == term else _pick_as_written(reworded, text, figures, taken, strict)
+
+
+def _pick_as_written(term: str, text: str, figures, taken=(), strict: bool = False) -> int | None:
     """The figure a named term counts: the one whose surrounding words share most of the term's
     two-character words, each weighted by how few figures' words carry it (in "网上办理事项877项,
     “掌上办理”130项" the term 掌上办理事项 is told apart by 掌上, not by 办理 or 事项). The term's core
@@ -337,7 +352,7 @@ def _pick(term: str, text: str, figures, taken=(), strict: bool = False) -> int 
         weights = {g: 1 / max(1, sum(g in seg for seg in segments)) for g in grams}
         # in "办结的案件" the modifier before 的 tells the figures apart; the noun after it is shared
         modifier = _grams(phrase.strip("的").rpartition("的")[0])
-        weights = {g: w * (2 if g in modifier else 1) for g, w in weights.items()}
+        weights = {g: w * (3 if g in modifier else 1) for g, w in weights.items()}
         total = sum(weights.values())
         return lambda seg: sum(w for g, w in weights.items() if g in seg) / total if total else 0.0
 
@@ -447,23 +462,30 @@ def _share(derivation: Derivation, text: str, figures):
         return None
     part = figures[part_index]
     wholes = [q for q in figures if q is not part and _same_family(q, part) and q.value > part.value]
-    return (part, wholes[0], "share") if wholes else None
+    # the whole a part is counted in is the nearest larger figure before it (收到248件,审结207件,其中纠错31件: 207)
+    before = [q for q in wholes if q.start < part.start]
+    return (part, before[-1] if before else wholes[0], "share") if wholes else None
 
 
-_SINCE_LAST_YEAR = re.compile(r"(?:同比|(?:较|比)(?:上年|去年|上一年|前一年)(?:同期)?)(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低|回落)"
-                              r"了?(?P<by>\d+(?:\.\d+)?)(?P<unit>%|个百分点)")
+_SINCE_LAST_YEAR = re.compile(r"(?:同比|(?:较|比)(?:上年|去年|上一年|前一年|(?P<base>\d{4})年)(?:同期)?)"
+                              r"(?P<dir>增长|增加|上升|提高|提升|下降|减少|降低|回落)"
+                              r"了?(?P<by>\d+(?:\.\d+)?)(?P<unit>%|个百分点|人次|[件人名项家次起宗个户份条场卷])")
 _RISE = ("增长", "增加", "上升", "提高", "提升")
 
 
-def before_change(sentence: str, asked: str) -> Derived | None:
+def before_change(sentence: str, asked: str, year: int | None = None) -> Derived | None:
     """The year before, from a figure and its stated change from last year: a rate's level then
     ('败诉率4.8%,同比下降1.5个百分点' -> 4.8% + 1.5 = 6.3%), a count's level then ('收到申请236件,同比增长
     18.6%' -> 236 ÷ (1 + 18.6%) ≈ 199件), or how far a count moved ('新收92件,同比下降8%' -> 92 ÷ (1 − 8%)
     − 92 ≈ 8件). `asked` is rate | count | change. Only when the sentence holds exactly one such pair:
-    the figure right before its change, in the same clause run."""
+    the figure right before its change, in the same clause run. A change against a named year
+    (比2022年增加74件) counts only when that is `year`, the asked one; a change in the figure's own unit
+    gives the count then directly (826件,比2022年增加74件 -> 826 − 74 = 752件)."""
     text = units.normalize(sentence)
     found = []
     for change in _SINCE_LAST_YEAR.finditer(text):
+        if change["base"] and int(change["base"]) != year:
+            continue
         before = [q for q in units.find_quantities(text[:change.start()]) if not units.is_change(text[:q.start])]
         if not before or re.search(r"[。;]", text[before[-1].end:change.start()]) or \
                 change.start() - before[-1].end > 12:
@@ -472,6 +494,10 @@ def before_change(sentence: str, asked: str) -> Derived | None:
         if asked == "rate" and level.unit == "%" and change["unit"] == "个百分点":
             value = Decimal(level.number) + (-by if rose else by)
             found.append(Derived(_fmt(value), "%", f"{level.number}% {MINUS if rose else PLUS} {change['by']}", sentence))
+        elif asked == "count" and change["unit"] == level.unit.lstrip("余多") and by < Decimal(level.number):
+            value = Decimal(level.number) + (-by if rose else by)
+            found.append(Derived(_fmt(value), change["unit"], f"{level.number} {MINUS if rose else PLUS} {change['by']}",
+                                 sentence))
         elif asked in ("count", "change") and level.unit not in ("%", "‰") and change["unit"] == "%" and by < 100:
             base = f"{level.number} ÷ (1 {PLUS if rose else MINUS} {change['by']}%)"
             previous = Decimal(level.number) / (1 + (by if rose else -by) / 100)

@@ -59,6 +59,12 @@ def holds_slot(quote: str, slot: Slot) -> bool:
     if slot.kind == "duration":  # "多长时间", "几个工作日": a span of time (0.5个工作日, 3天, 即办)
         return bool(units.find_durations(quote)) or bool(re.search(r"即办|当场办结|立等可取|当天办结|当日办结", quote))
     if slot.kind == "change":  # "同比增长了多少": only a change answers, not the level itself; "少几件" not a %
+        if slot.rates:  # "败诉率降了多少": the change of that rate, in its own clause (not 出庭应诉率's)
+            plain = re.sub(r"\([^()]{1,3}\)", "", unicodedata.normalize("NFKC", quote))
+            # from the rate's name to the next rate named or the sentence's end: 败诉率7.9%,同比下降1.2个百分点
+            windows = [re.split(r"[;。]|[\u4e00-\u9fff]{2}率", plain[m.end():], maxsplit=1)[0]
+                       for r in slot.rates for m in re.finditer(re.escape(r), plain)]
+            return any(units.is_change(w[:q.start]) for w in windows for q in units.find_quantities(w))
         return any(units.is_change(quote[:q.start]) and (not slot.unit_kinds or units.compatible(q.unit, slot.unit_kinds))
                    for q in units.find_quantities(quote))
     if slot.kind == "points":

@@ -136,14 +136,14 @@ class Slot:
     def describe(self) -> str:
         """How the answer names a figure the report does not give: "但没有给出…"."""
         if self.rates:
-            return (self.label or "、".join(sorted(self.rates))) + "的数值"
+            return (self.label or "、".join(sorted(self.rates))) + ("的变化" if self.kind == "change" else "的数值")
         names = {"people": "人数", "cases": "件数", "times": "次数", "documents": "件数", "items": "数量",
                  "organisations": "单位数", "households": "户数", "amount": "金额", "rate": "比例"}
         asked = [names[k] for k in sorted(self.unit_kinds) if k in names]
         if asked:  # 件 counts cases, documents and items: one name says it
             return "件数" if "件数" in asked else asked[0]
         return {"rate": "比例", "amount": "金额", "points": "变化幅度", "date": "日期", "year": "年份", "duration": "时长",
-                "name": "名称", "count": "具体数字"}.get(self.kind, "相关内容")
+                "name": "名称", "count": "具体数字", "change": "变化情况"}.get(self.kind, "相关内容")
 
 
 @dataclass(frozen=True)
@@ -181,12 +181,13 @@ class Analysis:
 
 def slot_of(text: str) -> Slot:
     text = normalise(text)
-    rates = frozenset(re.findall(r"[\u4e00-\u9fff]{2}率", text)) - {"比率", "概率", "效率", "频率", "税率"}
+    rates = frozenset(r for r in re.findall(r"[\u4e00-\u9fff]{2}率", text)  # 办事效率 names no rate (效率, not 事效率)
+                      if not any(f"{r[1:]}" == word for word in ("比率", "概率", "效率", "频率", "税率")))
     if _POINTS.search(text):
         return Slot("points", frozenset({"points", "rate"}))
     if _CHANGE_ASKED.search(text) or (_LEVELS.search(text) and not _compares_things(text)):
         counted = _COUNTED.search(text)  # 比上年少几件: a change in cases, not in %
-        return Slot("change", units.asked_kinds(counted[0]) - {"rate"} if counted else frozenset())
+        return Slot("change", units.asked_kinds(counted[0]) - {"rate"} if counted else frozenset(), rates)
     if _RATE.search(text) and not (_LIST.search(text) and not _RATE_ASKED.search(text)):  # 为降低败诉率出台了哪些文件: a list
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
@@ -208,7 +209,9 @@ def slot_of(text: str) -> Slot:
         unit_word = _unit_word(text)
         head = _head_noun(text)
         of_head = head_kinds(head)
-        asked = (asked & of_head or of_head) if of_head else asked
+        # the head narrows the measure word (多少件文件: documents); when they share no kind (多少条热线工单: 条 is no
+        # case word, 工单 are cases) the report may count in either
+        asked = (asked & of_head or of_head | asked) if of_head else asked
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)))
     if _NAME.search(text):
         return Slot("name")
@@ -232,7 +235,10 @@ def _unit_word(text: str) -> str:
             if len(word) == size and (word in units.UNIT_KINDS or word in _TIME_WORDS or word in _LITERAL_UNITS):
                 return word
     return ""
-_CHANGE_ASKED = re.compile(r"(同比|比上年|较上年|比去年|较去年|比前一年)?(增长|增加|提高|上升|下降|减少|降低)了?(多少|几)(?!个百分点)")
+_CHANGE_ASKED = re.compile(r"(同比|比上年|较上年|比去年|较去年|比前一年)?(增长|增加|提高|上升|下降|减少|降低|降|升|涨|跌)了?(多少|几)(?!个百分点)|"
+                           # which way it moved: "跟2022年比是降了还是升了", "有没有下降", "变化如何"
+                           r"[升降增减涨跌高低多少]了?还是[升降增减涨跌高低多少]|(?:有没有|是否|有无)(?:增长|增加|提高|上升|下降|减少|降低)|"
+                           r"变化(?:如何|怎样|怎么样|情况)|怎么变")
 
 
 def head_kinds(head: str) -> frozenset[str]:
@@ -284,7 +290,7 @@ def _share_terms(text: str) -> tuple[str, ...]:
         part = _named(re.split(r"[,，]", text[:within.start()])[-1].strip("的 "))
         whole = _named(within["whole"].strip("的 "))
         return (part, whole) if len(part) >= 2 else ()
-    clauses = re.split(r"[,，]", text[:cut].removesuffix("所"))
+    clauses = re.split(r"[,，]", text[:cut].removesuffix("所").rstrip(",， "))  # "…的案件,占审结的比例": the part before the comma
     inside = _IN.match(clauses[-1])  # "X中Y" / "X里头Y"; 县里的人 is no container (县 is one character)
     part = _named((inside["rest"] if inside and len(inside["rest"].strip("的")) >= 2 else clauses[-1]).strip("的"))
     whole = ""
@@ -355,6 +361,13 @@ def derivation_of(text: str) -> Derivation | None:
     cue = _SUM.search(text)
     if cue and _COUNT.search(text) and (levels := _LEVELS_LISTED.search(text[:cue.start()])):
         return Derivation("sum", terms=tuple(f"{level}级" for level in re.sub(r"[、和与及]", "", levels["levels"])))
+    after = re.match(r"[^,，?？]{0,6}?(?:多少|几)[个条件项人名家次起份部场宗户期]?(?P<things>[^,，?？。]{4,30})$",
+                     text[cue.end():].rstrip("?？。! ")) if cue else None
+    if after and _JOIN.search(after["things"]) and not _JOIN.search(text[:cue.start()]):
+        # "一共研判了多少条热线工单和网络舆情": the things added up come after the asked count
+        terms = [t for t in _JOIN.split(after["things"]) if len(t) >= 2]
+        if len(terms) >= 2:
+            return Derivation("sum", terms=tuple(_named(t) for t in terms))
     if cue and _COUNT.search(text):
         clauses = re.split(r"[,，]", text[:cue.start()])
         own = clauses[-1] if not _JOIN.search(clauses[-1]) else ""
@@ -394,6 +407,9 @@ def _named(term: str) -> str:
     return stripped if len(stripped) >= 3 else term  # 全市通办 is a name, not 全市 + 通办
 
 
+_LIGHT_VERB = re.compile(r"^(?:做|搞|进行|开展|接受|得到|拿到|享受|给)")
+
+
 def _verb_forms(word: str) -> str:
     """The positive side of a negated verb as a regex, most specific first: the word as asked,
     its known synonyms (考过 -> 合格|通过), then its leading verb (发现问题 -> 发现)."""
@@ -404,7 +420,10 @@ def _verb_forms(word: str) -> str:
     for key, synonyms in VERB_FORMS.items():
         if word == key or (len(key) > 1 and word.startswith(key)):  # 签 is 签订, not 签收
             forms += synonyms.split("|")
-    if len(word) > 2:
+    light = _LIGHT_VERB.match(word)
+    if light and len(word) - light.end() >= 2:  # 做法律体检 is what 提供法律体检 gives: the object, not 做法
+        forms.append(word[light.end():])
+    elif len(word) > 2:
         forms.append(word[:2])
     if len(word) == 2:  # a contracted verb: 调成 is 调解成功, 办完 is 办理完毕
         forms.append(f"{word[0]}[\u4e00-\u9fff]{{1,2}}{word[1]}")

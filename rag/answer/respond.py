@@ -83,6 +83,8 @@ def _events_of_missing_year(out: Answer, pipeline, question: str, plan, refusal:
     """No report for the asked year, but another report may record events of that year
     ("2021年市政府督查机构对121项重点工作进行跟踪督办" in a 2022 article). Answer only from
     sentences that name the year; otherwise refuse, saying which years exist."""
+    if _year_before(out, pipeline, question, plan.years, asked):  # the year before, written or computed from its change
+        return
     years = tuple(f"{y}年" for y in plan.years)
     composed = compose.extractive(question, plan, out.retrieved, pipeline.lexical.idf, pipeline.similarity,
                                   must_contain=years, analysis=asked)
@@ -90,9 +92,7 @@ def _events_of_missing_year(out: Answer, pipeline, question: str, plan, refusal:
         out.notices.append("以下内容来自其他年度报告中对该年情况的记述。")
         _finish(out, composed, "extractive")
         return
-    # a rate of the year before a report's year: its level less the change the report states (较上年提高2.3个百分点)
-    if not _year_before(out, pipeline, question, plan.years, asked):
-        out.answer, out.refused = refusal, True
+    out.answer, out.refused = refusal, True
 
 
 def _year_before(out: Answer, pipeline, question: str, years: list[int], asked) -> bool:
@@ -104,8 +104,9 @@ def _year_before(out: Answer, pipeline, question: str, years: list[int], asked) 
     composed = compose.previous_level(question, later, pipeline.lexical.idf, pipeline.similarity, asked)
     if composed is None:
         return False
-    out.notices.append(f"没有{'、'.join(f'{y}年' for y in years)}的报告;以下由{later[0].year}年报告所写的"
-                       f"水平和较上年的变化推算。")
+    asked_years = '、'.join(f'{y}年' for y in years)
+    out.notices.append(f"没有{asked_years}的报告;以下由{later[0].year}年报告所写的水平和较上年的变化推算。" if composed.derived
+                       else f"没有{asked_years}的报告;以下是{later[0].year}年报告中写明的{asked_years}数字。")
     _finish(out, composed, "extractive")
     return True
 
