@@ -76,6 +76,8 @@ _MASTHEAD = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:日报|晚报|晨报|早报|�
 _DATELINE = re.compile(rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\d{{4}}-\d{{1,2}}-\d{{1,2}})\s*(?:{_WEEKDAY})?\s*"
                        r"第\s*[0-9A-Za-z]{1,3}\s*版(?:\s*[:：]?\s*\S{0,12})?$")
 _BYLINE_WORDS = re.compile(r"记者|通讯员|编辑|作者|摄影|撰稿")
+_BYLINE_LINE = re.compile(r"^(?:本报|本台|本刊)?(?:特约)?记者\s*[\u4e00-\u9fff]{2,4}(?:[\s、,，]+[\u4e00-\u9fff]{2,4})*"
+                          r"(?:\s*(?:实习生|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:[\s、,，]+[\u4e00-\u9fff]{2,4})*)*$")
 _TOP_LINES = 40  # header fields and navigation only occur near the top of a page
 _TOP_KEPT = 10  # ... before the body starts
 # "标题_某某区人民政府门户网站", "标题 - 某某网": a page title carrying its site's name
@@ -138,6 +140,9 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
             continue
         if top and len(kept) <= 1 and _MASTHEAD.match(line) and "来源" not in header:
             header["来源"] = line
+            continue
+        if top and len(line) <= 40 and _BYLINE_LINE.match(line) and "作者" not in header:  # 本报记者 王晓燕 通讯员 高娜
+            header["作者"] = re.sub(r"\s+", " ", line)
             continue
         dateline = _DATELINE.match(line) if top else None
         if dateline:
