@@ -638,3 +638,37 @@ def test_no_rate_is_computed_from_figures_of_different_units_and_an_empty_year_c
                      "围绕行政机关负责人出庭应诉、法律顾问配备等9个方面开展督察,整改问题40件。")
     assert "计算得出" not in found.text
     assert not compose._contains("集成服务事项数:2021年38项,2020年—。", ("2020年",))
+
+
+def test_a_list_is_read_from_the_start_of_the_point_that_holds_the_best_quote():
+    text = ("一是提高立法质量。配合市人大常委会完成《某市湿地保护条例》的起草审议工作,该条例于2021年9月施行;"
+            "制定政府规章《某市城市供水管理办法》。二是严格备案审查。全年审查《某市物业管理办法》等文件14件。")
+    found = items.collect("2021年在立法上出了哪两部法规规章?", [_passage(text)], (0, "制定政府规章《某市城市供水管理办法》。"))
+    assert [i.text for i in found] == ["《某市湿地保护条例》", "《某市城市供水管理办法》"]
+
+
+def test_a_date_written_against_an_earlier_year_is_given_with_that_year_and_verified():
+    text = "2020年,县政府出台推进法治政府建设的实施意见。同年11月6日,实施意见经县委全面依法治县委员会审议通过。"
+    found = _extract("叙州区推进法治政府建设的实施意见是哪天审议通过的?", text)
+    assert not found.refused and "同年即2020年: 2020年11月6日" in found.text
+    assert verify(found.text, {1: text}, {1: {"2021"}}).unverified == []  # 2021: the report year of the label
+    assert verify("2020年11月7日审议通过[1]", {1: text}).unverified == ["2020年11月7日"]
+
+
+def test_the_whole_a_count_is_the_stated_rate_of_is_estimated_by_division():
+    question = "按办结数和办结率倒推一下,全年应办结的案件总量大概有多少件?"
+    assert derivation_of(question).op == "fromrate" and derivation_of(question).terms == ("办结",)
+    sentence = "全年办结行政复议案件186件,办结率为93%,纠错21件。"
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.shown == "186 ÷ 93% ≈ 200件"
+    assert verify(f"{sentence}[1] {found.shown}[1]", {1: sentence}).unverified == []
+    other = "全年办结行政复议案件186件,纠错率为11.3%。"  # no 办结率: nothing to divide by
+    assert derive.solve(derivation_of(question), slot_of(question), other, "件") is None
+
+
+def test_how_much_a_time_limit_changed_between_working_days_and_days():
+    question = "不动产登记的办理时间从改革前到改革后变化了多少?"
+    assert derivation_of(question).op == "levels"
+    sentence = "不动产登记办理时间从原来的15个工作日压缩至3天,群众满意度明显提升。"
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.shown == "15 − 3 = 12天"

@@ -55,6 +55,11 @@ def canonical_set(text: str) -> set[str]:
         found.add(canonical)
         if canonical.startswith("date:"):
             found |= set(canonical[5:].split("-"))
+    plain = normalise(text)  # "2021年…。同年12月28日": that date, in the year named before it
+    for match in re.finditer(r"(?:同年|当年|是年)(\d{1,2})月(\d{1,2})日", plain):
+        years = re.findall(r"(\d{4})年", plain[:match.start()])
+        if years:
+            found.add(f"date:{int(years[-1])}-{int(match[1])}-{int(match[2])}")
     return found
 
 

@@ -144,6 +144,8 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     for q in quotes:
         prefix = "" if len(lines) > 1 and lines[1].endswith(":") else f"{_label(passages[q.passage])}: "
         lines.append(f"- {prefix}{q.text}[{numbering.cite(q.passage, q.text)}]")
+        if slot.kind == "date" and (dated := _relative_date(passages[q.passage].text, q.text)):
+            lines.append(f"- {dated}[{numbering.cite(q.passage, q.text)}]")
     for part, _ in missing:  # a part of a multi-part question the reports do not answer
         lines.append(f"- {part.text}: 报告中没有给出{part.slot.describe()}")
     if any(p.slot.kind == "list" for p in _parts(question, analysis)):
@@ -269,6 +271,17 @@ def previous_level(question: str, passages: list[Passage], corpus_idf, similarit
                  f"- 计算得出(上一年{'约' if found.approx else ''}): {found.shown}[{n}]"]
         return Composed("\n".join(lines), numbering.citations(), False, [found])
     return None
+
+
+_RELATIVE_DATE = re.compile(r"(同年|当年|是年)(\d{1,2}月(?:\d{1,2}日)?)")
+
+
+def _relative_date(text: str, quote: str) -> str:
+    """A date written against a year named before it ("2021年…。同年12月28日,…"): that year, said."""
+    found = _RELATIVE_DATE.search(quote)
+    at = text.find(quote)
+    years = re.findall(r"(\d{4})年", text[:max(at, 0) + (found.start() if found else 0)]) if found else []
+    return f"{found[1]}即{years[-1]}年: {years[-1]}年{found[2]}" if years else ""
 
 
 def _same_unit(sentence: str, numbers: list[str]) -> bool:

@@ -138,8 +138,11 @@ def _figures(sentence: str, slot: Slot, op: str) -> list[units.Quantity]:
     return [q for q in found if units.compatible(q.unit, kinds)] if kinds else found
 
 
+_DAYS = {"天", "日", "个工作日", "工作日"}  # days and working days are counted alike in reports' time limits
+
+
 def _same_family(a: units.Quantity, b: units.Quantity) -> bool:
-    return a.unit == b.unit or bool(a.kinds & b.kinds)
+    return a.unit == b.unit or bool(a.kinds & b.kinds) or {a.unit, b.unit} <= _DAYS
 
 
 def _fmt(value: Decimal) -> str:
@@ -159,6 +162,8 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
         if found is not None or not derivation.verb:
             return found
         derivation = Derivation("difference", verb=derivation.verb)
+    if derivation.op == "fromrate":
+        return _from_rate(derivation, units.normalize(sentence), sentence)
     if derivation.op == "sum" and not derivation.terms:
         return _members(units.normalize(sentence), sentence, asked_unit)
     if derivation.op == "yearchange":  # a stated change in % gives it; else the two levels it moved between
@@ -248,6 +253,22 @@ def _at_rate(derivation: Derivation, text: str, sentence: str) -> Derived | None
     value = (Decimal(base.number) * share).quantize(Decimal(1))
     operation = f"{base.number} × (1 {MINUS} {rate.number}%)" if negated else f"{base.number} × {rate.number}%"
     return Derived(_fmt(value), base.unit.lstrip("余多"), operation, sentence, True)
+
+
+def _from_rate(derivation: Derivation, text: str, sentence: str) -> Derived | None:
+    """The whole a count is the stated rate of, estimated: '结案354件,结案率为80.45%' gives 354 ÷ 80.45% ≈ 440件.
+    The rate must be the named one; the count is the figure right before it, in the same clause run."""
+    named = [q for q, words in _rate_levels(text) if 0 < q.value < 100 and _says(derivation.terms[0], words)]
+    if not derivation.terms or len(derivation.terms[0]) < 2 or len(named) != 1:
+        return None
+    rate = named[0]
+    counts = [q for q in units.find_quantities(text[:rate.start]) if q.unit not in ("%", "‰", "个百分点")
+              and not units.is_change(text[:q.start])]
+    if not counts or re.search(r"[。;]", text[counts[-1].end:rate.start]):
+        return None
+    base = counts[-1]
+    value = (Decimal(base.number) / (Decimal(rate.number) / 100)).quantize(Decimal(1))
+    return Derived(_fmt(value), base.unit.lstrip("余多"), f"{base.number} ÷ {rate.number}%", sentence, True)
 
 
 _GROUP = re.compile(r"由(?P<members>[^,;。]{4,60}?)(?:共同)?组成|(?:包括|包含|其中)(?P<listed>[^;。]{4,60})")

@@ -58,13 +58,20 @@ def items_in(sentence: str, kind: str) -> list[str]:
     return found
 
 
+_POINT_START = re.compile(r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]是(?=[\u4e00-\u9fff])")
+
+
 def collect(question: str, passages, start: tuple[int, str], limit: int = 10, whole_passage: bool = True) -> list[Item]:
     """Items of the kind the question wants, from the starting sentence (passage index, sentence)
     and the sentences after it in the same passage; the first kind that yields two or more wins."""
     index, first = start
     text = passages[index].text
-    at = text.find(first)
-    sentences = [text[s:e].strip() for s, e in sentence_spans(text, max(at, 0), len(text))][:6 if whole_passage else 1]
+    at, end = max(text.find(first), 0), len(text)
+    points = [m.start() for m in _POINT_START.finditer(text)]
+    if whole_passage and points and points[0] <= at:  # the point holding the quote, from its 一是 to the next
+        at = max(p for p in points if p <= at)
+        end = next((p for p in points if p > at), end)
+    sentences = [text[s:e].strip() for s, e in sentence_spans(text, at, end)][:6 if whole_passage else 1]
     for kind in wanted(question):
         items: list[Item] = []
         for sentence in sentences:  # the rest of the paragraph: one topic, items may be sentences apart

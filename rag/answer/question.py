@@ -78,6 +78,8 @@ _SINCE_LAST_YEAR = re.compile(r"(?:比|较|跟|和|与)(?:上年|去年|上一�
 _MOVED_BY = re.compile(r"(?<![占])(?:多|少|增加|减少|增长|下降|净增|净减|上升)(?:掉|出来?|办)?了?(?:多少|几)(?!个百分点|成)")
 _PLACEHOLDER = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:者|类|项|种|个|部分|方面)(?:加起来|的?事项)?")
 # a count estimated from a stated rate: "按合格率算,不合格的大约有多少卷", "被纠错的大概有多少件"
+# the whole a stated count is the stated rate of: "按结案数和结案率倒推,应结案的总量大概多少件"
+_INVERSE = re.compile(r"倒推|反推|倒算|反算|往回推")
 _ESTIMATE = re.compile(r"大约|大概|约莫|估计|估算|推算|(?:按|照|根据)[^,，]{0,8}率[^,，]{0,4}(?:算|计算|推算)")
 _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|合在一起|合计|总共|共计|总计|一共|合起来|总数|总量|总和|之和|共有)")
 # "县、乡、村三级…" / "市县两级": the members a whole is counted by, one administrative level each
@@ -87,7 +89,7 @@ _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比�
                     r"(多大|多少|多高)的?(比例|比重)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|增加|提高|提升|增长|上升|延长|"
-                     r"快|慢)了?(?:多少|几)(?!个百分点|成)")
+                     r"快|慢|变化|变)了?(?:多少|几)(?!个百分点|成)")
 _POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少|高出?|低出?|多出?|少|相差|差距有?|差距是|差|快|慢)了?(几|多少)个?百分点")
 _PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|几|哪|什么|是否))|、(?=[^、]*(?:多少|几|哪|什么))")
 # synonyms of the verbs a question negates, as reports write the positive side
@@ -150,7 +152,7 @@ class Slot:
 class Derivation:
     """A figure computed from two stated ones."""
 
-    op: str  # difference | compare | sum | share | points | levels | yearchange
+    op: str  # difference | compare | sum | share | points | levels | yearchange | atrate | fromrate
     verb: str = ""  # difference: the positive side of the negated verb, most specific first (合格|通过);
     #                 compare: "+" for A比B多 (A − B), "-" for A比B少 (B − A), "" for 相差 (larger − smaller)
     removed: str = ""  # difference: what is taken away (不予受理, 涉及金融机构借贷)
@@ -331,6 +333,9 @@ def derivation_of(text: str) -> Derivation | None:
     if _SHARE.search(text) and not _LEVELS.search(text):  # 没被受理的占了百分之几: a share of the negated part
         return Derivation("share", terms=_share_terms(text))
     asking = re.split(r"[,，]", text)[-1]
+    inverse = _INVERSE.search(text) and re.findall(r"([\u4e00-\u9fff]{2,6})率", text)
+    if inverse and re.search(r"(多少|几)(?!个百分点|成|倍)", asking):  # 按结案数和结案率倒推总量: count ÷ rate
+        return Derivation("fromrate", terms=(re.sub(r"^.*[和及与的按]", "", inverse[-1]),))
     if _ESTIMATE.search(text) and re.search(r"(多少|几)(?!个百分点|成|倍)", asking) and \
             not re.search(r"率|比例|比重|占比|百分", asking):  # 被纠错的大约有多少件: a count at a stated rate
         part = re.sub(r"(?:大约|大概|约莫|估计|差不多|约)?(?:有|是|为)?(?:多少|几).*$", "", asking).strip("的 ")
