@@ -672,3 +672,9 @@ def test_how_much_a_time_limit_changed_between_working_days_and_days():
     sentence = "不动产登记办理时间从原来的15个工作日压缩至3天,群众满意度明显提升。"
     found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
     assert found is not None and found.shown == "15 − 3 = 12天"
+
+
+def test_a_bare_how_much_is_answered_by_a_rate_as_well_as_by_a_count():
+    bare = slot_of("行政机关一把手出庭应诉这块,两个地方各是多少?")
+    assert holds_slot("行政机关负责人出庭应诉率100%。", bare)
+    assert not holds_slot("行政机关负责人出庭应诉率100%。", slot_of("出庭应诉的案件有多少件?"))
