@@ -63,6 +63,9 @@ def ranking(result: Comparison, extremes: bool = False) -> str:
     """'比较(行政复议纠错率,由高到低): 本溪市 23.29%[1] > 长沙市芙蓉区 20.93%[2]' for two or more values."""
     if len(result.rows) < 2:
         return ""
+    if len({fact.value for _, fact in result.rows}) == 1:  # all the same: say so, no order and no gap of 0
+        same = " = ".join(f"{fact.region} {fact.shown}[{n}]" for n, fact in result.rows)
+        return f"比较({result.indicator}): {same},各地相同"
     chain = " > ".join(f"{fact.region} {fact.shown}[{n}]" for n, fact in result.rows)
     return f"比较({result.indicator},由高到低): {chain}" + _gap(result, extremes)
 

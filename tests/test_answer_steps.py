@@ -678,3 +678,12 @@ def test_a_bare_how_much_is_answered_by_a_rate_as_well_as_by_a_count():
     bare = slot_of("行政机关一把手出庭应诉这块,两个地方各是多少?")
     assert holds_slot("行政机关负责人出庭应诉率100%。", bare)
     assert not holds_slot("行政机关负责人出庭应诉率100%。", slot_of("出庭应诉的案件有多少件?"))
+
+
+def test_equal_figures_of_two_regions_are_said_to_be_the_same():
+    from rag.compare import Comparison, ranking
+    from rag.facts import Fact
+
+    rows = [(n, Fact(f"d{n}", region, 2023, "出庭应诉率", 100.0, "%", "100%", f"c{n}", "…"))
+            for n, region in ((1, "甲县"), (2, "乙旗"))]
+    assert ranking(Comparison("出庭应诉率", "%", rows)) == "比较(出庭应诉率): 甲县 100%[1] = 乙旗 100%[2],各地相同"

@@ -398,12 +398,14 @@ def _ranking(question: str, picked: dict) -> str:
     from rag.facts import Fact
 
     slot = slot_of(question)
-    if not slot.unit_kinds:
+    bare = slot.kind == "count" and not (slot.unit_kinds or slot.unit_word or slot.head)  # 各是多少: rates compare too
+    kinds = slot.unit_kinds or (frozenset({"rate"}) if bare else frozenset())
+    if not kinds:
         return ""
-    rows, label = [], slot.label or slot.describe()
+    rows, label = [], slot.label or ("所问数值" if bare else slot.describe())
     for region, (quote, n, passage) in picked.items():
         found = [q for q in units.find_quantities(quote)
-                 if not units.is_change(quote[:q.start]) and units.compatible(q.unit, slot.unit_kinds)]
+                 if not units.is_change(quote[:q.start]) and units.compatible(q.unit, kinds)]
         if len(found) != 1:
             return ""
         q = found[0]
