@@ -653,6 +653,8 @@ def test_a_date_written_against_an_earlier_year_is_given_with_that_year_and_veri
     assert not found.refused and "同年即2020年: 2020年11月6日" in found.text
     assert verify(found.text, {1: text}, {1: {"2021"}}).unverified == []  # 2021: the report year of the label
     assert verify("2020年11月7日审议通过[1]", {1: text}).unverified == ["2020年11月7日"]
+    titled = "2020年9月,县委召开会议。起草了《考核评价细则(2021年度)》。同年11月6日,细则经审议通过。"
+    assert compose._relative_date(titled, "同年11月6日,细则经审议通过。") == "同年即2020年: 2020年11月6日"
 
 
 def test_the_whole_a_count_is_the_stated_rate_of_is_estimated_by_division():
@@ -687,3 +689,10 @@ def test_equal_figures_of_two_regions_are_said_to_be_the_same():
     rows = [(n, Fact(f"d{n}", region, 2023, "出庭应诉率", 100.0, "%", "100%", f"c{n}", "…"))
             for n, region in ((1, "甲县"), (2, "乙旗"))]
     assert ranking(Comparison("出庭应诉率", "%", rows)) == "比较(出庭应诉率): 甲县 100%[1] = 乙旗 100%[2],各地相同"
+
+
+def test_a_figure_to_compute_asked_in_two_measures_is_computed_in_each():
+    question = "叙州区2021年学法轮训,除去区本级,各镇一共办了多少期、培训了多少人?"
+    found = _extract(question, "全区共举办学法轮训60期,培训8000人,其中区本级举办12期,培训2000人。")
+    assert not found.refused and "60 − 12 = 48期" in found.text and "8000 − 2000 = 6000人" in found.text
+    assert [c.n for c in found.citations] == [1]

@@ -48,6 +48,11 @@ def numbers_in(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def years_named(text: str) -> list[str]:
+    """Years a text names as times, in order: not those inside a title (《…(2022年度)》) or a 年度 label."""
+    return re.findall(r"(\d{4})年(?!度)", re.sub(r"《[^》]*》", "", text))
+
+
 def canonical_set(text: str) -> set[str]:
     """Canonical numbers in a passage, including the parts of its dates (2022年12月5日 -> 2022, 12, 5)."""
     found = set()
@@ -57,7 +62,7 @@ def canonical_set(text: str) -> set[str]:
             found |= set(canonical[5:].split("-"))
     plain = normalise(text)  # "2021年…。同年12月28日": that date, in the year named before it
     for match in re.finditer(r"(?:同年|当年|是年)(\d{1,2})月(\d{1,2})日", plain):
-        years = re.findall(r"(\d{4})年", plain[:match.start()])
+        years = years_named(plain[:match.start()])
         if years:
             found.add(f"date:{int(years[-1])}-{int(match[1])}-{int(match[2])}")
     return found

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from rag import retrieve, units
 from rag.answer import derive, items
-from rag.answer.cite import REFUSAL
+from rag.answer.cite import REFUSAL, years_named
 from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms
 from rag.answer.question import Analysis, Derivation, Part, derivation_of, slot_of, split_parts
 from rag.answer.thresholds import THRESHOLD
@@ -213,12 +213,42 @@ def _partial(passages: list[Passage], missing) -> Composed | None:
 
 
 def _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain) -> Composed | None:
+    """Compute the asked figure; a question asking it in several measures ("除去市本级,各地办了多少期、培训了
+    多少人") gets one computation per measure, each as its part asks it."""
+    parts = _parts(question, analysis)
+    if len(parts) > 1 and len({derive.asked_unit(p.text) for p in parts}) == len(parts) and \
+            derivation.op in ("difference", "sum"):
+        found = [_derived_one(question, derivation, p.slot, derive.asked_unit(p.text), passages, corpus_idf, similarity,
+                              must_contain) for p in parts]
+        if all(found):
+            return _merged(passages, found)
+    slot = analysis.slot if analysis is not None else slot_of(question)
+    return _derived_one(question, derivation, slot, derive.asked_unit(question), passages, corpus_idf, similarity,
+                        must_contain)
+
+
+def _merged(passages: list[Passage], composed: list[Composed]) -> Composed:
+    """Several computed answers over the same passages, their sentences and computations renumbered as one."""
+    numbering, lines, derived = _Numbering(passages), [EXTRACTIVE_NOTE], []
+    for one in composed:
+        by_n = {c.n: c for c in one.citations}
+        for line in one.text.split("\n")[1:]:
+            def renumber(match):
+                cited = by_n[int(match[1])]
+                index = next(i for i, p in enumerate(passages) if p.chunk_id == cited.chunk_id)
+                return f"[{[numbering.cite(index, quote) for quote in cited.quotes or ['']][-1]}]"
+            line = re.sub(r"\[(\d+)\]", renumber, line)
+            if line not in lines:
+                lines.append(line)
+        derived += one.derived
+    return Composed("\n".join(lines), numbering.citations(), False, derived)
+
+
+def _derived_one(question, derivation, slot, unit, passages, corpus_idf, similarity, must_contain) -> Composed | None:
     """Compute the asked figure from two figures relevant sentences state, showing the arithmetic:
     from one sentence, else (for figures the question names: A比B多多少, A和B加起来) from two
     sentences of the same report."""
     drop = _drop_words(passages)
-    slot = analysis.slot if analysis is not None else slot_of(question)
-    unit = derive.asked_unit(question)
     ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
               if q.about >= THRESHOLD * 0.8 and _contains(q.text, must_contain)][:6]
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
@@ -280,7 +310,7 @@ def _relative_date(text: str, quote: str) -> str:
     """A date written against a year named before it ("2021年…。同年12月28日,…"): that year, said."""
     found = _RELATIVE_DATE.search(quote)
     at = text.find(quote)
-    years = re.findall(r"(\d{4})年", text[:max(at, 0) + (found.start() if found else 0)]) if found else []
+    years = years_named(text[:max(at, 0) + (found.start() if found else 0)]) if found else []
     return f"{found[1]}即{years[-1]}年: {years[-1]}年{found[2]}" if years else ""
 
 

@@ -296,8 +296,9 @@ def _difference(derivation: Derivation, text: str, figures):
 
     def is_part(q, thing: str = "") -> bool:
         clause = _clause(text, q)
-        if derivation.removed:
-            return _overlap(thing or (removed[0] if removed else derivation.removed), clause) >= 0.7
+        if derivation.removed:  # its clause, or the 其中 scope it is counted in ("其中区本级举办12期,培训2000人")
+            scoped = clause + _segments(text, figures, figures.index(q))[0]
+            return _overlap(thing or (removed[0] if removed else derivation.removed), scoped) >= 0.7
         hit = re.search(f"(?<!不予)(?<!未)(?<!不)({derivation.verb})", clause)
         return bool(hit)
 
