@@ -297,7 +297,7 @@ def _difference(derivation: Derivation, text: str, figures):
     def is_part(q, thing: str = "") -> bool:
         clause = _clause(text, q)
         if derivation.removed:  # its clause, or the 其中 scope it is counted in ("其中区本级举办12期,培训2000人")
-            scoped = clause + _segments(text, figures, figures.index(q))[0]
+            scoped = clause + _scope(text, q)
             return _overlap(thing or (removed[0] if removed else derivation.removed), scoped) >= 0.7
         hit = re.search(f"(?<!不予)(?<!未)(?<!不)({derivation.verb})", clause)
         return bool(hit)
@@ -326,6 +326,15 @@ def _difference(derivation: Derivation, text: str, figures):
         if totals:
             return totals[-1] if derivation.removed else totals[0], part, MINUS
     return None
+
+
+def _scope(text: str, q: units.Quantity) -> str:
+    """The 其中 clause right before a figure's clause that holds it too ("其中区本级举办12期,培训2000人"), or ''."""
+    start = max(text.rfind(mark, 0, q.start) for mark in ",;。:")
+    if start < 1 or text[start] != ",":
+        return ""
+    previous = text[max(text.rfind(mark, 0, start) for mark in ",;。:") + 1:start]
+    return previous if previous.startswith("其中") and len(re.findall(r"\d+(?:\.\d+)?", previous)) <= 1 else ""
 
 
 def _bare(thing: str) -> str:
