@@ -92,6 +92,7 @@ def build(size: int, work: Path, model_cache: Path) -> Path:
     pipeline.__dict__["embedder"] = ReusingEmbedder(pipeline.embedder, masked)
     started = time.perf_counter()
     report = pipeline.ingest([work / f"corpus_{size}"])
+    pipeline.check()  # a full check: what follows starts from a data dir known to be whole
     done.write_text(json.dumps({"chunks": report.chunks, "files": len(files),
                                 "ingest_s": round(time.perf_counter() - started, 1)}))
     return data

@@ -23,6 +23,7 @@ import re
 import secrets
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -144,6 +145,17 @@ class LexicalIndex:
         """Persist the filter values after `relabel` (a new manifest; the segments are unchanged)."""
         self.save(directory)
 
+    def doc_counts(self) -> dict[str, int]:
+        """Live rows per document id (what the integrity check compares with the catalog)."""
+        counts: dict[str, int] = {}
+        for alive, columns in zip(self.alive, self._columns):
+            codes, names = columns["doc"]
+            per_code = np.bincount(codes[alive], minlength=len(names))
+            for name, code in names.items():
+                if per_code[code]:
+                    counts[name] = counts.get(name, 0) + int(per_code[code])
+        return counts
+
     def df(self, term: str) -> int:
         """How many live rows use the term."""
         if term not in self._df:
@@ -221,6 +233,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex | None":
+        """The saved index, or None when there is none or it cannot be read (a damaged file): either
+        way the caller rebuilds it from Chroma."""
         for _ in range(3):  # a concurrent save may remove the version just read from `current`
             folder = _current(directory)
             if folder is None:
@@ -230,6 +244,8 @@ class LexicalIndex:
                 segments = [Segment.load(directory / "segments" / name) for name in manifest["segments"]]
             except FileNotFoundError:
                 continue
+            except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+                return None  # damaged (not a concurrent save: segments are immutable)
             dead = {manifest["segments"].index(n): rows for n, rows in manifest["dead"].items()}
             return cls(segments, dead, manifest["overrides"], folder.name)
         return None
