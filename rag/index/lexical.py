@@ -74,6 +74,7 @@ class LexicalIndex:
         total = sum(int(s.lengths[a].sum()) for s, a in zip(self.segments, self.alive))
         self.avgdl = total / self.n if self.n else 1.0
         self._df: dict[str, int] = {}
+        self._whole = [bool(a.all()) for a in self.alive]
         self._columns = [self._filter_columns(s) for s in self.segments]
 
     def _filter_columns(self, segment: Segment) -> dict:
@@ -160,11 +161,13 @@ class LexicalIndex:
         """How many live rows use the term."""
         if term not in self._df:
             count = 0
-            for segment, alive in zip(self.segments, self.alive):
+            for segment, alive, whole in zip(self.segments, self.alive, self._whole):
                 column = segment.column.get(term)
-                if column is not None:
-                    rows = segment.counts.indices[segment.counts.indptr[column]:segment.counts.indptr[column + 1]]
-                    count += int(alive[rows].sum())
+                if column is None:
+                    continue
+                start, end = segment.counts.indptr[column], segment.counts.indptr[column + 1]
+                # a segment without tombstones: the posting's length, not a pass over it
+                count += int(end - start) if whole else int(alive[segment.counts.indices[start:end]].sum())
             self._df[term] = count
         return self._df[term]
 
