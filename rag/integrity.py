@@ -51,7 +51,12 @@ class WriterLock:
             if self._depth == 0:
                 self._file = self._acquire()
                 self.last_clean, self._failed = self._read_state() == "clean", False
-                self._write_state("dirty")  # on disk before anything is written: a kill leaves it
+                try:
+                    self._write_state("dirty")  # on disk before anything is written: a kill leaves it
+                except OSError as err:
+                    self._file.close()
+                    self._file = None
+                    raise RagError(f"数据目录不可写 {self.path.parent}: {err.strerror or err}") from err
             self._depth += 1
             try:
                 yield
