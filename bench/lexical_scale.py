@@ -2,14 +2,20 @@
 by the real chunker) at each size; build time, lexical search p50/p95 over the dev questions, and
 adding one report as a new segment (add + save) against rebuilding the whole index (build + save)
 in the same run, and removing that report again (tombstones + a new manifest) against building what
-is left. Writes bench/results/lexical_scale.json.
+is left. With --baseline (a checkout of earlier code, e.g. `git worktree add --detach`), that code's
+LexicalIndex.search runs on the very same segments, interleaved with this one's question by question
+(a first round on the fresh index, then 3 more rounds of the 20 dev questions, k=30), and the top-30
+chunk ids of every question are compared.
+Writes bench/results/lexical_scale.json.
 
-    .venv/bin/python bench/lexical_scale.py [--sizes 10000 100000]
+    .venv/bin/python bench/lexical_scale.py [--sizes 10000 100000] [--baseline DIR]
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import random
 import shutil
 import statistics
@@ -48,15 +54,51 @@ def _s(fn, *args) -> tuple[float, object]:
     return time.perf_counter() - started, out
 
 
-def measure(size: int, work: Path, questions: list[str]) -> dict:
+def baseline_module(checkout: Path):
+    """The baseline checkout's rag/index/lexical.py, loaded beside this one (it imports this code's
+    segments, which have not changed)."""
+    spec = importlib.util.spec_from_file_location("baseline_lexical", checkout / "rag" / "index" / "lexical.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def time_searches(indexes: dict, questions: list[str], rounds: int = 3) -> dict[str, list[float]]:
+    """ms per search for each index, interleaved question by question: the first round (a fresh
+    index: each term's document frequency computed on first use) under "<name> first", then
+    `rounds` more."""
+    times = {f"{name}{suffix}": [] for name in indexes for suffix in (" first", "")}
+    for round_ in range(rounds + 1):
+        for q in questions:
+            for name, index in indexes.items():
+                started = time.perf_counter()
+                index.search(q, 30)
+                times[name + (" first" if round_ == 0 else "")].append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _p(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(ordered[round(0.95 * (len(ordered) - 1))], 1)}
+
+
+def measure(size: int, work: Path, questions: list[str], baseline=None) -> dict:
     corpus = chunks_of(generate(work / f"corpus_{size}", size))
     build_s, index = _s(LexicalIndex.build, *corpus)
     save_s, _ = _s(index.save, work / f"lexical_{size}")
-    searches = []
-    for q in questions:
-        started = time.perf_counter()
-        index.search(q, 30)
-        searches.append((time.perf_counter() - started) * 1000)
+    indexes = {"current": index}
+    if baseline is not None:
+        indexes["baseline"] = baseline.LexicalIndex(index.segments)
+    times = time_searches(indexes, questions)
+    searches = times["current"]
+    compared = {}
+    if baseline is not None:
+        same = sum([i for i, _ in index.search(q, 30)] == [i for i, _ in indexes["baseline"].search(q, 30)]
+                   for q in questions)
+        compared = {"baseline_search": _p(times["baseline"]), "rankings_equal": f"{same}/{len(questions)}",
+                    "first_round": _p(times["current first"]), "baseline_first_round": _p(times["baseline first"]),
+                    "speedup_p50": round(_p(times["baseline"])["p50_ms"] / _p(searches)["p50_ms"], 1),
+                    "speedup_p95": round(_p(times["baseline"])["p95_ms"] / _p(searches)["p95_ms"], 1)}
     seed = load_seeds()[0]
     target = [r for r in gazetteer.regions() if r.level == seed.region.level][7]
     extra = work / f"extra_{size}.txt"
@@ -77,6 +119,7 @@ def measure(size: int, work: Path, questions: list[str]) -> dict:
     ordered = sorted(searches)
     return {"chunks": len(corpus[0]), "build_s": round(build_s, 2), "save_s": round(save_s, 2),
             "search_p50_ms": round(statistics.median(ordered), 1), "search_p95_ms": round(ordered[round(0.95 * (len(ordered) - 1))], 1),
+            **compared,
             "add_one": {"chunks": len(one[0]), "add_s": round(add_s, 3), "save_s": round(add_save_s, 3),
                         "full_rebuild_s": round(rebuild_s, 2), "full_rebuild_save_s": round(rebuild_save_s, 2),
                         "speedup": round((rebuild_s + rebuild_save_s) / (add_s + add_save_s), 1)},
@@ -91,12 +134,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "lexical_scale.json")
+    parser.add_argument("--baseline", type=Path, help="a checkout whose lexical search to time beside this one")
     args = parser.parse_args()
+    baseline = baseline_module(args.baseline) if args.baseline else None
     questions = [i["question"] for i in load_questions(ROOT / "evals" / "questions.jsonl") if i.get("split") == "dev"][:20]
     work, results = Path(tempfile.mkdtemp(prefix="rag-lexical-")), []
     try:
         for size in args.sizes:
-            results.append(measure(size, work, questions))
+            results.append(measure(size, work, questions, baseline))
+            results[-1]["load_avg_1min"] = round(os.getloadavg()[0], 1)
             print(json.dumps(results[-1]), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

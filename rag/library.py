@@ -29,16 +29,17 @@ YEARS = range(1949, 2101)
 def display_names(paths: list[str]) -> dict[str, str]:
     """Each path's shortest unique parent suffix: 'index.html', or 'beijing/index.html' when
     another indexed file has the same name."""
-    by_name: dict[str, list[tuple[str, ...]]] = {}
-    for path in paths:
-        by_name.setdefault(PurePath(path).name, []).append(PurePath(path).parts)
+    by_name: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for path in paths:  # one PurePath per path: every ingest names all indexed reports
+        pure = PurePath(path)
+        by_name.setdefault(pure.name, []).append((str(pure), pure.parts))
     names = {}
     for group in by_name.values():
-        for parts in group:
+        for key, parts in group:
             depth = 1
-            while depth < len(parts) and any(o != parts and o[-depth:] == parts[-depth:] for o in group):
+            while depth < len(parts) and any(o != parts and o[-depth:] == parts[-depth:] for _, o in group):
                 depth += 1
-            names[str(PurePath(*parts))] = "/".join(parts[-depth:])
+            names[key] = "/".join(parts[-depth:])
     return names
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from rag import library
 from rag.index.store import document_metadata
@@ -81,20 +81,25 @@ class LibraryOps:
         self.sentences.delete_document(doc.doc_id)
 
     def _name_for(self, path: Path) -> str:
-        """Display name for a new file among the indexed ones."""
+        """Display name for a new file among the indexed ones (only files of the same name matter)."""
         resolved = str(path.resolve())
-        paths = [d.path for d, _ in self.documents()] + [resolved]
+        name = PurePath(resolved).name
+        paths = [p for _, p, _, _ in self.catalog.entries(self.settings.index_fingerprint)
+                 if PurePath(p).name == name] + [resolved]
         return library.display_names(paths)[resolved]
 
     def _refresh_names(self) -> dict[str, str]:
-        """Give every indexed report its shortest unique display name; returns {old: new} renames."""
-        docs = self.documents()
-        names = library.display_names([d.path for d, _ in docs])
+        """Give every indexed report its shortest unique display name; returns {old: new} renames.
+        Names come from paths alone (catalog.entries), so only a renamed report is read in full."""
+        fingerprint = self.settings.index_fingerprint
+        entries = self.catalog.entries(fingerprint)
+        names = library.display_names([p for _, p, _, _ in entries])
         renamed = {}
-        for doc, chunks in docs:
-            name = names.get(doc.path, doc.source)
-            if name != doc.source:
-                renamed[doc.source] = name
+        for doc_id, path, source, _ in entries:
+            name = names.get(path, source)
+            if name != source:
+                doc, chunks = self.catalog.get(doc_id, fingerprint)
+                renamed[source] = name
                 self._relabel(doc, replace(doc, source=name), chunks)
         return renamed
 

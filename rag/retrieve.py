@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rag.ingest import gazetteer
 from rag.types import Passage
@@ -62,6 +63,12 @@ class QueryPlan:
 
 def aliases(region: str) -> list[str]:
     """Ways a user names an indexed region: 长沙市芙蓉区 -> 长沙市芙蓉区, 芙蓉区, 芙蓉."""
+    return list(_aliases(region))
+
+
+@lru_cache(maxsize=65536)
+def _aliases(region: str) -> tuple[str, ...]:
+    """aliases(), kept: analyse() asks for every indexed region's aliases on every question."""
     names = {region}
     local = region[region.find("市") + 1:] if "市" in region[:-1] else region  # 宜宾市叙州区 -> 叙州区
     names |= {local, local[:-1]} if len(local) >= 3 and local[-1] in "市县区旗" else {local}
@@ -70,7 +77,7 @@ def aliases(region: str) -> list[str]:
         names |= {info.name, info.short, *gazetteer.everyday_names(info)}  # 黔东南州 for 黔东南苗族侗族自治州
         if info.city and info.city != info.name and region.startswith(info.city):
             names.add(info.city[:-1] + info.name if info.city.endswith("市") else info.name)
-    return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+    return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
 
 
 def analyse(question: str, coverage: Coverage, regions: list[str] | None = None,

@@ -79,6 +79,8 @@ class Catalog:
         for column in _COLUMNS:  # a catalog written by an older version gains the new fields
             if column not in have:
                 db.run(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
+        # finding a byte-identical copy is a lookup, not a scan of every report's text
+        db.run("CREATE INDEX IF NOT EXISTS documents_sha1 ON documents (sha1, fingerprint)")
 
     def get(self, doc_id: str, fingerprint: str) -> tuple[Document, int] | None:
         """(document, chunk count) as indexed under `fingerprint`, or None."""
@@ -104,6 +106,12 @@ class Catalog:
         row = next(iter(self.db.rows(f"SELECT {', '.join(_COLUMNS)} FROM documents WHERE sha1 = ? AND fingerprint = ?",
                                      (sha1, fingerprint))), None)
         return self._document(row) if row else None
+
+    def entries(self, fingerprint: str) -> list[tuple[str, str, str, int]]:
+        """(doc_id, path, source, chunk count) of every document: what display names and the integrity
+        check need, read without decoding any report's text (those columns come before it)."""
+        return [(d, p, s, int(n)) for d, p, s, n in self.db.rows(
+            "SELECT doc_id, path, source, chunks FROM documents WHERE fingerprint = ?", (fingerprint,))]
 
     def documents(self, fingerprint: str) -> list[tuple[Document, int]]:
         """All documents (with chunk counts) indexed under `fingerprint`, by region and year."""

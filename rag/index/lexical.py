@@ -23,6 +23,7 @@ import re
 import secrets
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +74,7 @@ class LexicalIndex:
         total = sum(int(s.lengths[a].sum()) for s, a in zip(self.segments, self.alive))
         self.avgdl = total / self.n if self.n else 1.0
         self._df: dict[str, int] = {}
+        self._whole = [bool(a.all()) for a in self.alive]
         self._columns = [self._filter_columns(s) for s in self.segments]
 
     def _filter_columns(self, segment: Segment) -> dict:
@@ -144,15 +146,28 @@ class LexicalIndex:
         """Persist the filter values after `relabel` (a new manifest; the segments are unchanged)."""
         self.save(directory)
 
+    def doc_counts(self) -> dict[str, int]:
+        """Live rows per document id (what the integrity check compares with the catalog)."""
+        counts: dict[str, int] = {}
+        for alive, columns in zip(self.alive, self._columns):
+            codes, names = columns["doc"]
+            per_code = np.bincount(codes[alive], minlength=len(names))
+            for name, code in names.items():
+                if per_code[code]:
+                    counts[name] = counts.get(name, 0) + int(per_code[code])
+        return counts
+
     def df(self, term: str) -> int:
         """How many live rows use the term."""
         if term not in self._df:
             count = 0
-            for segment, alive in zip(self.segments, self.alive):
+            for segment, alive, whole in zip(self.segments, self.alive, self._whole):
                 column = segment.column.get(term)
-                if column is not None:
-                    rows = segment.counts.indices[segment.counts.indptr[column]:segment.counts.indptr[column + 1]]
-                    count += int(alive[rows].sum())
+                if column is None:
+                    continue
+                start, end = segment.counts.indptr[column], segment.counts.indptr[column + 1]
+                # a segment without tombstones: the posting's length, not a pass over it
+                count += int(end - start) if whole else int(alive[segment.counts.indices[start:end]].sum())
             self._df[term] = count
         return self._df[term]
 
@@ -163,37 +178,25 @@ class LexicalIndex:
 
     def search(self, query: str, k: int, regions: list[str] | None = None,
                years: list[int] | None = None, docs: list[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, score) among live rows matching the filters; only rows that share a token."""
-        tokens = [t for t in tokenize(query) if self.df(t)]
-        if not tokens or not self.n:
+        """Top-k (chunk id, score) among live rows matching the filters; only rows that share a token.
+        Rows tied with the k-th stay in until the end, where ties go by chunk id."""
+        counted: dict[str, int] = {}
+        for token in tokenize(query):  # a repeated token of the query counts again
+            if self.df(token):
+                counted[token] = counted.get(token, 0) + 1
+        if not counted or not self.n:
             return []
-        weight = {t: math.log(1 + (self.n - self.df(t) + 0.5) / (self.df(t) + 0.5)) for t in tokens}
+        # rarest first, one order for every segment: a row's score is the same sum wherever it lives
+        order = sorted(counted, key=lambda t: (self.df(t), t))
+        weight = {t: counted[t] * math.log(1 + (self.n - self.df(t) + 0.5) / (self.df(t) + 0.5)) for t in order}
         found_scores, found_ids = [], []
         for segment, alive, columns in zip(self.segments, self.alive, self._columns):
-            scores, counts = np.zeros(len(segment.rows)), segment.counts
-            for token in tokens:  # a repeated token of the query counts again
-                column = segment.column.get(token)
-                if column is None:
-                    continue
-                span = slice(counts.indptr[column], counts.indptr[column + 1])
-                rows, tf = counts.indices[span], counts.data[span]
-                scores[rows] += weight[token] * tf / (tf + columns["norm"][rows])
-            mask = alive.copy()
-            for key, wanted in (("region", regions), ("doc", docs)):
-                if wanted:
-                    codes, names = columns[key]
-                    mask &= np.isin(codes, [names[v] for v in wanted if v in names])
-            if years:
-                mask &= np.isin(columns["year"], years)
-            hit = np.flatnonzero(mask & (scores > 0))
-            found_scores.append(scores[hit])
-            found_ids += [segment.rows[i]["id"] for i in hit]
+            rows, scores = _segment_top(segment, _eligible(alive, columns, regions, years, docs), columns["norm"],
+                                        weight, k)
+            found_scores.append(scores)
+            found_ids += [segment.rows[i]["id"] for i in rows]
         scores = np.concatenate(found_scores)
-        if len(scores) > k:  # every row tied with the k-th stays in, then ties go by chunk id
-            top = np.flatnonzero(scores >= np.partition(scores, len(scores) - k)[len(scores) - k])
-        else:
-            top = range(len(scores))
-        best = sorted(((-float(scores[i]), found_ids[i]) for i in top))[:k]
+        best = sorted(((-float(scores[i]), found_ids[i]) for i in _top_with_ties(scores, k)))[:k]
         return [(chunk_id, -score) for score, chunk_id in best]
 
     # ---- on disk --------------------------------------------------------------------------
@@ -221,6 +224,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex | None":
+        """The saved index, or None when there is none or it cannot be read (a damaged file): either
+        way the caller rebuilds it from Chroma."""
         for _ in range(3):  # a concurrent save may remove the version just read from `current`
             folder = _current(directory)
             if folder is None:
@@ -230,6 +235,8 @@ class LexicalIndex:
                 segments = [Segment.load(directory / "segments" / name) for name in manifest["segments"]]
             except FileNotFoundError:
                 continue
+            except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+                return None  # damaged (not a concurrent save: segments are immutable)
             dead = {manifest["segments"].index(n): rows for n, rows in manifest["dead"].items()}
             return cls(segments, dead, manifest["overrides"], folder.name)
         return None
@@ -238,6 +245,73 @@ class LexicalIndex:
     def version_on_disk(directory: Path) -> str | None:
         folder = _current(directory)
         return folder.name if folder else None
+
+
+def _eligible(alive: np.ndarray, columns: dict, regions, years, docs) -> np.ndarray:
+    """Live rows that pass the filters."""
+    mask = alive.copy()
+    for key, wanted in (("region", regions), ("doc", docs)):
+        if wanted:
+            codes, names = columns[key]
+            mask &= np.isin(codes, [names[v] for v in wanted if v in names])
+    if years:
+        mask &= np.isin(columns["year"], years)
+    return mask
+
+
+def _top_with_ties(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores and of every score tied with the k-th."""
+    if len(scores) <= k:
+        return np.arange(len(scores))
+    return np.flatnonzero(scores >= np.partition(scores, len(scores) - k)[len(scores) - k])
+
+
+def _segment_top(segment: Segment, eligible: np.ndarray, norm: np.ndarray, weight: dict[str, float],
+                 k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, BM25 scores) of one segment's k best eligible rows with a positive score, and every
+    row tied with the k-th: exactly those an exhaustive scoring keeps.
+
+    Max-score pruning: terms are added in `weight`'s order, rarest first (short postings). A term adds at most its weight
+    (tf / (tf + norm) < 1), so once the weights of the terms still to add sum below the k-th best
+    score so far (a lower bound of the final k-th), a row not yet among the candidates cannot reach
+    the top k; the long postings of common terms are then only looked up (binary search) for the
+    candidates. Every row's score is summed in the same term order either way (and in every segment),
+    so equal rows still tie exactly."""
+    counts = segment.counts
+    terms = [(counts.indptr[c + 1] - counts.indptr[c], t, c) for t in weight if (c := segment.column.get(t)) is not None]
+    rest = np.cumsum([weight[t] for _, t, _ in terms][::-1])[::-1].tolist() + [0.0]
+    scores, candidates, bound = np.zeros(len(segment.rows)), None, math.inf
+    for i, (length, term, column) in enumerate(terms):
+        postings = slice(counts.indptr[column], counts.indptr[column + 1])
+        rows, tf = counts.indices[postings], counts.data[postings]
+        if length * 16 > len(scores) and 2 * rest[i] < bound:  # a long posting: is it needed in full?
+            candidates, threshold = _candidates(scores, eligible if candidates is None else candidates, rest[i], k)
+            bound = threshold + rest[i]  # the k-th score grows by at most what is added: no sooner
+        if candidates is None or len(candidates) * 8 > length:  # rows outside the candidates never count
+            scores[rows] += weight[term] * tf / (tf + norm[rows])
+            continue
+        at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
+        hit = rows[at] == candidates
+        found, tf = candidates[hit], tf[at[hit]]
+        scores[found] += weight[term] * tf / (tf + norm[found])
+    rows = np.flatnonzero(eligible & (scores > 0)) if candidates is None else candidates[scores[candidates] > 0]
+    top = rows[_top_with_ties(scores[rows], k)]
+    return top, scores[top]
+
+
+def _candidates(scores: np.ndarray, among: np.ndarray, rest: float, k: int) -> tuple[np.ndarray | None, float]:
+    """(rows, k-th best score): the rows (of `among`: an eligibility mask, or earlier candidates as
+    positions) that can still reach the k-th best score when at most `rest` is added to each; the
+    rows are None (any row can) when fewer than k rows are scored yet or `rest` is not below it."""
+    rows = np.flatnonzero(among) if among.dtype == bool else among
+    scored = scores[rows]
+    if np.count_nonzero(scored) < k:
+        return (None if among.dtype == bool else among), 0.0
+    threshold = float(np.partition(scored, len(scored) - k)[len(scored) - k])
+    margin = threshold * 1e-9  # float sums in another order differ in the last bits; never prune on them
+    if rest >= threshold - margin:
+        return (None if among.dtype == bool else among), threshold
+    return rows[scored + rest >= threshold - margin], threshold
 
 
 def _current(directory: Path) -> Path | None:

@@ -99,6 +99,16 @@ class Store:
             yield got["ids"], got["documents"], got["metadatas"]
             offset += len(got["ids"])
 
+    def chunk_owners(self, page: int = 2000):
+        """Yield (ids, doc ids) pages of every chunk: what the integrity check compares (no texts)."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            yield got["ids"], [m.get("doc_id", "") for m in got["metadatas"]]
+            offset += len(got["ids"])
+
     def chunks_of(self, doc_ids: list[str], page: int = 2000) -> tuple[list[str], list[str], list[dict]]:
         """(ids, documents, metadatas) of every chunk of these documents."""
         ids, docs, metas = [], [], []

@@ -182,7 +182,16 @@ def _common_names() -> dict[str, Region]:
 
 def everyday_names(region: Region) -> list[str]:
     """The everyday names of an autonomous region (黔东南苗族侗族自治州 -> 黔东南州, 黔东南)."""
-    return [n for name, r in _common_names().items() if r == region for n in (name, name[:-1])]
+    return list(_everyday_by_region().get(region, ()))
+
+
+@lru_cache(maxsize=1)
+def _everyday_by_region() -> dict[Region, tuple[str, ...]]:
+    """_common_names inverted, in its order: each question looks up every indexed region."""
+    out: dict[Region, list[str]] = {}
+    for name, region in _common_names().items():
+        out.setdefault(region, []).extend((name, name[:-1]))
+    return {region: tuple(names) for region, names in out.items()}
 
 
 def common_name_mentions(text: str) -> dict[Region, int]:
