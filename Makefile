@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test serve ingest eval bench bench-scale clean system
+.PHONY: setup test serve ingest eval bench bench-scale bench-compare clean system
 
 # Debian packages: Chromium for the browser tests, a CJK font so screenshots show Chinese text.
 SYSTEM_STAMP := $(VENV)/.system
@@ -56,6 +56,17 @@ bench-scale: $(STAMP)
 	$(BIN)/python bench/scale.py --sizes 1000 10000 100000 --work .scratch/scale
 	$(BIN)/python bench/scale_server.py --work .scratch/scale --sizes 100000
 	rm -rf .scratch/scale
+
+# This code against the session-start checkout in one run (both alternately, same indexes): adding one
+# report at 1k/10k/100k, the lexical index alone, hybrid search and extractive answers at 100k. The
+# indexes are built once under .scratch/addone and kept (about 1.7 GB).
+BASELINE ?= 954ab3c
+bench-compare: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	test -d .scratch/base || git worktree add --detach .scratch/base $(BASELINE)
+	$(BIN)/python bench/add_one.py --work .scratch/addone --sizes 1000 10000 100000 --baseline .scratch/base --repeats 3 --profile
+	$(BIN)/python bench/lexical_scale.py --sizes 10000 100000 --baseline .scratch/base
+	$(BIN)/python bench/probe_compare.py .scratch/addone/data_100000 --baseline .scratch/base --rounds 2
 
 clean:
 	rm -rf $(VENV) .rag
