@@ -95,3 +95,18 @@ def wait_until_serving(process: subprocess.Popen, url: str, log: Path, limit: fl
             process.kill()
             pytest.fail(f"{process.args[:3]} never answered {url}:\n{log.read_text(errors='replace')[-2000:]}")
         time.sleep(0.3)
+
+
+def close_app(app) -> None:
+    """Stop a launched Gradio app. Its `close()` sets the server's asyncio stop event from this thread,
+    which races the server loop when sessions wait on it ("deque mutated during iteration"); the event
+    is set on its own loop first, so `close()` finds it set and only shuts the server down."""
+    import threading
+
+    event = getattr(getattr(app, "app", None), "stop_event", None)
+    loop = getattr(event, "_loop", None)
+    if event is not None and loop is not None and loop.is_running():
+        done = threading.Event()
+        loop.call_soon_threadsafe(lambda: (event.set(), done.set()))
+        done.wait(10)
+    app.close()

@@ -15,7 +15,7 @@ import pytest
 
 from rag import audit, auth
 from rag.cli import main
-from tests.conftest import ROOT, sibling
+from tests.conftest import ROOT, close_app, sibling
 from tests.test_browser import ARGS, CHROMIUM, browser  # noqa: F401 - shared fixture
 
 READER, EDITOR = ("reader1", "reader-password"), ("editor1", "editor-password")
@@ -79,7 +79,7 @@ def shared_app(seeded, tmp_path):
     port = _free_port()
     app = launch(pipeline, "127.0.0.1", port, block=False)
     yield f"http://127.0.0.1:{port}/", pipeline
-    app.close()
+    close_app(app)
 
 
 def _fingerprint(pipeline) -> list:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, sibling
+from tests.conftest import close_app, free_port, sibling
 from tests.fake_openai import CutStream, FakeOpenAI, Reply, Status
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def server(seeded, tmp_path_factory):
     port = free_port()
     app = launch(pipeline, "127.0.0.1", port, block=False)
     yield f"http://127.0.0.1:{port}/"
-    app.close()
+    close_app(app)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def llm_server(seeded):
         port = free_port()
         app = launch(pipeline, "127.0.0.1", port, block=False)
         yield f"http://127.0.0.1:{port}/", fake
-        app.close()
+        close_app(app)
 
 
 @pytest.fixture(scope="module")

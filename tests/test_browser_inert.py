@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import sibling
+from tests.conftest import close_app, sibling
 from tests.fake_openai import FakeOpenAI
 from tests.test_browser import ARGS, CHROMIUM, _ask, _choose, browser  # noqa: F401 - shared fixture
 
@@ -44,7 +44,7 @@ def hostile(seeded, tmp_path_factory):
             port = s.getsockname()[1]
         app = launch(pipeline, "127.0.0.1", port, block=False)
         yield f"http://127.0.0.1:{port}"
-        app.close()
+        close_app(app)
     fake.stop()
 
 

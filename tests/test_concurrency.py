@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bench.concurrency import QUESTIONS, UPLOAD_TEXT, free_port, run_sessions, wrong_answers
-from tests.conftest import sibling
+from tests.conftest import close_app, sibling
 from ui import handlers as h
 from ui.app import launch
 
@@ -18,7 +18,7 @@ def test_concurrent_sessions_with_an_upload_get_their_own_answers(seeded, tmp_pa
     try:
         result = run_sessions(f"http://127.0.0.1:{port}/", SESSIONS, upload)
     finally:
-        app.close()
+        close_app(app)
     assert [c["error"] for c in result["chats"]] == [None] * SESSIONS
     assert {c["question"] for c in result["chats"]} == {q for q, _ in QUESTIONS}
     assert wrong_answers(result["chats"]) == []

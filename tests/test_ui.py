@@ -9,7 +9,7 @@ import pytest
 
 from ui import handlers as h
 from ui import render
-from tests.conftest import SEEDS, free_port, sibling
+from tests.conftest import SEEDS, close_app, free_port, sibling
 from ui.app import build_app, launch
 
 
@@ -178,7 +178,7 @@ def test_gradio_client_calls_the_chat_endpoint(seeded):
         text = content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
         assert "12.71%" in text and "[1]" in text and "src-1" in sources
     finally:
-        app.close()
+        close_app(app)
 
 
 @pytest.fixture
