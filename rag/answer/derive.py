@@ -240,7 +240,20 @@ def _at_rate(derivation: Derivation, text: str, sentence: str) -> Derived | None
         return None
     negated = bool(_NEGATION.search(derivation.terms[0]))
     part = affirmed(derivation.terms[0]) if negated else derivation.terms[0].removeprefix("被")
-    named = [q for q, words in _rate_levels(text) if q.value < 100 and _says(part, words)]
+    found = _count_at_named_rate(part, text)
+    if found is None:
+        return None
+    rate, base = found
+    share = (1 - Decimal(rate.number) / 100) if negated else Decimal(rate.number) / 100
+    value = (Decimal(base.number) * share).quantize(Decimal(1))
+    operation = f"{base.number} × (1 {MINUS} {rate.number}%)" if negated else f"{base.number} × {rate.number}%"
+    return Derived(_fmt(value), base.unit.lstrip("余多"), operation, sentence, True)
+
+
+def _count_at_named_rate(part: str, text: str, positive: bool = False):
+    """(rate, count) when exactly one stated rate level below 100% (above 0% when `positive`, to divide by)
+    names the part, and a count stands right before it in the same clause run; else None."""
+    named = [q for q, words in _rate_levels(text) if (q.value > 0 or not positive) and q.value < 100 and _says(part, words)]
     if len(part) < 2 or len(named) != 1:
         return None
     rate = named[0]
@@ -248,25 +261,16 @@ def _at_rate(derivation: Derivation, text: str, sentence: str) -> Derived | None
               and not units.is_change(text[:q.start])]
     if not counts or re.search(r"[。;]", text[counts[-1].end:rate.start]):
         return None
-    base = counts[-1]
-    share = (1 - Decimal(rate.number) / 100) if negated else Decimal(rate.number) / 100
-    value = (Decimal(base.number) * share).quantize(Decimal(1))
-    operation = f"{base.number} × (1 {MINUS} {rate.number}%)" if negated else f"{base.number} × {rate.number}%"
-    return Derived(_fmt(value), base.unit.lstrip("余多"), operation, sentence, True)
+    return rate, counts[-1]
 
 
 def _from_rate(derivation: Derivation, text: str, sentence: str) -> Derived | None:
     """The whole a count is the stated rate of, estimated: '结案354件,结案率为80.45%' gives 354 ÷ 80.45% ≈ 440件.
     The rate must be the named one; the count is the figure right before it, in the same clause run."""
-    named = [q for q, words in _rate_levels(text) if 0 < q.value < 100 and _says(derivation.terms[0], words)]
-    if not derivation.terms or len(derivation.terms[0]) < 2 or len(named) != 1:
+    found = _count_at_named_rate(derivation.terms[0], text, positive=True) if derivation.terms else None
+    if found is None:
         return None
-    rate = named[0]
-    counts = [q for q in units.find_quantities(text[:rate.start]) if q.unit not in ("%", "‰", "个百分点")
-              and not units.is_change(text[:q.start])]
-    if not counts or re.search(r"[。;]", text[counts[-1].end:rate.start]):
-        return None
-    base = counts[-1]
+    rate, base = found
     value = (Decimal(base.number) / (Decimal(rate.number) / 100)).quantize(Decimal(1))
     return Derived(_fmt(value), base.unit.lstrip("余多"), f"{base.number} ÷ {rate.number}%", sentence, True)
 
