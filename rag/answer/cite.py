@@ -48,6 +48,10 @@ def numbers_in(text: str) -> list[tuple[str, str]]:
     return out
 
 
+# a date written against a year named before it: 同年12月28日, 当年3月
+RELATIVE_DATE = re.compile(r"(?P<word>同年|当年|是年)(?P<date>(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)")
+
+
 def years_named(text: str) -> list[str]:
     """Years a text names as times, in order: not those inside a title (《…(2022年度)》) or a 年度 label."""
     return re.findall(r"(\d{4})年(?!度)", re.sub(r"《[^》]*》", "", text))
@@ -61,10 +65,10 @@ def canonical_set(text: str) -> set[str]:
         if canonical.startswith("date:"):
             found |= set(canonical[5:].split("-"))
     plain = normalise(text)  # "2021年…。同年12月28日": that date, in the year named before it
-    for match in re.finditer(r"(?:同年|当年|是年)(\d{1,2})月(\d{1,2})日", plain):
+    for match in RELATIVE_DATE.finditer(plain):
         years = years_named(plain[:match.start()])
-        if years:
-            found.add(f"date:{int(years[-1])}-{int(match[1])}-{int(match[2])}")
+        if years and match["day"]:
+            found.add(f"date:{int(years[-1])}-{int(match['month'])}-{int(match['day'])}")
     return found
 
 

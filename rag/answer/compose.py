@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from rag import retrieve, units
 from rag.answer import derive, items
-from rag.answer.cite import REFUSAL, years_named
+from rag.answer.cite import RELATIVE_DATE, REFUSAL, years_named
 from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms
 from rag.answer.question import Analysis, Derivation, Part, derivation_of, slot_of, split_parts
 from rag.answer.thresholds import THRESHOLD
@@ -303,15 +303,12 @@ def previous_level(question: str, passages: list[Passage], corpus_idf, similarit
     return None
 
 
-_RELATIVE_DATE = re.compile(r"(同年|当年|是年)(\d{1,2}月(?:\d{1,2}日)?)")
-
-
 def _relative_date(text: str, quote: str) -> str:
     """A date written against a year named before it ("2021年…。同年12月28日,…"): that year, said."""
-    found = _RELATIVE_DATE.search(quote)
+    found = RELATIVE_DATE.search(quote)
     at = text.find(quote)
     years = years_named(text[:max(at, 0) + (found.start() if found else 0)]) if found else []
-    return f"{found[1]}即{years[-1]}年: {years[-1]}年{found[2]}" if years else ""
+    return f"{found['word']}即{years[-1]}年: {years[-1]}年{found['date']}" if years else ""
 
 
 def _same_unit(sentence: str, numbers: list[str]) -> bool:
