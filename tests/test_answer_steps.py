@@ -696,3 +696,29 @@ def test_a_figure_to_compute_asked_in_two_measures_is_computed_in_each():
     found = _extract(question, "全区共举办学法轮训60期,培训8000人,其中区本级举办12期,培训2000人。")
     assert not found.refused and "60 − 12 = 48期" in found.text and "8000 − 2000 = 6000人" in found.text
     assert [c.n for c in found.citations] == [1]
+
+
+def test_a_contracted_verb_and_its_full_form_name_the_same_figure():
+    # the report writes the contraction, the question the full form, and the other way round
+    for question, text in (("叙州区2021年调解成功的纠纷有多少件?", "全区共调解矛盾纠纷5200件,调成5100件,调成率98%。"),
+                           ("叙州区2021年调成了多少件纠纷?", "各级人民调解组织调解纠纷800件,调解成功790件。")):
+        found = _extract(question, text)
+        assert not found.refused and "[1]" in found.text, question
+
+
+def test_an_estimate_of_a_sum_is_a_sum_and_a_clause_without_a_like_figure_carries_its_subject():
+    question = "给低保户减免的和给个体工商户减免的律师费,两者之和大约多少钱?"
+    assert derivation_of(question).op == "sum"
+    text = "为低保户减免律师费近3万元;为个体工商户提供上门服务210件,减免律师费近8万元,挽回损失120万元。"
+    found = derive.solve(derivation_of(question), slot_of(question), text, derive.asked_unit(question))
+    assert found is not None and found.operation == "3 + 8"
+    # a figure of the same kind in the clause before is an item of its own: no subject carried over
+    assert derive.solve(derivation_of("受理的和办结的加起来多少件?"), slot_of("受理的和办结的加起来多少件?"),
+                        "受理申请300件,办结280件。", "件").operation == "300 + 280"
+
+
+def test_a_share_whose_whole_ends_the_sentence_before():
+    question = "叙州区2021年审结案件中,撤回申请终止的占审结案件的比例是多少?"
+    found = _extract(question, "区复议局全年收到复议申请240件,受理210件,审结200件。审结案件中,维持150件,"
+                               "撤销10件,经协调后申请人撤回申请终止30件,纠错率5%。")
+    assert not found.refused and "30 ÷ 200 = 15%" in found.text

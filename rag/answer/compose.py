@@ -259,6 +259,9 @@ def _derived_one(question, derivation, slot, unit, passages, corpus_idf, similar
     named = derivation.op in ("compare", "sum") or (derivation.op == "share" and derivation.terms)
     if not named and derivation.op != "difference":
         return None
+    # a sentence opening on its paragraph's last figure ("审结151件。审结案件中,…终止36件") is read with the one before
+    sentences += [(index, before) for index, sentence in sentences[:3]
+                  if (before := _sentence_before(passages[index].text, sentence)) and (index, before) not in sentences]
     pairs = []
     for i, (first, a) in enumerate(sentences):
         for j, (second, b) in enumerate(sentences[i + 1:], i + 1):
@@ -336,6 +339,14 @@ def _derived_answer(passages, quoted: list[tuple[int, str]], found) -> Composed:
     lines += [f"- {sentence}[{n}]" for (_, sentence), n in zip(quoted, marks)]
     lines.append(f"- 计算得出: {found.shown}{''.join(f'[{n}]' for n in dict.fromkeys(marks))}")
     return Composed("\n".join(lines), numbering.citations(), False, [found])
+
+
+def _sentence_before(text: str, sentence: str) -> str:
+    from rag.ingest.chunk import sentence_spans
+
+    at = text.find(sentence)
+    spans = [(s, e) for s, e in sentence_spans(text, 0, len(text)) if e <= at]
+    return text[spans[-1][0]:spans[-1][1]].strip() if at > 0 and spans else ""
 
 
 def _sentence_of(text: str, quote: str) -> str:

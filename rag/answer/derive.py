@@ -90,7 +90,11 @@ def _segments(text: str, figures, index: int) -> tuple[str, str]:
         # members with their figures ("其中市政府18人、县区政府25人,党政机关公职律师52人": a new item)
         previous = text[max(text.rfind(mark, 0, clause_start - 1) for mark in ",;。:") + 1:clause_start - 1]
         scope = previous.startswith("其中") and len(re.findall(r"\d+(?:\.\d+)?", previous)) <= 1
-        if before.startswith("占") or (scope and q.unit not in ("%", "‰")):
+        # "提供“一对一”服务685件,减免公证费近10万元": a figure of another kind in the clause before leaves its
+        # subject to this one (whom the 10万元 was waived for); a figure of the same kind starts a new item
+        carried = q.unit not in ("%", "‰") and not any(
+            _same_family(q, other) for other in units.find_quantities(previous) if not units.is_change(previous[:other.start]))
+        if before.startswith("占") or (scope and q.unit not in ("%", "‰")) or carried:
             before = re.sub(r"\d+(?:\.\d+)?\s*\S?", "", previous) + before
     nxt = figures[index + 1].start if index + 1 < len(figures) else len(text)
     after = text[q.end:min(clause_end, nxt)]

@@ -183,6 +183,10 @@ def content_terms(question: str, drop: list[str]) -> list[str]:
     for word in sorted(drop, key=len, reverse=True):
         text = text.replace(word, " ")
     text = re.sub(r"\d{4}\s*年?度?|\d+", " ", text)
+    # a word of a synonym group longer than a bigram (调解成功 = 调成) is one term, found in any of its forms
+    words = [w for w in sorted(_synonym_file()[1], key=len, reverse=True) if len(w) > 2 and w in text]
+    for word in words:
+        text = text.replace(word, " ")
     kept = {chr(0xE000 + i): word for i, word in enumerate(_WORDS_WITH_FUNCTION_CHARS) if word in text}
     for mark, word in kept.items():  # 和解 is a word, not 和 + 解: hide it from the question-word removal
         text = text.replace(word, mark)
@@ -193,7 +197,7 @@ def content_terms(question: str, drop: list[str]) -> list[str]:
     grams = [run[i: i + 2] for run in runs for i in range(len(run) - 1)
              if not (set(run[i: i + 2]) & _FUNCTION_CHARS)]
     grams += [run for run in runs if len(run) == 1 and run in "率件"]
-    return list(dict.fromkeys(grams))
+    return list(dict.fromkeys(words + grams))
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -212,7 +216,13 @@ def _weights(terms: list[str], passages: list[Passage], corpus_idf) -> dict[str,
     if corpus_idf is None:
         n = len(passages) + 1
         return {t: math.log(1 + n / (1 + sum(_in(t, p.text) for p in passages))) for t in terms}
-    return {t: w for t in terms if (w := max(corpus_idf(form) or 0.0 for form in _forms(t)))}
+    return {t: w for t in terms if (w := max(_idf(corpus_idf, form) for form in _forms(t)))}
+
+
+def _idf(corpus_idf, word: str) -> float:
+    """A bigram's corpus IDF; a longer word is at least as rare as its rarest bigram (0 if one is unused)."""
+    grams = [corpus_idf(word[i:i + 2]) for i in range(len(word) - 1)] if len(word) > 2 else [corpus_idf(word)]
+    return 0.0 if None in grams else max(grams)
 
 
 def best_quotes(part: str, passages: list[Passage], drop: list[str], context_terms: list[str] = (),

@@ -337,7 +337,7 @@ def derivation_of(text: str) -> Derivation | None:
     if inverse and re.search(r"(多少|几)(?!个百分点|成|倍)", asking):  # 按结案数和结案率倒推总量: count ÷ rate
         return Derivation("fromrate", terms=(re.sub(r"^.*[和及与的按]", "", inverse[-1]),))
     if _ESTIMATE.search(text) and re.search(r"(多少|几)(?!个百分点|成|倍)", asking) and \
-            not re.search(r"率|比例|比重|占比|百分", asking):  # 被纠错的大约有多少件: a count at a stated rate
+            not re.search(r"率|比例|比重|占比|百分", asking) and not _SUM.search(text):  # 两者之和大约多少: a sum  # 被纠错的大约有多少件: a count at a stated rate
         part = re.sub(r"(?:大约|大概|约莫|估计|差不多|约)?(?:有|是|为)?(?:多少|几).*$", "", asking).strip("的 ")
         negated = _NEGATED.search(text)
         return Derivation("atrate", terms=(_named(part),),
