@@ -722,3 +722,20 @@ def test_a_share_whose_whole_ends_the_sentence_before():
     found = _extract(question, "区复议局全年收到复议申请240件,受理210件,审结200件。审结案件中,维持150件,"
                                "撤销10件,经协调后申请人撤回申请终止30件,纠错率5%。")
     assert not found.refused and "30 ÷ 200 = 15%" in found.text
+
+
+def test_a_list_reads_on_into_the_chunk_that_continues_its_paragraph():
+    first = ("二是完善立法。2021年,围绕城市治理难点提请区人大出台法规《某区文明养犬条例》,用法治手段管理不文明行为。"
+             "出台《某区居住房屋出租管理办法》,确立出租管理体制。")
+    rest = "出台《某区居住房屋出租管理办法》,确立出租管理体制。出台规章《某区地下管线管理办法》,规范管线建设。三是严格审查。"
+    a = _passage(first)
+    b = Passage("c1", rest, "r.txt", a.region, a.year, a.title, a.heading, "d", len(first) - 26, len(first) - 26 + len(rest))
+    question = "叙州区2021年在立法方面出台了哪些法规和规章?"
+    alone = compose.extractive(question, None, [a], analysis=analyse(question, [], COVERAGE))
+    assert "地下管线" not in alone.text
+    found = compose.extractive(question, None, [a], analysis=analyse(question, [], COVERAGE), following={"c0": b})
+    assert not found.refused
+    listed = [line for line in found.text.split("其中点名的各项:")[1].splitlines() if line.startswith("- ")]
+    assert listed == ["- 《某区文明养犬条例》[1]", "- 《某区居住房屋出租管理办法》[1]", "- 《某区地下管线管理办法》[2]"]
+    assert "三是" not in found.text  # the next point is another topic
+    assert [c.chunk_id for c in found.citations] == ["c0", "c1"]

@@ -108,7 +108,11 @@ class _Numbering:
 
 
 def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, similarity=None,
-               must_contain: tuple[str, ...] = (), analysis: Analysis | None = None) -> Composed:
+               must_contain: tuple[str, ...] = (), analysis: Analysis | None = None,
+               following: dict[str, Passage] | None = None) -> Composed:
+    """The extractive answer; `following` (chunk id -> the chunk that continues its paragraph) lets a
+    list read on past a passage's end."""
+    passages = list(passages)  # a list may add the chunk that continues a quoted paragraph
     quotes, missing = select(question, passages, corpus_idf, similarity, must_contain, analysis)
     derivation = analysis.derivation if analysis is not None else derivation_of(question)
     if quotes and _OUTCOME_ASKED.search(question) and all(_PLANNED.search(q.text) for q in quotes):
@@ -149,7 +153,7 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     for part, _ in missing:  # a part of a multi-part question the reports do not answer
         lines.append(f"- {part.text}: 报告中没有给出{part.slot.describe()}")
     if any(p.slot.kind == "list" for p in _parts(question, analysis)):
-        lines += _item_lines(question, passages, quotes, numbering)
+        lines += _item_lines(question, passages, quotes, numbering, following)
     return Composed("\n".join(lines), numbering.citations())
 
 
@@ -370,14 +374,21 @@ def document_items(question: str, chunks: list[Passage]) -> Composed | None:
     return Composed("\n".join(lines), numbering.citations())
 
 
-def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], numbering: "_Numbering") -> list[str]:
+def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], numbering: "_Numbering",
+                following: dict[str, Passage] | None = None) -> list[str]:
     """The named items of the quoted sentences, one cited bullet each (after the quotes that name
-    them, so counts and context stay with the list)."""
+    them, so counts and context stay with the list). `following` maps a passage to the chunk that
+    continues its paragraph; a passage read on into is added to `passages` (and so to the citations)."""
     found: list[items.Item] = []
     for rank, quote in enumerate(quotes):
         sentence = _sentence_of(passages[quote.passage].text, quote.text)
+        more = (following or {}).get(passages[quote.passage].chunk_id) if rank == 0 else None
+        if more is not None and more.chunk_id not in [p.chunk_id for p in passages]:
+            passages.append(more)
+        at = next((i for i, p in enumerate(passages) if more is not None and p.chunk_id == more.chunk_id), None)
         # the best quote's paragraph goes on to name more items ("…出台《A》。…出台《B》"): read it to its end
-        found += [i for i in items.collect(question, passages, (quote.passage, sentence), whole_passage=rank == 0)
+        found += [i for i in items.collect(question, passages, (quote.passage, sentence), whole_passage=rank == 0,
+                                           following=at)
                   if i.text not in [x.text for x in found] and (not found or _shape(i.text) == _shape(found[0].text))]
     if len(found) < 2:
         return []

@@ -61,9 +61,12 @@ def items_in(sentence: str, kind: str) -> list[str]:
 _POINT_START = re.compile(r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]是(?=[\u4e00-\u9fff])")
 
 
-def collect(question: str, passages, start: tuple[int, str], limit: int = 10, whole_passage: bool = True) -> list[Item]:
+def collect(question: str, passages, start: tuple[int, str], limit: int = 10, whole_passage: bool = True,
+            following: int | None = None) -> list[Item]:
     """Items of the kind the question wants, from the starting sentence (passage index, sentence)
-    and the sentences after it in the same passage; the first kind that yields two or more wins."""
+    and the sentences after it in the same paragraph — read on into `following` (the index of the
+    passage that continues it) when the paragraph goes on past this passage's end; the first kind
+    that yields two or more wins."""
     index, first = start
     text = passages[index].text
     at, end = max(text.find(first), 0), len(text)
@@ -71,11 +74,18 @@ def collect(question: str, passages, start: tuple[int, str], limit: int = 10, wh
     if whole_passage and points and points[0] <= at:  # the point holding the quote, from its 一是 to the next
         at = max(p for p in points if p <= at)
         end = next((p for p in points if p > at), end)
-    sentences = [text[s:e].strip() for s, e in sentence_spans(text, at, end)][:6 if whole_passage else 1]
+    sentences = [(index, text[s:e].strip()) for s, e in sentence_spans(text, at, end)]
+    if whole_passage and following is not None and end == len(text) and len(sentences) < 6:
+        more = passages[following]
+        begin = max(0, passages[index].end - more.start)  # the overlap is read once
+        stop = next((m.start() for m in _POINT_START.finditer(more.text) if m.start() >= begin), len(more.text))
+        sentences += [(following, more.text[s:e].strip()) for s, e in sentence_spans(more.text, begin, stop)]
+    sentences = sentences[:6 if whole_passage else 1]
     for kind in wanted(question):
         items: list[Item] = []
-        for sentence in sentences:  # the rest of the paragraph: one topic, items may be sentences apart
-            items += [Item(i, index, sentence) for i in items_in(sentence, kind) if i not in [x.text for x in items]]
+        for at_passage, sentence in sentences:  # the rest of the paragraph: one topic, items may be sentences apart
+            items += [Item(i, at_passage, sentence) for i in items_in(sentence, kind)
+                      if i not in [x.text for x in items]]
         if len(items) >= 2 or (items and not whole_passage) or (kind in ("titles", "honours") and items
                                                                  and _WANTS[kind].search(question)):
             return items[:limit]

@@ -144,13 +144,28 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
             _year_before(out, pipeline, question, before, asked):
         return
     if composed is None:
+        following = _following(pipeline, passages[:3]) if any(p.slot.kind == "list" for p in asked.parts) else {}
         composed = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity,
-                                      analysis=asked)
+                                      analysis=asked, following=following)
+        out.retrieved = out.retrieved + [p for p in following.values() if p not in out.retrieved]
     if composed.refused and asked.intent == "list" and len(docs) == 1:
         chunks = pipeline.store.document_chunks(docs[0].doc_id)
         composed = compose.document_items(question, chunks) or composed
         out.retrieved = out.retrieved + [c for c in chunks if c.chunk_id in {x.chunk_id for x in composed.citations}]
     _finish(out, composed, "extractive")
+
+
+def _following(pipeline, passages: list[Passage]) -> dict[str, Passage]:
+    """For each passage, the chunk of its report that goes on with its paragraph (starts at or before
+    its end), if any: a list's items often run past a chunk's end."""
+    out, chunks = {}, {}
+    for passage in passages:
+        if passage.doc_id not in chunks:
+            chunks[passage.doc_id] = pipeline.store.document_chunks(passage.doc_id)
+        nxt = next((c for c in chunks[passage.doc_id] if passage.start < c.start <= passage.end), None)
+        if nxt is not None:
+            out[passage.chunk_id] = nxt
+    return out
 
 
 def _target_docs(pipeline, plan, passages: list[Passage]) -> list:
