@@ -72,6 +72,9 @@ def _aliases(region: str) -> tuple[str, ...]:
     names = {region}
     local = region[region.find("市") + 1:] if "市" in region[:-1] else region  # 宜宾市叙州区 -> 叙州区
     names |= {local, local[:-1]} if len(local) >= 3 and local[-1] in "市县区旗" else {local}
+    town = re.search(r"([\u4e00-\u9fff]{2,6}?)(街道|镇|乡)$", re.split(r"[市县区旗]", local)[-1])
+    if town:  # 某某区凤鸣街道 -> 凤鸣街道, 凤鸣
+        names |= {town[0], town[1]}
     info = gazetteer.by_full_name().get(region)
     if info:
         names |= {info.name, info.short, *gazetteer.everyday_names(info)}  # 黔东南州 for 黔东南苗族侗族自治州

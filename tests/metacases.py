@@ -469,6 +469,38 @@ CASES["zone_with_city_short_name"] = Case("txt", (
     "芜湖经济技术开发区管理委员会", "2024年1月19日"),
     _e("芜湖市经济技术开发区", 2023, "annual_report", "芜湖经济技术开发区管理委员会", "2024-01-19", province="安徽省"))
 
+# 46. a township's report reposted by a social-media account: the account's byline (原创 … 发表于…) on top,
+# the signature followed by credits, a "往期推荐" list, the account id and read/like counters
+CASES["township_report_reposted_by_an_account"] = Case("txt", (
+    "凤鸣街道2023年法治政府建设工作报告",
+    "原创 凤鸣发布 凤鸣发布 2024-01-18 09:05 发表于湖南",
+    "▲点击蓝字关注我们",
+    *report_body("凤鸣街道", 2023, "街道"),
+    "凤鸣街道办事处", "2024年1月12日",
+    "来源:凤鸣街道办事处", "编辑:李想", "审核:周平",
+    "▲ 往期推荐 ▲", "◆ 凤鸣街道开展宪法进社区活动", "◆ 桃源社区获评省级民主法治示范社区!",
+    "凤鸣发布", "微信号:fengmingfabu", "阅读原文", "阅读 2310", "分享 收藏 点赞 在看"),
+    _e("凤鸣街道", 2023, "annual_report", "凤鸣街道办事处", "2024-01-12", "2024-01-18"))
+
+# 47. a portal page whose signature is followed by a related-links table (long titles with dates) and
+# whose date widget a script filled (only "今天是:" is left in the page)
+CASES["portal_related_links_after_signature"] = Case("html", (_html_page(
+    "汝城县人民政府关于2023年度法治政府建设工作情况的报告",
+    "<table><tr><td>今天是:<script>document.write(new Date())</script></td></tr></table>"
+    "<h1>汝城县人民政府关于2023年度法治政府建设工作情况的报告</h1>"
+    "<div>发布时间:2024-02-07 来源:汝城县司法局</div>"
+    + _paras([*report_body("汝城县", 2023, "我县"), "汝城县人民政府", "2024年1月29日"], right=2)
+    + "<table><tr><td><b>相关链接</b></td></tr>"
+      "<tr><td>· 汝城县人民政府关于2022年度法治政府建设工作情况的报告 2023-02-09</td></tr>"
+      "<tr><td>· 汝城县2024年法治政府建设工作要点及责任分工方案 2024-03-12</td></tr>"
+      "<tr><td>· 汝城县2023年度行政执法统计年报数据公开公示 2024-01-30</td></tr>"
+      "<tr><td>· 汝城县人民政府常务会议集体学习新修订的行政复议法 2023-12-21</td></tr>"
+      "<tr><td>· 汝城县司法局关于开展2023年度行政执法案卷评查工作的通知 2023-11-08</td></tr>"
+      "<tr><td>· 汝城县召开2023年度述法工作会议暨法治政府建设推进会 2023-10-16</td></tr></table>"
+      "<div>建议使用1366×768分辨率 IE9.0以上版本浏览器</div>"),),
+    _e("汝城县", 2023, "annual_report", "汝城县人民政府", "2024-01-29", "2024-02-07"))
+
+
 def build(name: str, case: Case, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.{case.fmt}"

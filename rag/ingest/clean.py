@@ -55,11 +55,20 @@ CHROME = [
     r"(浏览次数|访问次数|阅读次数|点击次数|点击数|点击量|浏览量|阅读量|访问量)\s*[::]\s*\d*\s*次?",
     # site footers
     r"^.*(版权所有|Copyright|©|ICP\s*备|ICP证|公网安备|网站标识码|主办单位\s*[::]|承办单位\s*[::]|技术支持\s*[::]|"
-    r"建议使用.{0,20}浏览器|最佳浏览效果).*$",
+    r"建议使用.{0,30}浏览器|最佳浏览效果).*$",
     # reposting-site boilerplate
     r"^.{0,20}(下面是小编|小编为(大家|您)|本站小编|供大家参考|欢迎(阅读|借鉴|参考)|仅供参考|以下是.{0,10}(整理|收集)).*$",
     r"^(公文范文|范文大全|文章来源于网络)$",
     r"^【\s*$", r"^\s*】$",
+    r"^.{0,12}今天是\s*[::]?\s*$",  # a date widget whose date a script wrote
+    # a link of a sidebar list: a bullet, a title, its posting date ("· 某县2022年度报告 2023-02-10")
+    r"^[·•▪◆◇■□●○▶►]\s*[^。;!?]{4,80}?\s*[\[(（]?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[\])）]?$",
+    # social-media article widgets: follow prompts, read counts, like/share bars, account ids
+    r"^[▲△▼☝↑]?\s*点击?(?:上方)?(?:蓝字|关注)[^。]{0,12}$", r"^(?:阅读原文|写留言|留言|在看|点赞|赞赏)$",
+    r"^阅读\s*(?:\d+(?:\.\d+)?\s*[万wW]?\+?)$", r"^((?:分享|收藏|点赞|在看|转发|留言|喜欢)\s*){2,}$",
+    r"^微信号\s*[::].*$", r"^(?:长按|扫码|识别二维码)\s*关注.*$",
+    # an article's editorial credits at its end: short "编辑: 某某" lines
+    r"^(?:责任编辑|编辑|审核|审校|校对|监制|初审|复审|终审|排版|美编|统筹|策划)\s*[::丨|]\s*[\u4e00-\u9fff·]{2,8}$",
 ]
 _CHROME = re.compile("|".join(f"(?:{p})" for p in CHROME))
 # widget words that are also ordinary words of a report ("扫一扫"执法监督二维码, 农历春节期间): removed
@@ -68,7 +77,15 @@ WIDGET_WORDS = [r"农历\s*[\u4e00-\u9fff]{2,10}", r"(打印本页|关闭窗口|
 _WIDGET_WORDS = re.compile("|".join(f"(?:{p})" for p in WIDGET_WORDS))
 _INSTITUTION_END = re.compile(r"(政府|委|委员会|局|办公室|办|院|厅|中心|所)$")
 _SENTENCE = re.compile(r"[。;;,，!?！？“”]")
-_RELATED = re.compile(r"^(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|友情链接|推荐阅读|热点推荐)\s*[::]?\s*(.*)$")
+_RELATED = re.compile(r"^[▲△▼◆■●]?\s*(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|友情链接|推荐阅读|热点推荐|"
+                      r"往期推荐|往期回顾|往期精彩|精彩推荐|延伸阅读)\s*[▲△▼◆■●]?\s*[::]?\s*(.*)$")
+# a link of a related list: a short line, or a bulleted title however it ends (…示范社区!)
+_LINK_LINE = re.compile(r"^(?:[^。;;!?!?]{1,40}|[·•▪◆◇■□●○▶►][^。]{2,80})$")
+# a social-media article's byline: "原创 某某发布 某某发布 2024-01-16 08:30 发表于安徽" (account, date, place)
+_POSTED_BY = re.compile(r"^(?:原创\s+)?(?P<account>[^\s\d]{2,20})(?:\s+[^\s\d]{2,20})?\s+(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+                        r"(?:\s+\d{1,2}:\d{2})?(?P<place>\s*发表于\s*[\u4e00-\u9fff]{2,8})?$")
+# a source credited at an article's end ("来源: 某某街道办事处"): who published it, not body text
+_SOURCE_CREDIT = re.compile(r"^(?:来源|信息来源|文章来源)\s*[::]\s*(?P<source>[\u4e00-\u9fff]{2,20})$")
 _SITE_NAME = re.compile(r"^.{2,20}(门户网站|政府网|人民政府网站)$")
 # a newspaper page: its masthead (鄂尔多斯日报) and its dateline (2024年2月27日 星期二 第03版:旗区新闻) head the
 # story; they are where and when it ran, not a site's date widget or a title
@@ -148,6 +165,15 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
         if dateline:
             header.setdefault("发布日期", dateline[1])
             continue
+        posted = _POSTED_BY.match(line) if top else None
+        if posted and (posted["place"] or line.startswith("原创")):
+            header.setdefault("发布时间", posted["date"])
+            header.setdefault("来源", posted["account"])
+            continue
+        credit = _SOURCE_CREDIT.match(line) if not top else None
+        if credit:
+            header.setdefault("来源", credit["source"])
+            continue
         stamped = top and _STAMPED_FIELDS.match(line)
         if stamped:  # a news byline "2024-02-06 08:35  来源: 某某晚报  作者: …": the stamp is its posting time
             line = f"发布时间: {stamped[1]}  {line[stamped.end():]}"
@@ -162,7 +188,7 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
         if _RELATED.match(line):  # a related-links list: the heading and the short link lines after it
             related = True
             continue
-        if related and line and len(line) <= 40 and not re.search(r"[。;;!?!?]$", line):
+        if related and line and _LINK_LINE.match(line):
             continue
         related = related and not line
         line = _CHROME.sub("", line).strip(" \t\u3000\xa0|｜")

@@ -70,9 +70,13 @@ def read_region(doc: Document, title: str, body: list[str], signature: list[str]
         note(doc, "region", source, "high" if source in ("title", "signature") else "medium")
         return
     match = _PLACE_IN_TITLE.match(title)  # a place the gazetteer does not know: the title's own name
+    town = _SUB_UNIT.match(title)  # 某某街道2023年…: a sub-district or town whose county the page does not name
     if match and doc.doc_type != "news":  # a headline's opening words are no place name (…加速度柳州)
         doc.region = match[1]
         note(doc, "region", "title", "medium", "地名不在行政区划表中")
+    elif town and doc.doc_type != "news":
+        doc.region, doc.region_level = town["name"], "乡镇街道" if town["kind"] in _TOWN_KINDS else "功能区"
+        note(doc, "region", "title", "medium", "乡镇(街道)名不在行政区划表中,所属县区未写明")
 
 
 def _unit_below(region: gazetteer.Region, title: str) -> re.Match | None:
