@@ -21,6 +21,13 @@ def test_columns_that_are_not_years_keep_their_order_and_cells_keep_their_units(
     assert readable(lines)[1:] == ["甲镇:收案31件,审结29件,纠错率10.3%。", "乙镇:收案18件,审结18件,纠错率5.6%。"]
 
 
+def test_a_unit_after_the_rows_name_goes_with_its_figures_and_a_change_column_says_the_direction():
+    lines = ["项目 | 2023年 | 同比变化", "行政应诉案件(件) | 58 | 下降12.1%", "执业律师(人) | 304 | 增加21人",
+             "人民调解成功率 | 97.6% | 基本持平", "村(社区)法律顾问 | 186 | —"]
+    assert readable(lines)[1:] == ["行政应诉案件:2023年58件,同比下降12.1%。", "执业律师:2023年304人,同比增加21人。",
+                                   "人民调解成功率:2023年97.6%,同比基本持平。", "村(社区)法律顾问:2023年186,同比变化—。"]
+
+
 def test_tables_without_a_label_header_or_without_figures_stay_as_they_are():
     fields = ["索引号 | 11410300-2023-00012 | 发布机构 | 某县司法局", "成文日期 | 2024-01-10 | 发布日期 | 2024-01-12"]
     contacts = ["单位 | 地址 | 电话", "县司法局 | 城关镇人民路8号 | 咨询热线"]

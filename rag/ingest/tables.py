@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 
+from rag.units import UNIT_KINDS
+
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _YEAR = re.compile(r"^((?:19|20)\d{2})\s*年?度?$")
 _INDEX = re.compile(r"^(?:序号|编号|序|No\.?)$", re.I)
 _UNIT = re.compile(r"^(?:计量)?单位$")
 _BLANK = {"—", "-", "--", "——", "/", "无", ""}
+_LABEL_UNIT = re.compile(rf"^(?P<name>.+?)\s*[((](?P<unit>{'|'.join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))})[))]$")
 
 
 def readable(lines: list[str]) -> list[str]:
@@ -66,10 +69,21 @@ def _table(rows: list[str]) -> list[str]:
         if len(row) != width or not row[name_col] or _NUMBER.match(row[name_col]):
             out.append(line)
             continue
-        unit = row[unit_col] if unit_col is not None else ""
-        parts = [f"{header[i]}{_figure(row[i], unit)}" for i in values]
-        out.append(f"{row[name_col]}:{','.join(parts)}。")
+        name, unit = row[name_col], row[unit_col] if unit_col is not None else ""
+        labelled = _LABEL_UNIT.match(name) if not unit else None
+        if labelled:  # "法律援助案件(件) | 8736": the unit written after the row's name
+            name, unit = labelled["name"], labelled["unit"]
+        parts = [f"{_column(header[i], row[i])}{_figure(row[i], unit)}" for i in values]
+        out.append(f"{name}:{','.join(parts)}。")
     return out
+
+
+def _column(header: str, cell: str) -> str:
+    """A column's name before its figure; a change column's (同比变化) without 变化 before a change
+    that says its direction: 同比增长14.8%, not 同比变化增长14.8%."""
+    if re.match(r"(增长|增加|下降|减少|上升|提高|降低|持平|基本持平)", cell):
+        return re.sub(r"(变化|增减|变动|增减情况|变化情况)$", "", header)
+    return header
 
 
 def _bare(cell: str, unit: str) -> str:
