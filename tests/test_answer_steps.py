@@ -739,3 +739,43 @@ def test_a_list_reads_on_into_the_chunk_that_continues_its_paragraph():
     assert listed == ["- 《某区文明养犬条例》[1]", "- 《某区居住房屋出租管理办法》[1]", "- 《某区地下管线管理办法》[2]"]
     assert "三是" not in found.text  # the next point is another topic
     assert [c.chunk_id for c in found.citations] == ["c0", "c1"]
+
+
+def test_a_plan_for_a_year_is_not_an_event_of_that_year():
+    assert not compose._contains("三是深化法律明白人培养,计划2025年新培育法律明白人150名;", ("2025年",))
+    assert not compose._contains("力争2025年行政诉讼败诉率控制在5%以内。", ("2025年",))
+    assert compose._contains("2025年3月,区政府召开常务会议专题学法。", ("2025年",))
+
+
+def test_a_party_to_a_lawsuit_is_named_as_the_report_words_it():
+    question = "叙州区2021年被申请行政复议和被告上法院的案子加起来有多少件?"
+    sentence = "区政府作为被申请人的行政复议案件6件,其中维持5件、撤回1件;区政府作为被告的行政诉讼案件9件,出庭应诉率100%。"
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.operation == "6 + 9"
+
+
+def test_a_section_cut_into_chunks_lists_every_point_not_each_chunks_first_sentence():
+    from rag.answer.structured import section_quotes
+
+    heading = "二、存在的问题"
+    chunks = [Passage("c0", "对照要求,仍存在一些不足:一是部分部门重视不够;二是基层执法力量薄弱;", "r.txt", "某区", 2021, "t", heading, "d", 0, 34),
+              Passage("c1", "二是基层执法力量薄弱;三是败诉问题仍然存在;四是普法针对性不强。", "r.txt", "某区", 2021, "t", heading, "d", 22, 55),
+              Passage("c2", "这些问题需要在今后工作中认真加以解决。", "r.txt", "某区", 2021, "t", heading, "d", 56, 75)]
+    _, picked = section_quotes("problems", chunks)
+    assert [q for _, q in picked] == ["对照要求,仍存在一些不足:一是部分部门重视不够;", "二是基层执法力量薄弱;", "三是败诉问题仍然存在;",
+                                      "四是普法针对性不强。", "这些问题需要在今后工作中认真加以解决。"]
+
+
+def test_honours_after_a_colon_are_items_and_an_answer_without_the_asked_kind_does_not_list_them():
+    sentence = "一年来,工作得到上级肯定:区司法所获评“省级模范司法所”;桂园社区获评“全国民主法治示范社区”。"
+    assert items.items_in(sentence, "honours") == ["区司法所获评“省级模范司法所”", "桂园社区获评“全国民主法治示范社区”"]
+    quoted = compose.Composed("…", [compose.citation(1, _passage("居民群众法治获得感明显增强。"), ["居民群众法治获得感明显增强。"])])
+    assert not compose.lists_asked_kind("叙州区获得了哪些荣誉?", quoted)
+    assert compose.lists_asked_kind("叙州区有哪些做法?", quoted)  # not a list of honours or titles
+
+
+def test_colloquial_fines_and_questions_about_what_a_text_is():
+    from rag.answer.extractive import in_report_terms
+
+    assert "罚款" in in_report_terms("综合执法一年下来罚了多少钱?")
+    assert analyse("这篇东西是什么性质的文本?是谁发出来的?", [], COVERAGE).intent == "meta"

@@ -52,8 +52,10 @@ def _parts(question: str, analysis: Analysis | None) -> list[Part]:
 def _contains(text: str, must_contain: tuple[str, ...]) -> bool:
     """Whether a quote names one of the required words (a year) as its own, not as a base it is
     compared with: "2021年督办121项" names 2021; "826件,比2021年增加74件" does not."""
-    return not must_contain or any(re.search(rf"(?<![比较与和跟])(?<!相比)(?<!同){re.escape(m)}(?!相比|同期|[—\-/]|无)", text)
-                                   for m in must_contain)  # "2022年—": a table's empty cell for that year
+    # "2022年—": a table's empty cell for that year; "计划2024年新培育200名": a plan for that year, not its events
+    return not must_contain or any(re.search(rf"(?<![比较与和跟拟])(?<!相比)(?<!同)(?<!计划)(?<!力争)(?<!争取)(?<!预计)"
+                                             rf"(?<!将于)(?<!将在)(?<!计划在)(?<!力争在){re.escape(m)}(?!相比|同期|[—\-/]|无)", text)
+                                   for m in must_contain)
 
 
 def select(question: str, passages: list[Passage], corpus_idf=None, similarity=None,
@@ -361,6 +363,12 @@ def _sentence_of(text: str, quote: str) -> str:
         if s <= at < e:
             return text[s:max(e, at + len(quote))].strip()
     return quote
+
+
+def lists_asked_kind(question: str, composed: Composed) -> bool:
+    """Whether an answer to a question asking for honours or titles names at least one (any other list counts as named)."""
+    kinds = items.asked_kinds(question)
+    return not kinds or any(items.items_in(c, kind) for kind in kinds for q in composed.citations for c in q.quotes)
 
 
 def document_items(question: str, chunks: list[Passage]) -> Composed | None:

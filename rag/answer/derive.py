@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rag import units
-from rag.answer.extractive import in_report_terms
+from rag.answer.extractive import in_report_terms, report_variants
 from rag.answer.question import STAGES, Derivation, Slot, head_kinds
 
 MINUS, PLUS = "−", "+"
@@ -371,7 +371,11 @@ def _pick(term: str, text: str, figures, taken=(), strict: bool = False) -> int 
         term = f"{stage[0]}的{term[stage.end():]}"
     found = _pick_as_written(term, text, figures, taken, strict)
     reworded = in_report_terms(term)
-    return found if found is not None or reworded == term else _pick_as_written(reworded, text, figures, taken, strict)
+    for variant in dict.fromkeys([reworded, *report_variants(reworded, text)]):  # 被诉的案件 -> 作为被告的案件
+        if found is not None:
+            break
+        found = _pick_as_written(variant, text, figures, taken, strict) if variant != term else None
+    return found
 
 
 def _pick_as_written(term: str, text: str, figures, taken=(), strict: bool = False) -> int | None:

@@ -152,6 +152,14 @@ def _forms(term: str) -> tuple[str, ...]:
     return _synonym_file()[1].get(term, (term,))
 
 
+def report_variants(term: str, text: str) -> list[str]:
+    """The term with a report word the text does not use swapped for one of its group that it does
+    (被诉的案件 -> 被告的案件 in "作为被告的行政诉讼案件4件")."""
+    groups = _synonym_file()[1]
+    return [term.replace(word, other) for word in sorted(groups, key=len, reverse=True) if word in term and word not in text
+            for other in groups[word] if other != word and other in text]
+
+
 def _in(term: str, text: str) -> bool:
     return any(form in text for form in _forms(term))
 

@@ -14,7 +14,7 @@ from rag.ingest.chunk import sentence_spans
 
 _TITLE = re.compile(r"《([^《》]{2,60})》")
 _QUOTED = re.compile(r"“([^“”]{4,40})”")
-_HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得|入选|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
+_HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得(?!感)|入选|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
 _POINT = re.compile(r"([一二三四五六七八九十]是)([^;。]{4,80})")
 _ENUM = re.compile(r"([\u4e00-\u9fff“”()]{2,14}(?:、[\u4e00-\u9fff“”()]{2,14}){1,12})(?=(?:等|共)?\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:个|项|类|家|部|大|种|方面|领域))")
 # verbs that open a clause before its enumeration ("完成市场监管、生态环境…"): not part of the first item
@@ -46,7 +46,7 @@ def items_in(sentence: str, kind: str) -> list[str]:
         found = _QUOTED.findall(sentence)
         return [f"“{q}”" for q in found] if len(found) >= 2 else []
     if kind == "honours":  # the whole clause: who won it, and what
-        return [clause.strip() for clause in re.split(r"[,;。]", sentence) if _HONOUR.search(clause)]
+        return [clause.strip() for clause in re.split(r"[,;。:]", sentence) if _HONOUR.search(clause)]
     if kind == "points":
         return [f"{label}{text}" for label, text in _POINT.findall(sentence)]
     found = []
@@ -92,10 +92,15 @@ def collect(question: str, passages, start: tuple[int, str], limit: int = 10, wh
     return []
 
 
+def asked_kinds(question: str) -> list[str]:
+    """Honours or titles, when the question asks for them (the first that its words name)."""
+    return [k for k in ("honours", "titles") if _WANTS[k].search(question)][:1]
+
+
 def in_document(question: str, chunks, limit: int = 10) -> list[Item]:
     """Honours and titles anywhere in one report, for a question whose words the sentences naming
     them do not share ("拿到了哪些荣誉" vs "获评全省法治政府建设示范单位")."""
-    kinds = [k for k in ("honours", "titles") if _WANTS[k].search(question)][:1]
+    kinds = asked_kinds(question)
     out: list[Item] = []
     for index, chunk in enumerate(chunks):
         for s, e in sentence_spans(chunk.text, 0, len(chunk.text)):

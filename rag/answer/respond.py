@@ -148,7 +148,8 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
         composed = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity,
                                       analysis=asked, following=following)
         out.retrieved = out.retrieved + [p for p in following.values() if p not in out.retrieved]
-    if composed.refused and asked.intent == "list" and len(docs) == 1:
+    if asked.intent == "list" and len(docs) == 1 and (composed.refused or not compose.lists_asked_kind(question, composed)):
+        # honours or titles that the best sentences do not name ("获得了哪些荣誉" vs "获评…"): the whole report's
         chunks = pipeline.store.document_chunks(docs[0].doc_id)
         composed = compose.document_items(question, chunks) or composed
         out.retrieved = out.retrieved + [c for c in chunks if c.chunk_id in {x.chunk_id for x in composed.citations}]

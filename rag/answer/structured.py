@@ -75,8 +75,11 @@ def section_quotes(kind: str, chunks: list[Passage], limit: int = 8) -> tuple[st
     inside = [c for c in chunks if c.heading and pattern.search(c.heading.split(" > ")[0])]
     if inside:
         whole = len(inside) <= 2
-        return (f"«{inside[0].heading.split(' > ')[0]}»",
-                [(c, c.text.strip() if whole else _first(c.text)) for c in inside[:limit]])
+        picked: dict[str, Passage] = {}  # quote -> its first chunk (chunks of one paragraph overlap by a sentence)
+        for chunk in inside:
+            for quote in [chunk.text.strip()] if whole else _leads(chunk.text):
+                picked.setdefault(quote, chunk)
+        return f"«{inside[0].heading.split(' > ')[0]}»", [(c, q) for q, c in picked.items()][:limit]
     stated = [(c, sentence) for c in chunks for sentence in _sentences(c.text)
               if STATES[kind].search(sentence) and not (kind == "plans" and STATES["problems"].search(sentence))]
     return "(报告无专门章节,以下为陈述相关内容的句子)", stated[:6]
@@ -103,5 +106,11 @@ def _sentences(text: str) -> list[str]:
     return [text[s:e].strip() for s, e in sentence_spans(text, 0, len(text))]
 
 
-def _first(text: str) -> str:
-    return (_sentences(text) or [text])[0]
+_POINT = re.compile(r"(?:[^。;]{0,40}[::])?[一二三四五六七八九十]是")
+
+
+def _leads(text: str) -> list[str]:
+    """What a chunk of a section says first: each 一是/二是 point it opens (a paragraph cut into chunks
+    keeps points past its first sentence), else its first sentence."""
+    sentences = _sentences(text) or [text]
+    return [s for s in sentences if _POINT.match(s)] or sentences[:1]

@@ -169,6 +169,8 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
         if posted and (posted["place"] or line.startswith("原创")):
             header.setdefault("发布时间", posted["date"])
             header.setdefault("来源", posted["account"])
+            if posted["place"]:  # "…发表于安徽" is how a WeChat public account dates a post
+                header.setdefault("发布平台", "微信公众号")
             continue
         credit = _SOURCE_CREDIT.match(line) if not top else None
         if credit:
