@@ -779,3 +779,22 @@ def test_colloquial_fines_and_questions_about_what_a_text_is():
 
     assert "罚款" in in_report_terms("综合执法一年下来罚了多少钱?")
     assert analyse("这篇东西是什么性质的文本?是谁发出来的?", [], COVERAGE).intent == "meta"
+
+
+def test_a_part_of_a_population_is_answered_only_by_a_figure_that_names_it():
+    asked = slot_of("叙州区抽查的执法案卷里,评为优秀的有多少卷?")
+    assert asked.part == "优秀"
+    assert not holds_slot("全年抽查行政执法案卷320卷,发现问题41个。", asked)
+    assert holds_slot("抽查行政执法案卷320卷,其中优秀案卷58卷。", asked)
+    mediated = slot_of("叙州区的复议案件里,靠调解结案的有多少件?")
+    assert not holds_slot("全年办结行政复议案件180件,纠错率9.4%。", mediated)
+    assert holds_slot("通过调解结案43件。", mediated)
+    assert holds_slot("全区持有效执法证件的行政执法人员860人。", slot_of("叙州区手里有执法证的执法人员有多少?"))
+    assert slot_of("叙州区的法律援助中心有几家?").part == ""  # 中心 is no population
+
+
+def test_a_number_the_question_states_is_not_its_answer():
+    asked = slot_of("那64份法律意见书里,区政府的法律顾问出了多少份?")
+    assert asked.given == frozenset({"64"})
+    assert not holds_slot("两级政府法律顾问出具法律意见书64份。", asked)
+    assert holds_slot("区政府法律顾问出具法律意见书40份。", asked)

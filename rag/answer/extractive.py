@@ -81,7 +81,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
         if slot.unit_word in ("人", "名", "位"):  # 多少名群众 counts people; 5100人次 counts visits
             found = [q for q in found if not q.unit.endswith("人次")]
         return any(_counts_head(quote, q, slot.head) and _same_stage(quote, q, slot.stages)
-                   and _noun_agrees(quote, q, slot.unit_kinds) for q in found)
+                   and _noun_agrees(quote, q, slot.unit_kinds) and _names_part(quote, q, slot.part)
+                   and q.number not in slot.given for q in found)
     return True
 
 
@@ -98,6 +99,25 @@ def _counts_head(quote: str, q, head: str) -> bool:
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
     return bool(grams & named) or head in quote[start:q.start] or same_kind
+
+
+def _names_part(quote: str, q, part: str) -> bool:
+    """'案卷里,优秀的有多少' is answered by a figure whose own clause names 优秀 (in the reports' words),
+    not by the whole population's figure: every two-character word of the part's modifier, and at
+    least half of the part's."""
+    if not part:
+        return True
+    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
+    clause = quote[start:min(ends) if ends else len(quote)]
+    wording = in_report_terms(part)
+    grams = [g for g in (wording[i:i + 2] for i in range(len(wording) - 1))
+             if re.fullmatch(r"[\u4e00-\u9fff]{2}", g) and not set(g) & _FUNCTION_CHARS]
+    modifier = wording.rpartition("的")[0]
+    needed = [g for g in grams if g in modifier]
+    if not grams:
+        return True
+    return all(_in(g, clause) for g in needed) and sum(_in(g, clause) for g in grams) * 2 >= len(grams)
 
 
 def _noun_agrees(quote: str, q, kinds: frozenset[str]) -> bool:

@@ -134,6 +134,8 @@ class Slot:
     head: str = ""  # count: the noun counted when the question names it right after the unit (多少个问题)
     unit_word: str = ""  # count: the word after 多少/几 (件, 人, 年, 个月)
     stages: frozenset[str] = frozenset()  # count: the process stages the question names (intake, closing ...)
+    part: str = ""  # count: the subset a population is narrowed to ("评查的案卷里,优秀的有多少": 优秀)
+    given: frozenset[str] = frozenset()  # numbers the question states itself ("那88份意见书里"): never the answer
 
     def describe(self) -> str:
         """How the answer names a figure the report does not give: "但没有给出…"."""
@@ -214,7 +216,8 @@ def slot_of(text: str) -> Slot:
         # the head narrows the measure word (多少件文件: documents); when they share no kind (多少条热线工单: 条 is no
         # case word, 工单 are cases) the report may count in either
         asked = (asked & of_head or of_head | asked) if of_head else asked
-        return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)))
+        return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)),
+                    part=_part_asked(text), given=frozenset(_GIVEN.findall(text)))
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
@@ -251,6 +254,23 @@ def head_kinds(head: str) -> frozenset[str]:
         if kinds:
             return frozenset(kinds)
     return frozenset()
+
+
+# "评查的案卷里,优秀的有多少" / "案卷里有多少卷是优秀": the part of a population a count asks for
+_IN_POPULATION = r"(?:里面|里头|当中|之中|其中|里|(?<![集其])中(?![心国央级介期层]))"
+_PART_ASKED = re.compile(rf"{_IN_POPULATION}[,，]?(?:有)?(?P<part>[^,，?？、]{{2,14}}?)的(?:有|是|为)?(?:多少|几)|"
+                         rf"{_IN_POPULATION}有?(?:多少|几)[^,，?？]{{0,4}}?(?:是|为|属于)(?P<after>[^,，?？、]{{2,10}}?)[?？的]?$")
+_GIVEN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s*年|\s*月|\s*日)")
+
+
+def _part_asked(text: str) -> str:
+    """The qualifier of the part a count asks for within a population, without its leading verb
+    (有执法证的 -> 执法证, 靠调解结案的 -> 调解结案); '' when the question asks for no such part."""
+    found = _PART_ASKED.search(text)
+    if not found or "各" in (found["part"] or found["after"] or ""):
+        return ""
+    part = re.sub(r"^(?:有|是|被|由|靠|通过|经过?|经由|属于|评为|评上|列为)", "", found["part"] or found["after"])
+    return part if len(part) >= 2 and not _NEGATED.match(part) else ""
 
 
 def _asked_scope(text: str) -> str:
