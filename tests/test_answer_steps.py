@@ -798,3 +798,14 @@ def test_a_number_the_question_states_is_not_its_answer():
     assert asked.given == frozenset({"64"})
     assert not holds_slot("两级政府法律顾问出具法律意见书64份。", asked)
     assert holds_slot("区政府法律顾问出具法律意见书40份。", asked)
+
+
+def test_posts_are_not_people_and_a_bare_second_part_asks_about_the_first_parts_subject():
+    from rag.answer.question import split_parts
+
+    staff = slot_of("区复议机构现在实际有多少工作人员在岗?")
+    assert staff.head == "工作人员" and "people" in staff.unit_kinds
+    assert not holds_slot("目前区行政复议机构人员编制达到9个。", staff)
+    assert holds_slot("区行政复议机构现有工作人员7名。", staff)
+    assert split_parts("区复议局有多少编制、多少工作人员?") == ["区复议局有多少编制", "区复议局有多少工作人员"]
+    assert split_parts("行政处罚办了多少起?罚没款多少?") == ["行政处罚办了多少起", "罚没款多少"]

@@ -209,7 +209,7 @@ def _only_planned(passages: list[Passage], quotes: list[Quote]) -> Composed:
 def _partial(passages: list[Passage], missing) -> Composed | None:
     """The reports speak about the asked-for thing but do not give the asked figure: say so,
     cite what they do say, and refuse."""
-    near = [(part, q) for part, q in missing if q is not None]
+    near = list({q.text: (part, q) for part, q in reversed(missing) if q is not None}.values())[::-1]  # one quote once
     if not near:
         return None
     numbering = _Numbering(passages)

@@ -120,12 +120,15 @@ def _names_part(quote: str, q, part: str) -> bool:
     return all(_in(g, clause) for g in needed) and sum(_in(g, clause) for g in grams) * 2 >= len(grams)
 
 
+_LINK_VERB = r"(?:达到|已达|达|为|共有|共计|总计|合计|共|约|近|超过|增至|增加到)$"  # 编制达到11个: the noun is 编制
+
+
 def _noun_agrees(quote: str, q, kinds: frozenset[str]) -> bool:
     """'处罚案件265件' counts cases: it does not answer a count of 事项 (items), whatever 件 may count.
     The noun right before a figure with nothing after it says what it counts."""
     if not kinds or re.match(r"[\u4e00-\u9fff]{2}", quote[q.end:]):
         return True
-    before = re.search(r"[\u4e00-\u9fff]{2,4}$", quote[:q.start])
+    before = re.search(r"[\u4e00-\u9fff]{2,4}$", re.sub(_LINK_VERB, "", quote[:q.start]))
     named = head_kinds(before[0]) if before else frozenset()
     return not named or bool(named & kinds)
 

@@ -108,6 +108,7 @@ HEAD_KINDS = {
     "documents": "文件|规章|办法|条例|制度|合同|法规|规定|细则|意见|方案|清单",
     "items": "事项|问题|项目|措施|任务|建议|提案|条",
     "times": "会议|活动|讲座|培训班|检查|督察|督查|考试|巡查|演练",
+    "posts": "编制|职数|岗位|名额",  # 编制达到11个 counts posts, not the people in them
 }
 # stages of one process: a figure of one stage never answers a question about another
 # (收到多少申请 is not answered by 办结219件; 合格多少人 is not answered by 参考295人)
@@ -224,7 +225,7 @@ def slot_of(text: str) -> Slot:
 
 
 _HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户|种|张|支)?(?:的)?([\u4e00-\u9fff]{2,6})")
-_NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|工作|方面|情况|没|未|不)")
+_NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|工作(?!人员)|方面|情况|没|未|不)")
 _TIME_WORDS = {"年", "个月", "个工作日", "天", "日", "周", "小时"}
 # measure words that count one thing only: asked in them (多少通电话, 多少课时), a figure must be written in them
 _LITERAL_UNITS = {"通", "课时", "学时", "亩", "吨", "公里", "平方米", "盏", "株", "棵", "趟", "笔", "单", "幅", "堂",
@@ -471,7 +472,14 @@ def split_parts(question: str) -> list[str]:
         context = ""
     if context and parts:
         parts[-1] += "," + context.rstrip(",")
+    for i in range(1, len(parts)):  # "复议局有多少编制、多少工作人员": the second part asks about the same subject
+        if _BARE_ASK.match(parts[i]):
+            subject = _BARE_ASK.split(parts[i - 1], maxsplit=1)[0]
+            parts[i] = subject + ("" if parts[i].startswith(("有", "是")) else "有") + parts[i] if len(subject) >= 2 else parts[i]
     return parts or [question]
+
+
+_BARE_ASK = re.compile(r"^(?:有|是|共|一共|共有)?(?:多少|几)|(?:有|是|共|一共|共有)?(?:多少|几)")
 
 
 def section_of(question: str) -> str:
