@@ -809,3 +809,9 @@ def test_posts_are_not_people_and_a_bare_second_part_asks_about_the_first_parts_
     assert holds_slot("区行政复议机构现有工作人员7名。", staff)
     assert split_parts("区复议局有多少编制、多少工作人员?") == ["区复议局有多少编制", "区复议局有多少工作人员"]
     assert split_parts("行政处罚办了多少起?罚没款多少?") == ["行政处罚办了多少起", "罚没款多少"]
+
+
+def test_a_figure_counting_two_things_together_does_not_answer_for_one_of_them():
+    sentence = "推行包容审慎监管,对236件轻微违法行为依法不予处罚或者减轻处罚。"
+    assert not holds_slot(sentence, slot_of("叙州区对轻微违法行为直接不予处罚的有多少件?"))
+    assert holds_slot(sentence, slot_of("叙州区不予处罚或者减轻处罚的有多少件?"))

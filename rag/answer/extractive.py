@@ -82,7 +82,7 @@ def holds_slot(quote: str, slot: Slot) -> bool:
             found = [q for q in found if not q.unit.endswith("人次")]
         return any(_counts_head(quote, q, slot.head) and _same_stage(quote, q, slot.stages)
                    and _noun_agrees(quote, q, slot.unit_kinds) and _names_part(quote, q, slot.part)
-                   and q.number not in slot.given for q in found)
+                   and q.number not in slot.given and not _counts_with_another(quote, q, slot.words) for q in found)
     return True
 
 
@@ -99,6 +99,25 @@ def _counts_head(quote: str, q, head: str) -> bool:
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
     return bool(grams & named) or head in quote[start:q.start] or same_kind
+
+
+def _counts_with_another(quote: str, q, words: str) -> bool:
+    """'412件…不予处罚或者减轻处罚' counts two things together: it does not answer a question that asks
+    for one of them alone (不予处罚的有多少件), unless the question joins them too."""
+    if not words or "或" in words:
+        return False
+    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
+    clause = quote[start:min(ends) if ends else len(quote)]
+    asked = in_report_terms(words)
+
+    def share(side: str) -> float:
+        grams = {side[i:i + 2] for i in range(len(side) - 1)} - {"处理", "案件"}
+        return sum(g in asked for g in grams) / len(grams) if grams else 0.0
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,4})(?:或者|或)([\u4e00-\u9fff]{2,4})", clause):
+        if (share(m[1]) >= 0.5) != (share(m[2]) >= 0.5):
+            return True
+    return False
 
 
 def _names_part(quote: str, q, part: str) -> bool:

@@ -137,6 +137,7 @@ class Slot:
     stages: frozenset[str] = frozenset()  # count: the process stages the question names (intake, closing ...)
     part: str = ""  # count: the subset a population is narrowed to ("评查的案卷里,优秀的有多少": 优秀)
     given: frozenset[str] = frozenset()  # numbers the question states itself ("那88份意见书里"): never the answer
+    words: str = ""  # count: the question as asked, for what a figure counts together with the asked thing
 
     def describe(self) -> str:
         """How the answer names a figure the report does not give: "但没有给出…"."""
@@ -218,7 +219,7 @@ def slot_of(text: str) -> Slot:
         # case word, 工单 are cases) the report may count in either
         asked = (asked & of_head or of_head | asked) if of_head else asked
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)),
-                    part=_part_asked(text), given=frozenset(_GIVEN.findall(text)))
+                    part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text)
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
