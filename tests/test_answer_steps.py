@@ -815,3 +815,19 @@ def test_a_figure_counting_two_things_together_does_not_answer_for_one_of_them()
     sentence = "推行包容审慎监管,对236件轻微违法行为依法不予处罚或者减轻处罚。"
     assert not holds_slot(sentence, slot_of("叙州区对轻微违法行为直接不予处罚的有多少件?"))
     assert holds_slot(sentence, slot_of("叙州区不予处罚或者减轻处罚的有多少件?"))
+
+
+def test_a_comparison_naming_each_regions_own_thing_asks_each_region_for_its_own():
+    two = ["宜宾市叙州区", "泸州市江阳区"]
+    assert compose.own_wording("叙州区的“一窗通办”和江阳区的“全城通办”,哪边事项更多?", two) == {
+        "宜宾市叙州区": "“一窗通办”,哪边事项更多?", "泸州市江阳区": "“全城通办”,哪边事项更多?"}
+    assert compose.own_wording("叙州区和江阳区的仲裁机构,各受理了多少案件?", two) == {}  # one shared thing
+    passages = {"宜宾市叙州区": [_passage("梳理“一窗通办”事项312项。另有“全城通办”事项96项。")],
+                "泸州市江阳区": [_passage("推行“一窗通办”事项75项。开通“全城通办”事项204项。", 1, region="泸州市江阳区")]}
+    question = "叙州区的“一窗通办”和江阳区的“全城通办”,哪边事项更多?"
+    corpus = "".join(p.text for ps in passages.values() for p in ps)
+    text, _ = compose.comparison(question, passages, corpus_idf=lambda t: 1.0 if t in corpus else None,
+                                 own=compose.own_wording(question, two))
+    assert "312项" in text and "204项" in text and "75项" not in text and "96项" not in text
+    whole, _ = compose.comparison(question, passages, corpus_idf=lambda t: 1.0 if t in corpus else None)
+    assert "96项" in whole or "75项" in whole  # one wording for both: one region is quoted for the other's thing

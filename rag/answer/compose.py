@@ -415,15 +415,39 @@ def _weak_refusal(passages: list[Passage]) -> str:
     return f"{REFUSAL}。{seen}"
 
 
+def own_wording(question: str, regions: list[str]) -> dict[str, str]:
+    """Each region's own question when the question names a different thing after each region
+    ("本溪的“全市通办”和温州的“全城通办”,哪边事项更多" -> 本溪: “全市通办”,哪边事项更多); {} when the
+    regions share one wording ("本溪和温州的仲裁机构…")."""
+    at = {}
+    for region in regions:
+        found = [(question.find(a), a) for a in retrieve.aliases(region) if a in question]
+        if not found:
+            return {}
+        at[region] = min(found, key=lambda f: (f[0], -len(f[1])))
+    order = sorted(regions, key=lambda r: at[r][0])
+    ask = question[question.rfind(",", at[order[-1]][0]) + 1:] if "," in question[at[order[-1]][0]:] else ""
+    own = {}
+    for i, region in enumerate(order):
+        start = at[region][0] + len(at[region][1])
+        end = at[order[i + 1]][0] if i + 1 < len(order) else len(question) - len(ask)
+        words = question[start:end].strip(",、和与跟及的 ")
+        if len(re.findall(r"[\u4e00-\u9fff]", words)) < 2 or not ask:
+            return {}
+        own[region] = f"{words.rstrip(',')},{ask}"
+    return own
+
+
 def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=None,
-               similarity=None) -> tuple[str, list[Citation]]:
-    """One quote per region, then the comparison when the values are of the same indicator."""
+               similarity=None, own: dict[str, str] | None = None) -> tuple[str, list[Citation]]:
+    """One quote per region (for its own wording, when the question gives each region one), then the
+    comparison when the values are of the same indicator."""
     drop = [a for r in per_region for a in retrieve.aliases(r)]
     lines, citations, picked = [EXTRACTIVE_NOTE + "按地区分别摘录:"], [], {}
     # named items (各获得了哪些称号) or several measures (各办了多少期、培训了多少人) take two quotes per region
     take = 2 if slot_of(question).kind == "list" or len(split_parts(question)) > 1 else 1
     for region, passages in per_region.items():
-        quotes = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf,
+        quotes = [q for q in best_quotes((own or {}).get(region, question), passages, drop, corpus_idf=corpus_idf,
                                          similarity=similarity) if q.holds and q.score >= THRESHOLD]
         if not quotes:
             lines.append(f"- {region}: 报告中未见相关数据")

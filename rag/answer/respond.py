@@ -181,16 +181,17 @@ def _target_docs(pipeline, plan, passages: list[Passage]) -> list:
 
 def _compare(out: Answer, pipeline, question: str, plan) -> None:
     regions = plan.regions or pipeline.coverage().regions
-    if _compare_facts(out, pipeline, question, regions):
+    own = compose.own_wording(question, regions)  # "本溪的“全市通办”和温州的“全城通办”": each region's own thing
+    if not own and _compare_facts(out, pipeline, question, regions):
         return
     # one search over all the regions, grouped; a region it leaves short gets a search of its own
     years = plan.year_filter or None
-    found = pipeline.search(question, k=5 * len(regions), regions=regions, years=years).passages
+    found = pipeline.search(question, k=5 * len(regions), regions=regions, years=years).passages if not own else []
     per_region = {region: [p for p in found if p.region == region][:5] for region in regions}
     for region in [r for r, ps in per_region.items() if len(ps) < 3]:
-        per_region[region] = pipeline.search(question, k=5, regions=[region], years=years).passages
+        per_region[region] = pipeline.search(own.get(region, question), k=5, regions=[region], years=years).passages
     out.retrieved = [p for ps in per_region.values() for p in ps[:3]]
-    text, citations = compose.comparison(question, per_region, pipeline.lexical.idf, pipeline.similarity)
+    text, citations = compose.comparison(question, per_region, pipeline.lexical.idf, pipeline.similarity, own)
     _finish(out, compose.Composed(text, citations, not citations), "extractive")
 
 
