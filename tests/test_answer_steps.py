@@ -831,3 +831,16 @@ def test_a_comparison_naming_each_regions_own_thing_asks_each_region_for_its_own
     assert "312项" in text and "204项" in text and "75项" not in text and "96项" not in text
     whole, _ = compose.comparison(question, passages, corpus_idf=lambda t: 1.0 if t in corpus else None)
     assert "96项" in whole or "75项" in whole  # one wording for both: one region is quoted for the other's thing
+
+
+def test_two_years_levels_give_the_change_and_a_pronoun_compares_with_the_year_asked_before():
+    from rag.answer.question import _refer_back
+
+    question = "2021年全区办了多少件法律援助案件?2022年比它多几件?"
+    assert _refer_back(question) == "2021年全区办了多少件法律援助案件?2022年比2021年多几件?"
+    assert derivation_of(_refer_back(question)).op == "levels"
+    row = "法律援助案件数:2022年688件,2021年640件。"
+    found = derive.solve(derivation_of("2022年比2021年多几件?"), slot_of("多几件"), row, "件")
+    assert found is not None and found.operation == "688 − 640"
+    fell = "法律援助案件数:2022年600件,2021年640件。"  # a fall is no answer to 多几件
+    assert derive.solve(derivation_of("2022年比2021年多几件?"), slot_of("多几件"), fell, "件") is None

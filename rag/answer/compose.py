@@ -298,9 +298,14 @@ def previous_level(question: str, passages: list[Passage], corpus_idf, similarit
         year = passages[quote.passage].year - 1 if passages[quote.passage].year else None
         if year and _states_year(sentence, year, analysis.slot):  # "2023年1043件,2022年962件": written, not computed
             numbering = _Numbering(passages)
-            lines = [EXTRACTIVE_NOTE, f"{_label(passages[quote.passage])}:",
-                     f"- {sentence}[{numbering.cite(quote.passage, sentence)}]"]
-            return Composed("\n".join(lines), numbering.citations())
+            n = numbering.cite(quote.passage, sentence)
+            lines = [EXTRACTIVE_NOTE, f"{_label(passages[quote.passage])}:", f"- {sentence}[{n}]"]
+            # "…有多少件?到2023年增加了多少?": the change asked after it, from the same two years' figures
+            moved = derive.solve(analysis.derivation, analysis.slot, sentence, derive.asked_unit(question)) \
+                if analysis.derivation is not None and analysis.derivation.op == "levels" else None
+            if moved is not None:
+                lines.append(f"- 计算得出: {moved.shown}[{n}]")
+            return Composed("\n".join(lines), numbering.citations(), False, [moved] if moved else [])
         found = derive.before_change(sentence, asked, year)
         if found is None:
             continue

@@ -469,9 +469,17 @@ def _points(derivation: Derivation, text: str, figures):
 _MOVED = re.compile(r"(简化|压缩|缩短|缩减|减少|降低|下降|降|精简|提高|提升|增加|增长|上升|扩大|延长|增)(为|到|至|成)")
 
 
+_YEAR_LABEL = re.compile(r"((?:19|20)\d{2})年度?(?:为|是|的|共|达到?)?$")
+
+
 def _levels(derivation: Derivation, text: str, figures):
     """'由a简化为b' / '从a压缩至b': two levels of one measure in one clause, 由/从 before the first and
-    a verb of moving right before the second; the larger minus the smaller."""
+    a verb of moving right before the second; the larger minus the smaller. Or two years' levels,
+    each labelled with its year ("2023年4132件,2022年3687件"): the later less the earlier."""
+    labelled = [(int(m[1]), q) for q in figures if (m := _YEAR_LABEL.search(text[max(0, q.start - 8):q.start]))]
+    if len(labelled) == 2 and labelled[0][0] != labelled[1][0] and _same_family(labelled[0][1], labelled[1][1]):
+        (_, earlier), (_, later) = sorted(labelled, key=lambda y: y[0])
+        return (later, earlier, MINUS) if later.value > earlier.value else None
     for a, b in zip(figures, figures[1:]):
         between = text[a.end:b.start]
         opened = text[max(text.rfind(m, 0, a.start) for m in ",;。") + 1:a.start]

@@ -344,6 +344,8 @@ def derivation_of(text: str) -> Derivation | None:
     if _POINTS.search(text) and not _compares_things(text) and len(apart_terms) != 2:
         return Derivation("points")  # (A比B高出几个百分点 and A跟B差了几个百分点 compare two rates)
     compared = _COMPARED.search(text)
+    if compared and all(re.fullmatch(r"(?:19|20)\d{2}年度?", re.split(r"[,，]", compared[k])[-1]) for k in ("a", "b")):
+        return Derivation("levels")  # 2023年比2022年多几件: the two years' levels
     if compared and not _TIME_BASE.match(compared["b"]):
         a = re.split(r"[,，中里]", compared["a"])[-1]
         if _MEASURE_ONLY.match(a):  # "政府法律顾问,人数比公职律师多": the thing is in the clause before
@@ -489,9 +491,22 @@ def section_of(question: str) -> str:
     return next((name for name, asks in SECTIONS.items() if asks.search(question)), "")
 
 
+_IT = re.compile(r"(?<=[比较和跟与同])(?:它|其|这个数|这一数字|这个数字|那个数)")
+
+
+def _refer_back(text: str) -> str:
+    """'2022年办了多少件?2023年比它多几件?': the pronoun compares with the year the earlier part asked
+    about (2023年比2022年多几件), when that part names one year."""
+    found = _IT.search(text)
+    if not found:
+        return text
+    years = re.findall(r"((?:19|20)\d{2})年", re.split(r"[?？]", text[:found.start()])[-2] if re.search(r"[?？]", text[:found.start()]) else "")
+    return text[:found.start()] + f"{years[-1]}年" + text[found.end():] if len(set(years)) == 1 else text
+
+
 def analyse(question: str, history, coverage) -> Analysis:
     """One record of everything the answerer needs to know about a question."""
-    text = normalise(question.strip())
+    text = _refer_back(normalise(question.strip()))
     resolved, regions, years = followup.resolve(text, history or [], coverage)
     out = Analysis(question, resolved, regions, years)
     out.parts = [Part(p, slot_of(p)) for p in split_parts(resolved)]
