@@ -844,3 +844,14 @@ def test_two_years_levels_give_the_change_and_a_pronoun_compares_with_the_year_a
     assert found is not None and found.operation == "688 − 640"
     fell = "法律援助案件数:2022年600件,2021年640件。"  # a fall is no answer to 多几件
     assert derive.solve(derivation_of("2022年比2021年多几件?"), slot_of("多几件"), fell, "件") is None
+
+
+def test_a_question_asking_two_sections_gets_both_in_the_order_asked():
+    from rag.answer.question import section_of
+
+    assert section_of("请简述叙州区报告里提到的问题以及对下一年工作的总体打算。") == "problems plans"
+    assert section_of("下一步有什么打算,还存在哪些不足?") == "plans problems"
+    first = ("note\n叙州区2021年 «二、问题»:\n- 一是基层力量薄弱。[1]", [compose.citation(1, _passage("一是基层力量薄弱。"), [])])
+    second = ("note\n叙州区2021年 «三、计划»:\n- 一是加强队伍建设。[1]", [compose.citation(1, _passage("一是加强队伍建设。", 1), [])])
+    merged = compose.merged_sections([first, second])
+    assert merged.text.endswith("- 一是加强队伍建设。[2]") and [c.n for c in merged.citations] == [1, 2]

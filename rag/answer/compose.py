@@ -233,6 +233,18 @@ def _derived(question, derivation, analysis, passages, corpus_idf, similarity, m
                         must_contain)
 
 
+def merged_sections(answers: list[tuple[str, list[Citation]]]) -> Composed | None:
+    """Several section answers of one report ("问题以及…打算") as one, the later ones' markers renumbered."""
+    if not answers:
+        return None
+    lines, citations = answers[0][0].split("\n"), list(answers[0][1])
+    for text, cited in answers[1:]:
+        offset = len(citations)
+        lines += [re.sub(r"\[(\d+)\]", lambda m: f"[{int(m[1]) + offset}]", line) for line in text.split("\n")[1:]]
+        citations += [replace(c, n=c.n + offset) for c in cited]
+    return Composed("\n".join(lines), citations)
+
+
 def _merged(passages: list[Passage], composed: list[Composed]) -> Composed:
     """Several computed answers over the same passages, their sentences and computations renumbered as one."""
     numbering, lines, derived = _Numbering(passages), [EXTRACTIVE_NOTE], []

@@ -32,7 +32,7 @@ SECTIONS = {
     "problems": re.compile(r"(问题|不足|短板|薄弱|差距)"),
     "plans": re.compile(r"(下一步|下步|计划|打算|安排|思路|重点工作|改进措施|明年|来年)"),
 }
-_SECTION_ASK = re.compile(r"(哪些|什么|有何|主要|列出|列举|概括|总结|说说|有哪几)")
+_SECTION_ASK = re.compile(r"(哪些|什么|有何|主要|列出|列举|概括|总结|说说|有哪几|简述|简要|归纳|梳理|讲讲|谈谈|介绍)")
 _COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个|各地|各地区|对比|比较|相比|谁的|谁更|最高|最低|排名|"
                       r"几个地区|各个|分别是多少)")
 _LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪两|哪三|分别是什么|分别有|包括什么|包括哪|列举|几个方面|"
@@ -486,9 +486,12 @@ _BARE_ASK = re.compile(r"^(?:有|是|共|一共|共有)?(?:多少|几)|(?:有|�
 
 
 def section_of(question: str) -> str:
+    """The report sections a question asks for, in the order it names them ("问题以及…打算" ->
+    "problems plans"); '' when it asks for none."""
     if not _SECTION_ASK.search(question):
         return ""
-    return next((name for name, asks in SECTIONS.items() if asks.search(question)), "")
+    named = sorted((m.start(), name) for name, asks in SECTIONS.items() if (m := asks.search(question)))
+    return " ".join(name for _, name in named)
 
 
 _IT = re.compile(r"(?<=[比较和跟与同])(?:它|其|这个数|这一数字|这个数字|那个数)")

@@ -137,9 +137,9 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
         text, citations = structured.meta_answer([(d, pipeline.store.document_chunks(d.doc_id)) for d in docs])
         composed = compose.Composed(text, citations) if text else None
     elif asked.intent == "section" and len(docs) == 1:
-        text, citations = structured.section_answer(asked.section, docs[0],
-                                                    pipeline.store.document_chunks(docs[0].doc_id))
-        composed = compose.Composed(text, citations) if text else None
+        chunks = pipeline.store.document_chunks(docs[0].doc_id)
+        answers = [structured.section_answer(kind, docs[0], chunks) for kind in asked.section.split()]
+        composed = compose.merged_sections([a for a in answers if a[0]]) or None
     if composed is None and (before := _asked_year_before(question, plan, pipeline.coverage())) and \
             _year_before(out, pipeline, question, before, asked):
         return
