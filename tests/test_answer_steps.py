@@ -855,3 +855,14 @@ def test_a_question_asking_two_sections_gets_both_in_the_order_asked():
     second = ("note\n叙州区2021年 «三、计划»:\n- 一是加强队伍建设。[1]", [compose.citation(1, _passage("一是加强队伍建设。", 1), [])])
     merged = compose.merged_sections([first, second])
     assert merged.text.endswith("- 一是加强队伍建设。[2]") and [c.n for c in merged.citations] == [1, 2]
+
+
+def test_an_enumeration_with_long_items_is_one_list_and_activities_named_problems_are_no_section():
+    from rag.answer.question import section_of
+
+    sentence = ("围绕各级行政机关落实行政执法“三项制度”、行政复议、履行法院生效判决、法律顾问和公职律师配备使用"
+                "以及党政主要负责人年度述法工作等6个方面开展督察。")
+    found = items.items_in(sentence, "enums")
+    assert found[1:] == ["行政复议", "履行法院生效判决", "法律顾问和公职律师配备使用", "党政主要负责人年度述法工作"]
+    assert section_of("叙州区法治督察查摆问题时,关注了哪些方面的情况?") == ""
+    assert section_of("叙州区还存在哪些问题?") == "problems"

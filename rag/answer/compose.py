@@ -406,6 +406,8 @@ def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], num
     continues its paragraph; a passage read on into is added to `passages` (and so to the citations)."""
     found: list[items.Item] = []
     for rank, quote in enumerate(quotes):
+        if len(found) >= 2 and _shape(found[0].text) in ("other", "point"):
+            break  # one enumeration, or one run of 一是/二是 points, is the list: another sentence's is another list
         sentence = _sentence_of(passages[quote.passage].text, quote.text)
         more = (following or {}).get(passages[quote.passage].chunk_id) if rank == 0 else None
         if more is not None and more.chunk_id not in [p.chunk_id for p in passages]:

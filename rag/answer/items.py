@@ -16,7 +16,7 @@ _TITLE = re.compile(r"《([^《》]{2,60})》")
 _QUOTED = re.compile(r"“([^“”]{4,40})”")
 _HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得(?!感)|入选|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
 _POINT = re.compile(r"([一二三四五六七八九十]是)([^;。]{4,80})")
-_ENUM = re.compile(r"([\u4e00-\u9fff“”()]{2,14}(?:、[\u4e00-\u9fff“”()]{2,14}){1,12})(?=(?:等|共)?\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:个|项|类|家|部|大|种|方面|领域))")
+_ENUM = re.compile(r"([\u4e00-\u9fff“”()]{2,30}(?:、[\u4e00-\u9fff“”()]{2,30}){1,12})(?=(?:等|共)?\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:个|项|类|家|部|大|种|方面|领域))")
 # verbs that open a clause before its enumeration ("完成市场监管、生态环境…"): not part of the first item
 _LEAD_VERB = re.compile(r"^(?:完成|开展|推进|推动|建立|建成|制定|出台|包括|涵盖|涉及|围绕|聚焦|实现|组建|设立|覆盖|在|对|将|把|从)")
 _WANTS = {
@@ -54,6 +54,7 @@ def items_in(sentence: str, kind: str) -> list[str]:
         parts = match[1].split("、")
         parts[0] = _LEAD_VERB.sub("", parts[0])
         parts[-1] = re.sub(r"(?:等|共)$", "", parts[-1])
+        parts[-1:] = [p for p in parts[-1].split("以及") if p]  # …、使用以及述法工作
         found += [part.strip("“”") for part in parts if len(part.strip("“”")) >= 2]
     return found
 

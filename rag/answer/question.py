@@ -490,6 +490,8 @@ def section_of(question: str) -> str:
     "problems plans"); '' when it asks for none."""
     if not _SECTION_ASK.search(question):
         return ""
+    # 查摆问题, 发现问题, 整改问题 are work the report did, not its own problems section
+    question = re.sub(r"(?:查摆|发现|整改|反馈|排查|解决|督办|交办|梳理出|查找|纠正)(?:了|出)?(?:的)?(?:问题|不足|短板)", "", question)
     named = sorted((m.start(), name) for name, asks in SECTIONS.items() if (m := asks.search(question)))
     return " ".join(name for _, name in named)
 
