@@ -189,3 +189,39 @@ def test_a_letter_with_letterhead_and_an_attachment_after_its_signature_chunks_a
     assert ("落款", "桐梓县人民政府\n2024年1月18日") in chunks
     assert chunks[-1][1] == "行政复议收到申请件数:2023年87件,2022年79件。"
     assert (doc.signed, doc.issuer) == ("2024-01-18", "桐梓县人民政府")
+
+
+def test_a_hard_wrapped_plain_text_is_joined_back_into_paragraphs_and_headings_stay():
+    from rag.ingest.clean import clean
+
+    wrapped = ["某区2022年法治政府建设工作报告", "",
+               "　　2022年,某区在市委、市政府的坚强领导下,深入学习贯彻习近平法治思想",
+               "统筹推进依法行政各项工作,法治政府建设取得明显成效。现将有关情况报告如",
+               "下:", "", "　　一、主要工作", "",
+               "　　一是深化改革。推出“出生一件事”“开办一件事”等集成服务58项,全年办",
+               "件3.2万件;区级政务服务事项“网上办”“掌上办”比例分别达到95.2%和",
+               "91.8%。二是优化营商环境。组建“企业法治服务团”,全年走访企业900余家",
+               "帮助企业防范化解法律风险,审查涉企政策措施41件,未发现排除限制竞争情形",
+               "。三是规范执法。评查行政执法案卷300卷。"]
+    text, _ = clean("\n".join(wrapped), plain=True)
+    lines = text.split("\n")
+    assert lines[1] == "2022年,某区在市委、市政府的坚强领导下,深入学习贯彻习近平法治思想统筹推进依法行政各项工作,法治政府建设取得明显成效。现将有关情况报告如下:"
+    assert lines[2] == "一、主要工作"
+    assert lines[3].startswith("一是深化改革。") and "分别达到95.2%和91.8%。二是" in lines[3] and lines[3].endswith("案卷300卷。")
+    assert clean("\n".join(wrapped))[0].count("\n") > 6  # a page that is not plain text keeps its lines
+
+
+def test_portal_bars_left_after_a_widget_and_a_related_list_are_chrome():
+    from rag.ingest.clean import clean
+
+    page = ["欢迎访问某县人民政府网站!今天是: 无障碍浏览 手机版 English",
+            "名称: | 某县人民政府关于2023年度法治政府建设情况的报告",
+            "某县人民政府关于2023年度法治政府建设情况的报告",
+            "2023年,某县坚持依法行政,全年办理行政复议案件36件。现将有关情况报告如下。",
+            "某县人民政府", "2024年1月20日",
+            "【打印本页】 【关闭窗口】 分享到:微信 微博",
+            "相关信息:某县人民政府关于2022年度法治政府建设情况的报告(已于2023-02-12发布,点击查看)"]
+    text, header = clean("\n".join(page))
+    assert text.split("\n") == ["某县人民政府关于2023年度法治政府建设情况的报告",
+                                "2023年,某县坚持依法行政,全年办理行政复议案件36件。现将有关情况报告如下。",
+                                "某县人民政府", "2024年1月20日"]

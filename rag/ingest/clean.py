@@ -19,7 +19,7 @@ HEADER_KEYS = [
     "索引号", "发布机构", "发布单位", "信息名称", "标题", "主题分类", "所属主题", "主题词", "发布日期", "成文日期",
     "生效日期", "废止日期", "有效性", "文号", "发文字号", "发文机关", "制发机构", "关键词", "作者", "来源",
     "文章来源", "信息来源", "来源单位", "发布时间", "更新时间", "时间", "浏览量", "浏览次数", "点击次数",
-    "阅读次数", "访问量", "访问次数", "责任编辑", "编辑", "网站",
+    "阅读次数", "访问量", "访问次数", "责任编辑", "编辑", "网站", "名称", "点击",
 ]
 # keys may be written with spaces inside (索 引 号, 文 号, 标 题)
 _KEY_ALT = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(HEADER_KEYS, key=len, reverse=True))
@@ -28,7 +28,7 @@ _HEADER_LINE = re.compile(rf"^\s*(?:{_KEY_ALT})\s*[::]")
 _STAMPED_FIELDS = re.compile(rf"^(\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?)\s+(?=(?:{_KEY_ALT})\s*[::])")
 _DATE_KEYS = {"发布日期", "发布时间", "成文日期", "更新时间", "时间", "生效日期"}
 _STAMP = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?")
-_COUNTERS = {"浏览量", "浏览次数", "点击次数", "阅读次数", "访问量", "访问次数"}
+_COUNTERS = {"浏览量", "浏览次数", "点击次数", "阅读次数", "访问量", "访问次数", "点击"}
 # values a reposting site writes where a source belongs: not a publisher
 NO_SOURCE = re.compile(r"(网友|投稿|小编|整理|转载|互联网|网络|本站|原创|佚名|未知)")
 
@@ -60,7 +60,9 @@ CHROME = [
     r"^.{0,20}(下面是小编|小编为(大家|您)|本站小编|供大家参考|欢迎(阅读|借鉴|参考)|仅供参考|以下是.{0,10}(整理|收集)).*$",
     r"^(公文范文|范文大全|文章来源于网络)$",
     r"^【\s*$", r"^\s*】$",
-    r"^.{0,12}今天是\s*[::]?\s*$",  # a date widget whose date a script wrote
+    r"^.{0,12}今天是\s*[::]?\s*$", r"今天是\s*[::]\s*(?=\s)",  # a date widget whose date a script wrote
+    r"^欢迎(?:访问|光临|来到)[^。]{0,30}?(?:网站|门户|平台)[!!。]?",  # a welcome bar
+    r"分享到\s*[::]\s*(?:(?:微信|微博|QQ空间|QQ|朋友圈|今日头条|抖音|豆瓣)\s*)+$",
     # a link of a sidebar list: a bullet, a title, its posting date ("· 某县2022年度报告 2023-02-10")
     r"^[·•▪◆◇■□●○▶►]\s*[^。;!?]{4,80}?\s*[\[(（]?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[\])）]?$",
     # social-media article widgets: follow prompts, read counts, like/share bars, account ids
@@ -77,7 +79,7 @@ WIDGET_WORDS = [r"农历\s*[\u4e00-\u9fff]{2,10}", r"(打印本页|关闭窗口|
 _WIDGET_WORDS = re.compile("|".join(f"(?:{p})" for p in WIDGET_WORDS))
 _INSTITUTION_END = re.compile(r"(政府|委|委员会|局|办公室|办|院|厅|中心|所)$")
 _SENTENCE = re.compile(r"[。;;,，!?！？“”]")
-_RELATED = re.compile(r"^[▲△▼◆■●]?\s*(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|友情链接|推荐阅读|热点推荐|"
+_RELATED = re.compile(r"^[▲△▼◆■●]?\s*(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|相关信息|友情链接|推荐阅读|热点推荐|"
                       r"往期推荐|往期回顾|往期精彩|精彩推荐|延伸阅读)\s*[▲△▼◆■●]?\s*[::]?\s*(.*)$")
 # a link of a related list: a short line, or a bulleted title however it ends (…示范社区!)
 _LINK_LINE = re.compile(r"^(?:[^。;;!?!?]{1,40}|[·•▪◆◇■□●○▶►][^。]{2,80})$")
@@ -132,13 +134,14 @@ def is_pipe_header(line: str) -> bool:
     return bool(re.search(r"[|｜\t]", line)) and bool(_pipe_fields(line))
 
 
-def clean(raw: str) -> tuple[str, dict[str, str]]:
-    """Return (cleaned text, header fields). Paragraphs in the cleaned text are separated by '\\n'."""
+def clean(raw: str, plain: bool = False) -> tuple[str, dict[str, str]]:
+    """Return (cleaned text, header fields). Paragraphs in the cleaned text are separated by '\\n'.
+    `plain`: the text is a plain-text file, whose paragraphs may be hard-wrapped (joined again)."""
     header: dict[str, str] = {}
     kept: list[str] = []
     related, pending_key = False, ""
     lines = [line.strip(" \t\u3000\xa0") if "\t" not in line.strip() else line.strip()
-             for line in normalise(raw).split("\n")]
+             for line in (_unwrapped if plain else list)(normalise(raw).split("\n"))]
     menu = _menu_lines(lines)
     seen = 0  # non-blank lines so far: "near the top" does not count the blank lines of a page
     for number, line in enumerate(lines):
@@ -193,7 +196,11 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
         if related and line and _LINK_LINE.match(line):
             continue
         related = related and not line
-        line = _CHROME.sub("", line).strip(" \t\u3000\xa0|｜")
+        for _ in range(3):  # a widget removed may leave another at the line's start ("【打印】 分享到:微信")
+            stripped = _CHROME.sub("", line).strip(" \t\u3000\xa0|｜")
+            line, changed = stripped, stripped != line
+            if not changed:
+                break
         if not _SENTENCE.search(line):
             line = _WIDGET_WORDS.sub("", line).strip(" \t\u3000\xa0|｜")
         suffix = _SITE_SUFFIX.search(line) if line and len(kept) < _TOP_KEPT else None
@@ -209,6 +216,35 @@ def clean(raw: str) -> tuple[str, dict[str, str]]:
     if _shown_header(header) and kept:  # the page's own metadata, once, in canonical form under the title
         kept.insert(1, render_header(header))
     return "\n".join(kept), header
+
+
+_NEW_PARAGRAPH = re.compile(r"^(?:[ \t\u3000\xa0]{2,}|[一二三四五六七八九十]+、|[((][一二三四五六七八九十]+[))]|\d+[.、．](?!\d)|[一二三四五六七八九十]是)")
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Paragraphs hard-wrapped at a fixed width (text copied from a PDF or a reposting site: "…坚持以习近平
+    法治思想为指" / "导,围绕…") joined again. The width is the commonest length of lines that stop
+    mid-sentence; a line of about that width goes on in the next one unless that one starts a
+    paragraph (indented, a heading, 一是) or is blank. A page without such a width is left as it is."""
+    lengths = [len(line.rstrip()) for line in lines]
+    open_ended = [n for line, n in zip(lines, lengths)
+                  if n >= 25 and not re.search(r"[。!?;:]$", line.rstrip()) and not _NEW_PARAGRAPH.match(line.strip())]
+    if len(open_ended) < 5:
+        return lines
+    width = max(set(open_ended), key=lambda w: (sum(w - 4 <= n <= w + 1 for n in open_ended), w))
+    # wrapped paragraphs run over several lines of that width in a row; headings of like length do not
+    runs = sum(width - 4 <= a <= width + 1 and width - 4 <= b <= width + 1 for a, b in zip(lengths, lengths[1:]))
+    if runs < 3:
+        return lines
+    out: list[str] = []
+    full = False  # the last physical line ran to the wrap width
+    for line, n in zip(lines, lengths):
+        if full and line.strip() and not _NEW_PARAGRAPH.match(line) and " | " not in line:
+            out[-1] = out[-1].rstrip() + line.strip()
+        else:
+            out.append(line)
+        full = width - 4 <= n <= width + 1
+    return out
 
 
 def _menu_lines(lines: list[str]) -> set[int]:
@@ -248,7 +284,7 @@ def _read_fields(line: str, header: dict[str, str]) -> None:
 
 
 def _shown_header(header: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in header.items() if k != "标题"}
+    return {k: v for k, v in header.items() if k not in ("标题", "名称")}  # the title is shown as the title
 
 
 def render_header(header: dict[str, str]) -> str:
