@@ -866,3 +866,33 @@ def test_an_enumeration_with_long_items_is_one_list_and_activities_named_problem
     assert found[1:] == ["行政复议", "履行法院生效判决", "法律顾问和公职律师配备使用", "党政主要负责人年度述法工作"]
     assert section_of("叙州区法治督察查摆问题时,关注了哪些方面的情况?") == ""
     assert section_of("叙州区还存在哪些问题?") == "problems"
+
+
+def test_a_score_is_asked_in_points_and_one_levels_count_is_not_all_levels():
+    score = slot_of("叙州区政务服务好差评的综合得分是多少?")
+    assert holds_slot("全区好差评综合得分0.912分,全市排名第2。", score)
+    assert not holds_slot("好差评满意率99.6%。", score)
+    own = slot_of("区政府本级聘请的法律顾问有几位?")
+    assert not holds_slot("全区两级政府及其部门聘请的政府法律顾问126人。", own)
+    assert holds_slot("区政府本级聘请法律顾问9名。", own)
+
+
+def test_more_shapes_of_a_figure_to_compute():
+    cases = [  # (question, sentence, operation)
+        ("叙州区仲裁委受理的纠纷中,跟劳动争议无关的有多少件?", "区仲裁委共受理各类争议420件(其中劳动争议案件150件)。", "420 − 150"),
+        ("区复议机构加了编制后是9个,加编之前原有几个?", "新增加行政复议专项编制4个,目前区级行政复议机构人员编制达到9个。", "9 − 4"),
+        ("依法治区委员会的全会、协调小组会和办公室会议,总共开了几次?",
+         "区委全面依法治区委员会召开全体会议2次、协调小组会议3次和委员会办公室会议5次。", "2 + 3 + 5"),
+        ("审结的复议案件里,扣除上一年结转来的,有多少件是当年新收的?", "审结300件(含上年结转案件45件),直接纠错30件。", "300 − 45"),
+    ]
+    for question, sentence, operation in cases:
+        found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+        assert found is not None and found.operation == operation, question
+
+
+def test_a_named_whole_is_not_guessed_from_a_figure_of_other_words():
+    question = "审结的复议案子里,复议完又被告上法院的大概占多少比例?"
+    assert derivation_of(question).terms == ("复议完又被告上法院", "审结的复议案子")
+    assert derive.solve(derivation_of(question), slot_of(question), "调解、和解60件;行政复议后被诉案件数8件。") is None
+    found = derive.solve(derivation_of(question), slot_of(question), "审结200件,调解、和解60件;行政复议后被诉案件数8件。")
+    assert found is not None and found.operation == "8 ÷ 200"

@@ -186,7 +186,7 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if len(figures) < 2:
         return None
     found = {"difference": _difference, "compare": _compare, "sum": _sum, "points": _points, "share": _share,
-             "levels": _levels}[derivation.op](derivation, text, figures)
+             "levels": _levels, "before": _before}[derivation.op](derivation, text, figures)
     if found is None:
         return None
     a, others, op = found[0], found[1] if isinstance(found[1], list) else [found[1]], found[2]
@@ -347,7 +347,8 @@ def _scope(text: str, q: units.Quantity) -> str:
 
 def _bare(thing: str) -> str:
     """What is taken away, without the passive marker and verb complements: 被纠正 -> 纠正, 结转下来 -> 结转."""
-    thing = re.sub(r"(下来|出来|过来|起来|进来|掉|了|中)$", "", thing.strip("的 ")).removeprefix("被")
+    thing = re.sub(r"(下来|出来|过来|起来|进来|(?<=[转调划移])来|掉|了|中)$", "", thing.strip("的 ")).removeprefix("被")
+    thing = thing.replace("上一年", "上年").replace("前一年", "上年")  # 上一年结转来的 is 上年结转
     return re.sub(r"^(还|仍|尚|正)", "", thing)  # 还在审理中 -> 在审理
 
 
@@ -469,6 +470,23 @@ def _points(derivation: Derivation, text: str, figures):
 _MOVED = re.compile(r"(简化|压缩|缩短|缩减|减少|降低|下降|降|精简|提高|提升|增加|增长|上升|扩大|延长|增)(为|到|至|成)")
 
 
+_ADDED = re.compile(r"(?:新增加|新增|增加|增设|新设|扩充|追加|补充)[\u4e00-\u9fff]{0,10}$")
+_REACHED = re.compile(r"(?:达到|达|增至|增加到|提高到|扩大到|现有|共有|总数为|为)$")
+
+
+def _before(derivation: Derivation, text: str, figures):
+    """'新增加政法专项编制6个,…人员编制达到11个': the level before the increase is the level reached less
+    the increase (of one unit, the increase the smaller)."""
+    added = [q for q in figures if _ADDED.search(text[max(0, q.start - 12):q.start])]
+    reached = [q for q in figures if _REACHED.search(text[max(0, q.start - 4):q.start])]
+    for level in reached:
+        for increase in added:
+            if increase is not level and _same_family(level, increase) and increase.value < level.value \
+                    and increase.start < level.start:
+                return level, increase, MINUS
+    return None
+
+
 _YEAR_LABEL = re.compile(r"((?:19|20)\d{2})年度?(?:为|是|的|共|达到?)?$")
 
 
@@ -503,10 +521,12 @@ def _share(derivation: Derivation, text: str, figures):
         if whole is not None and _same_family(figures[named], figures[whole]) and \
                 figures[whole].value > figures[named].value:
             return figures[named], figures[whole], "share"
-        larger = [q for i, q in enumerate(figures) if i != named and i not in parts
+        larger = [(q, "".join(_segments(text, figures, i))) for i, q in enumerate(figures) if i != named and i not in parts
                   and _same_family(q, figures[named]) and q.value > figures[named].value]
-        # a named whole the words do not pick: the one larger figure there is, never a guess among several
-        return (figures[named], larger[0], "share") if len(larger) == 1 else None
+        # a named whole the words do not pick: the one larger figure there is, never a guess among several,
+        # and only if its words share something with the whole's (调解、和解108件 is no whole of 审结的案件)
+        return (figures[named], larger[0][0], "share") \
+            if len(larger) == 1 and _overlap(derivation.terms[1], larger[0][1]) > 0 else None
     part_index = named if named is not None else next(
         (i for i, q in enumerate(figures[1:], 1) if _same_family(q, figures[0]) and q.value < figures[0].value), None)
     if part_index is None:

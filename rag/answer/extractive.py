@@ -82,7 +82,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
             found = [q for q in found if not q.unit.endswith("人次")]
         return any(_counts_head(quote, q, slot.head) and _same_stage(quote, q, slot.stages)
                    and _noun_agrees(quote, q, slot.unit_kinds) and _names_part(quote, q, slot.part)
-                   and q.number not in slot.given and not _counts_with_another(quote, q, slot.words) for q in found)
+                   and q.number not in slot.given and not _counts_with_another(quote, q, slot.words)
+                   and not (slot.own_level and _all_levels(quote, q)) for q in found)
     return True
 
 
@@ -99,6 +100,14 @@ def _counts_head(quote: str, q, head: str) -> bool:
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
     return bool(grams & named) or head in quote[start:q.start] or same_kind
+
+
+def _all_levels(quote: str, q) -> bool:
+    """Whether a figure's own words count across a region's levels (全市三级政府, 各级, 市县两级), not
+    one government's own level (本级)."""
+    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    clause = quote[start:q.end]
+    return "本级" not in clause and bool(re.search(r"全[市县区州省旗]|各级|[两二三四五]级|[市县区乡镇]{2}两级", clause))
 
 
 def _counts_with_another(quote: str, q, words: str) -> bool:

@@ -14,7 +14,7 @@ from rag.ingest.chunk import sentence_spans
 
 _TITLE = re.compile(r"《([^《》]{2,60})》")
 _QUOTED = re.compile(r"“([^“”]{4,40})”")
-_HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得(?!感)|入选|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
+_HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得(?!感)|入选|入围|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
 _POINT = re.compile(r"([一二三四五六七八九十]是)([^;。]{4,80})")
 _ENUM = re.compile(r"([\u4e00-\u9fff“”()]{2,30}(?:、[\u4e00-\u9fff“”()]{2,30}){1,12})(?=(?:等|共)?\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:个|项|类|家|部|大|种|方面|领域))")
 # verbs that open a clause before its enumeration ("完成市场监管、生态环境…"): not part of the first item

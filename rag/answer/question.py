@@ -32,7 +32,7 @@ SECTIONS = {
     "problems": re.compile(r"(问题|不足|短板|薄弱|差距)"),
     "plans": re.compile(r"(下一步|下步|计划|打算|安排|思路|重点工作|改进措施|明年|来年)"),
 }
-_SECTION_ASK = re.compile(r"(哪些|什么|有何|主要|列出|列举|概括|总结|说说|有哪几|简述|简要|归纳|梳理|讲讲|谈谈|介绍)")
+_SECTION_ASK = re.compile(r"(哪些|什么|有何|主要|列出|列举|概括|总结|说说|哪几|简述|简要|归纳|梳理|讲讲|谈谈|介绍)")
 _COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个|各地|各地区|对比|比较|相比|谁的|谁更|最高|最低|排名|"
                       r"几个地区|各个|分别是多少)")
 _LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪两|哪三|分别是什么|分别有|包括什么|包括哪|列举|几个方面|"
@@ -65,7 +65,11 @@ _REMOVED = re.compile(r"(?:扣除|除去|去掉|去除|刨去|刨除|扣掉|减�
                       r"不(?:算上|计入|算|计)(?P<e>[^,，。?？]{2,20}?)(?:的|(?=,))|"
                       r"除(?:了)?(?P<b>[^,，。?？]{2,20}?)(?:以外|之外|外|的?(?=,?(?:其余|其他|其它|剩下|剩余|余下)))|"
                       r"不(?:涉及|包括|含|属于|是)(?P<c>[^,，。?？]{2,20}?)的|"
-                      r"(?:^|[,，中里])(?P<d>[^,，。?？中里]{2,20}?)(?:以外|之外)的")
+                      r"(?:^|[,，中里])(?P<d>[^,，。?？中里]{2,20}?)(?:以外|之外)的|"
+                      # "跟金融机构借贷无关的": the part related to it is taken away
+                      r"(?:跟|与|和|同)(?P<f>[^,，。?？的]{2,16}?)(?:无关|没有关系|没关系|不相关)的")
+# "加编之前原有几个": the level before a stated increase
+_BEFORE_ASKED = re.compile(r"(?:之前|以前|此前|原来|原先|原本)(?:有|是|为|共有)?(?:多少|几)|原有(?:多少|几)")
 # "A比B多/少多少", "A和B相差多少": a difference between two named figures
 _COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?(?<![对相占同环无])比(?![例重率较])(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?来?了?(?:多少|几)")
 _APART = re.compile(r"(?P<terms>[^,?。]{4,40}?),?(?:之间)?(?:相差|相差了|差了|差距有?|差距是|差)(?:多少|几)")
@@ -138,6 +142,7 @@ class Slot:
     part: str = ""  # count: the subset a population is narrowed to ("评查的案卷里,优秀的有多少": 优秀)
     given: frozenset[str] = frozenset()  # numbers the question states itself ("那88份意见书里"): never the answer
     words: str = ""  # count: the question as asked, for what a figure counts together with the asked thing
+    own_level: bool = False  # count: asked of one government's own level (市本级), not of all levels (全市三级)
 
     def describe(self) -> str:
         """How the answer names a figure the report does not give: "但没有给出…"."""
@@ -194,6 +199,8 @@ def slot_of(text: str) -> Slot:
     if _CHANGE_ASKED.search(text) or (_LEVELS.search(text) and not _compares_things(text)):
         counted = _COUNTED.search(text)  # 比上年少几件: a change in cases, not in %
         return Slot("change", units.asked_kinds(counted[0]) - {"rate"} if counted else frozenset(), rates)
+    if _SCORE.search(text):  # 实办率综合得分是多少: a score in 分, not the rate
+        return Slot("count", unit_word="分")
     if _RATE.search(text) and not (_LIST.search(text) and not _RATE_ASKED.search(text)):  # 为降低败诉率出台了哪些文件: a list
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
@@ -219,12 +226,14 @@ def slot_of(text: str) -> Slot:
         # case word, 工单 are cases) the report may count in either
         asked = (asked & of_head or of_head | asked) if of_head else asked
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)),
-                    part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text)
+                    part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text,
+                    own_level="本级" in text)
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
 
 
+_SCORE = re.compile(r"得分|分数|评分|打分|(?:多少|几)分(?![之钟])")
 _HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户|种|张|支)?(?:的)?([\u4e00-\u9fff]{2,6})")
 _NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|工作(?!人员)|方面|情况|没|未|不)")
 _TIME_WORDS = {"年", "个月", "个工作日", "天", "日", "周", "小时"}
@@ -302,6 +311,11 @@ _SHARE_IS = re.compile(r"(?P<whole>[^?]{2,30}?)(?:中|里|当中|之中)(?:有|�
 
 
 def _share_terms(text: str) -> tuple[str, ...]:
+    """(part,) or (part, whole), without the estimate words a speaker adds (…的大概占多少)."""
+    return tuple(re.sub(r"的?(?:大概|大约|约莫|大致|差不多|约)$", "", t) for t in _share_terms_as_asked(text))
+
+
+def _share_terms_as_asked(text: str) -> tuple[str, ...]:
     """(part,) or (part, whole) of a share question: '律师代理的占受理案件的比例' -> (律师代理的, 受理案件);
     '办结的案件中,调解和解的比例有多大' -> (调解和解的, 办结的案件)."""
     inverted = _SHARE_IS.search(text)  # "受理案件中有多大比例是律师代理的": the whole first, the part after 是
@@ -379,6 +393,8 @@ def derivation_of(text: str) -> Derivation | None:
         population = re.sub(r"(里面|当中|之中|里|中|的)+$", "", re.split(r"[,，]", text[:removed.start()].rstrip(",，"))[-1])
         return Derivation("difference", removed=next(g for g in removed.groups() if g).strip("的"),
                           terms=(_named(population),) if len(population) >= 2 else ())
+    if _BEFORE_ASKED.search(text) and _COUNT.search(text):
+        return Derivation("before")
     if _SINCE_LAST_YEAR.search(text) and _MOVED_BY.search(text) and not _POINTS.search(text):
         return Derivation("yearchange")
     if _REMAINING.search(text):
