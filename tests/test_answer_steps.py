@@ -896,3 +896,26 @@ def test_a_named_whole_is_not_guessed_from_a_figure_of_other_words():
     assert derive.solve(derivation_of(question), slot_of(question), "调解、和解60件;行政复议后被诉案件数8件。") is None
     found = derive.solve(derivation_of(question), slot_of(question), "审结200件,调解、和解60件;行政复议后被诉案件数8件。")
     assert found is not None and found.operation == "8 ÷ 200"
+
+
+def test_a_target_is_no_outcome_and_an_increase_is_no_total():
+    rate = slot_of("叙州区行政复议的调解和解率达到多少了?")
+    assert not holds_slot("二是加强复议窗口建设,力争行政复议案件调解和解率达到35%以上。", rate)
+    assert holds_slot("行政复议案件调解和解率达到31.2%。", rate)
+    assert not holds_slot("三是深化普法,计划新培育法律明白人3000名。", slot_of("培育了多少名法律明白人?"))
+    stock = slot_of("叙州区总共有多少名法律明白人?")
+    assert stock.stock and not holds_slot("全年新增法律明白人120名。", stock)
+    assert holds_slot("全区共有法律明白人2860名。", stock)
+
+
+def test_shares_asked_with_zhanbi_and_a_stage_names_the_whole():
+    question = "区政务服务中心进驻的事项里,全程网办的占比是多少?"
+    sentence = "区政务服务中心进驻事项920项,其中“全程网办”事项690项,“天府通办”上线高频事项410项。"
+    found = derive.solve(derivation_of(question), slot_of(question), sentence)
+    assert found is not None and found.operation == "690 ÷ 920"
+    staged = "区复议审结案件中,靠调解和解终止的比例算下来是多少?"
+    text = "共收到行政复议申请500件,依法受理460件,审结440件。审结案件中,维持300件,调解和解后终止88件;"
+    found = derive.solve(derivation_of(staged), slot_of(staged), text)
+    assert found is not None and found.operation == "88 ÷ 440"
+    assert derive.solve(derivation_of("总共有多少名公职律师?"), slot_of("总共有多少名公职律师?"),
+                        "共清理规范性文件126件,其中废止11件、宣布失效6件。", "名") is None

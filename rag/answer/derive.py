@@ -92,8 +92,11 @@ def _segments(text: str, figures, index: int) -> tuple[str, str]:
         scope = previous.startswith("其中") and len(re.findall(r"\d+(?:\.\d+)?", previous)) <= 1
         # "提供“一对一”服务685件,减免公证费近10万元": a figure of another kind in the clause before leaves its
         # subject to this one (whom the 10万元 was waived for); a figure of the same kind starts a new item
-        carried = q.unit not in ("%", "‰") and not any(
-            _same_family(q, other) for other in units.find_quantities(previous) if not units.is_change(previous[:other.start]))
+        others = [o for o in units.find_quantities(previous) if not units.is_change(previous[:o.start])]
+        carried = q.unit not in ("%", "‰") and bool(others) and not any(_same_family(q, o) for o in others)
+        # a 其中 scope holds a figure of another measure (其中市本级举办9期,培训2292人), not a sibling item of the
+        # same measure (其中“全程网办”事项873项,“赣服通”上线事项642项)
+        scope = scope and not any(_same_family(q, o) for o in others)
         if before.startswith("占") or (scope and q.unit not in ("%", "‰")) or carried:
             before = re.sub(r"\d+(?:\.\d+)?\s*\S?", "", previous) + before
     nxt = figures[index + 1].start if index + 1 < len(figures) else len(text)
@@ -290,6 +293,9 @@ def _members(text: str, sentence: str, asked_unit: str) -> Derived | None:
         inside = [q for q in units.find_quantities(text) if start <= q.start < match.end()
                   and q.unit not in ("%", "‰", "个百分点") and not units.is_change(text[:q.start])]
         kinds = {frozenset(q.kinds) or q.unit for q in inside}
+        asked = units.UNIT_KINDS.get(asked_unit, frozenset()) if asked_unit != "个" else frozenset()
+        if asked and not all(units.compatible(q.unit, asked) for q in inside):
+            continue  # 几名公职律师 is not summed from 废止11件、失效6件
         if len(inside) >= 2 and len(kinds) == 1 and all(_scale(q) == _scale(inside[0]) for q in inside):
             value = sum((Decimal(q.number) for q in inside), Decimal(0))
             unit = asked_unit if asked_unit and asked_unit != "个" else inside[-1].unit.lstrip("余多")
@@ -396,7 +402,8 @@ def _pick_as_written(term: str, text: str, figures, taken=(), strict: bool = Fal
         weights = {g: 1 / max(1, sum(g in seg for seg in segments)) for g in grams}
         # in "办结的案件" the modifier before 的 tells the figures apart; the noun after it is shared
         modifier = _grams(phrase.strip("的").rpartition("的")[0])
-        weights = {g: w * (3 if g in modifier else 1) for g, w in weights.items()}
+        # so does a stage of a process (复议审结案件: 审结, not 复议, tells 审结1153件 from 收到申请1327件)
+        weights = {g: w * (3 if g in modifier or re.fullmatch(_STAGE_WORDS, g) else 1) for g, w in weights.items()}
         total = sum(weights.values())
         return lambda seg: sum(w for g, w in weights.items() if g in seg) / total if total else 0.0
 

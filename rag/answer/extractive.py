@@ -83,7 +83,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
         return any(_counts_head(quote, q, slot.head) and _same_stage(quote, q, slot.stages)
                    and _noun_agrees(quote, q, slot.unit_kinds) and _names_part(quote, q, slot.part)
                    and q.number not in slot.given and not _counts_with_another(quote, q, slot.words)
-                   and not (slot.own_level and _all_levels(quote, q)) for q in found)
+                   and not (slot.own_level and _all_levels(quote, q)) and not _planned(quote, q)
+                   and not (slot.stock and _added(quote, q)) for q in found)
     return True
 
 
@@ -100,6 +101,21 @@ def _counts_head(quote: str, q, head: str) -> bool:
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
     return bool(grams & named) or head in quote[start:q.start] or same_kind
+
+
+_PLAN_WORDS = re.compile(r"力争|争取|确保|拟[于在将]?|预计|目标(?:是|为)?|计划(?=[新再在到于将完实培建开组]|\d)")
+
+
+def _planned(quote: str, q) -> bool:
+    """A figure its clause sets as a target (力争…持证率达到95%以上, 计划新培育5000名): no outcome."""
+    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    return bool(_PLAN_WORDS.search(quote[start:q.start]))
+
+
+def _added(quote: str, q) -> bool:
+    """A figure its clause gives as an increase (新增公职律师12名), not a total."""
+    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    return bool(re.search(r"新增加?|新设|新培育|新招录|新聘请?|新发展|新建|增加了?|增设", quote[start:q.start]))
 
 
 def _all_levels(quote: str, q) -> bool:
@@ -178,7 +194,10 @@ def _rate_level(quote: str, rates: frozenset[str]) -> bool:
     windows = [plain[m.end():] for r in rates for m in re.finditer(re.escape(r), plain)] if rates else [plain]
     for window in windows:
         clause = re.split(r"[,;。]", window, maxsplit=1)[0] if rates else window
-        if any(q.unit == "%" and not units.is_change(clause[:q.start]) for q in units.find_quantities(clause)):
+        before = plain[:len(plain) - len(window)]  # the clause's words before the rate's name
+        opened = before[max(before.rfind(m) for m in ",;。") + 1:]
+        if any(q.unit == "%" and not units.is_change(clause[:q.start]) and not _PLAN_WORDS.search(opened + clause[:q.start])
+               for q in units.find_quantities(clause)):
             return True
     return False
 

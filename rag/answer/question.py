@@ -89,7 +89,7 @@ _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|
 # "县、乡、村三级…" / "市县两级": the members a whole is counted by, one administrative level each
 _LEVELS_LISTED = re.compile(r"(?P<levels>[省市县区乡镇村](?:[、和与及]?[省市县区乡镇村]){1,4})[两二三四五]级")
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
-_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)|"
+_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(?:算下来|算起来|大概|大约|约)?(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)|"
                     r"(多大|多少|多高)的?(比例|比重)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|增加|提高|提升|增长|上升|延长|"
@@ -143,6 +143,7 @@ class Slot:
     given: frozenset[str] = frozenset()  # numbers the question states itself ("那88份意见书里"): never the answer
     words: str = ""  # count: the question as asked, for what a figure counts together with the asked thing
     own_level: bool = False  # count: asked of one government's own level (市本级), not of all levels (全市三级)
+    stock: bool = False  # count: how many there are (总共有多少名), which an increase (新增12名) does not say
 
     def describe(self) -> str:
         """How the answer names a figure the report does not give: "但没有给出…"."""
@@ -227,12 +228,13 @@ def slot_of(text: str) -> Slot:
         asked = (asked & of_head or of_head | asked) if of_head else asked
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)),
                     part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text,
-                    own_level="本级" in text)
+                    own_level="本级" in text, stock=bool(_STOCK.search(text)))
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
 
 
+_STOCK = re.compile(r"(?:总共|一共|共|现在|目前|眼下|现|手里)有(?:多少|几)|总数是?(?:多少|几)|(?:现有|共有)(?:多少|几)")
 _SCORE = re.compile(r"得分|分数|评分|打分|(?:多少|几)分(?![之钟])")
 _HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户|种|张|支)?(?:的)?([\u4e00-\u9fff]{2,6})")
 _NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|工作(?!人员)|方面|情况|没|未|不)")
@@ -316,6 +318,7 @@ def _share_terms(text: str) -> tuple[str, ...]:
 
 
 def _share_terms_as_asked(text: str) -> tuple[str, ...]:
+    text = re.sub(r"的?占比", "的比例", text)  # "全程网办的占比是多少": 占比 names the share, not a whole after 占
     """(part,) or (part, whole) of a share question: '律师代理的占受理案件的比例' -> (律师代理的, 受理案件);
     '办结的案件中,调解和解的比例有多大' -> (调解和解的, 办结的案件)."""
     inverted = _SHARE_IS.search(text)  # "受理案件中有多大比例是律师代理的": the whole first, the part after 是
