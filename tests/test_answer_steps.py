@@ -919,3 +919,13 @@ def test_shares_asked_with_zhanbi_and_a_stage_names_the_whole():
     assert found is not None and found.operation == "88 ÷ 440"
     assert derive.solve(derivation_of("总共有多少名公职律师?"), slot_of("总共有多少名公职律师?"),
                         "共清理规范性文件126件,其中废止11件、宣布失效6件。", "名") is None
+
+
+def test_takers_of_an_exam_are_not_how_many_there_are_and_a_bare_part_is_named():
+    stock = slot_of("叙州区全区一共有多少行政执法人员?")
+    assert not holds_slot("组织310名行政执法人员参加执法证申领考试,其中276人考试合格。", stock)
+    assert holds_slot("全区持证行政执法人员共1860名。", stock)
+    bare = slot_of("叙州区法律援助案件里刑事案件有多少件?")
+    assert bare.part == "刑事案件"
+    assert not holds_slot("全区办理法律援助案件1530件,比上年增长6.2%。", bare)
+    assert holds_slot("办理法律援助案件1530件,其中刑事案件412件。", bare)

@@ -113,9 +113,13 @@ def _planned(quote: str, q) -> bool:
 
 
 def _added(quote: str, q) -> bool:
-    """A figure its clause gives as an increase (新增公职律师12名), not a total."""
+    """A figure its clause gives as an increase (新增公职律师12名) or as the takers of an exam or a
+    course (组织295名执法人员参加考试, 其中267人考试合格), not as how many there are."""
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    return bool(re.search(r"新增加?|新设|新培育|新招录|新聘请?|新发展|新建|增加了?|增设", quote[start:q.start]))
+    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
+    clause = quote[start:min(ends) if ends else len(quote)]
+    return bool(re.search(r"新增加?|新设|新培育|新招录|新聘请?|新发展|新建|增加了?|增设", quote[start:q.start])) or \
+        bool(re.search(r"参加|参考|参训|考试|培训|轮训|合格", clause))
 
 
 def _all_levels(quote: str, q) -> bool:

@@ -272,6 +272,7 @@ def head_kinds(head: str) -> frozenset[str]:
 # "评查的案卷里,优秀的有多少" / "案卷里有多少卷是优秀": the part of a population a count asks for
 _IN_POPULATION = r"(?:里面|里头|当中|之中|其中|里|(?<![集其])中(?![心国央级介期层]))"
 _PART_ASKED = re.compile(rf"{_IN_POPULATION}[,，]?(?:有)?(?P<part>[^,，?？、]{{2,14}}?)的(?:有|是|为)?(?:多少|几)|"
+                         rf"{_IN_POPULATION}[,，]?(?P<bare>[^,，?？、的有]{{2,8}}?)(?:有|是|为|共)(?:多少|几)|"
                          rf"{_IN_POPULATION}有?(?:多少|几)[^,，?？]{{0,4}}?(?:是|为|属于)(?P<after>[^,，?？、]{{2,10}}?)[?？的]?$")
 _GIVEN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s*年|\s*月|\s*日)")
 
@@ -280,9 +281,10 @@ def _part_asked(text: str) -> str:
     """The qualifier of the part a count asks for within a population, without its leading verb
     (有执法证的 -> 执法证, 靠调解结案的 -> 调解结案); '' when the question asks for no such part."""
     found = _PART_ASKED.search(text)
-    if not found or "各" in (found["part"] or found["after"] or ""):
+    asked = (found["part"] or found["bare"] or found["after"] or "") if found else ""
+    if not found or "各" in asked:
         return ""
-    part = re.sub(r"^(?:有|是|被|由|靠|通过|经过?|经由|属于|评为|评上|列为)", "", found["part"] or found["after"])
+    part = re.sub(r"^(?:有|是|被|由|靠|通过|经过?|经由|属于|评为|评上|列为)", "", asked)
     return part if len(part) >= 2 and not _NEGATED.match(part) else ""
 
 
