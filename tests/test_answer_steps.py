@@ -929,3 +929,14 @@ def test_takers_of_an_exam_are_not_how_many_there_are_and_a_bare_part_is_named()
     assert bare.part == "刑事案件"
     assert not holds_slot("全区办理法律援助案件1530件,比上年增长6.2%。", bare)
     assert holds_slot("办理法律援助案件1530件,其中刑事案件412件。", bare)
+
+
+def test_a_heading_over_problems_and_plans_gives_each_question_its_own_paragraphs():
+    from rag.answer.structured import section_quotes
+
+    heading = "存在不足与下一步打算"
+    texts = ["报告也直面问题:基层执法力量不足;复议案件增长快,办案力量相对不足;普法精准度有待提升。",
+             "会议要求,2025年要加快复议规范化建设;持续推进八五普法。", "区委书记出席会议并讲话。"]
+    chunks = [Passage(f"c{i}", t, "r.txt", "某区", 2024, "t", heading, "d", i * 100, i * 100 + len(t)) for i, t in enumerate(texts)]
+    _, picked = section_quotes("problems", chunks)
+    assert [q for _, q in picked] == [texts[0]]  # the whole first sentence, not its first clause

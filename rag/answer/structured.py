@@ -73,6 +73,9 @@ def section_quotes(kind: str, chunks: list[Passage], limit: int = 8) -> tuple[st
     sentences that state them."""
     pattern = SECTIONS[kind][1]
     inside = [c for c in chunks if c.heading and pattern.search(c.heading.split(" > ")[0])]
+    both = [c for c in inside if all(words.search(c.heading.split(" > ")[0]) for _, words in SECTIONS.values())]
+    if both:  # "存在不足与下一步打算": one heading over both kinds, the paragraphs that speak of the asked one
+        inside = [c for c in inside if c not in both or SECTIONS[kind][0].search(c.text)]
     if inside:
         whole = len(inside) <= 2
         picked: dict[str, Passage] = {}  # quote -> its first chunk (chunks of one paragraph overlap by a sentence)
@@ -113,4 +116,8 @@ def _leads(text: str) -> list[str]:
     """What a chunk of a section says first: each 一是/二是 point it opens (a paragraph cut into chunks
     keeps points past its first sentence), else its first sentence."""
     sentences = _sentences(text) or [text]
-    return [s for s in sentences if _POINT.match(s)] or sentences[:1]
+    points = [s for s in sentences if _POINT.match(s)]
+    if points:
+        return points
+    first = re.match(r"[^。!?]*[。!?]?", text.strip())[0]  # the first sentence whole: "直面问题:A;B;C。"
+    return [first or sentences[0]]
