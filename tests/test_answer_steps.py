@@ -940,3 +940,9 @@ def test_a_heading_over_problems_and_plans_gives_each_question_its_own_paragraph
     chunks = [Passage(f"c{i}", t, "r.txt", "某区", 2024, "t", heading, "d", i * 100, i * 100 + len(t)) for i, t in enumerate(texts)]
     _, picked = section_quotes("problems", chunks)
     assert [q for _, q in picked] == [texts[0]]  # the whole first sentence, not its first clause
+
+
+def test_a_list_over_named_domains_takes_each_domains_best_sentence():
+    assert compose._per_domain("在重大决策、规范性文件管理和执法追责方面制定了哪几个办法?") == [
+        "重大决策制定了哪几个办法?", "规范性文件管理制定了哪几个办法?", "执法追责制定了哪几个办法?"]
+    assert compose._per_domain("叙州区出台了哪些办法?") == []

@@ -79,7 +79,26 @@ def select(question: str, passages: list[Passage], corpus_idf=None, similarity=N
             if any(_overlaps(quote, c) for c in chosen):
                 break  # an earlier quote already answers this part best
             chosen.append(quote)
+        for query in _per_domain(part.text) if part.slot.kind == "list" else []:
+            # "在重大决策、规范性文件和执法追责方面出台了哪些办法": the best sentence of each domain named
+            best = next((q for q in best_quotes(query, passages, drop, whole, corpus_idf=corpus_idf, similarity=similarity,
+                                                slot=part.slot) if q.holds and q.score >= THRESHOLD
+                         and _contains(q.text, must_contain)), None)
+            if best is not None and not any(_overlaps(best, c) for c in chosen):
+                chosen.append(best)
     return chosen, missing
+
+
+_DOMAINS = re.compile(r"在?(?P<domains>[^,，在]{4,40}?)(?:等)?(?:这几个|几个|三个|两个)?(?:方面|领域)(?P<rest>.*)$")
+
+
+def _per_domain(question: str) -> list[str]:
+    """One question per domain a list question enumerates before 方面/领域 ("A、B和C方面…" -> "A…", "B…", "C…")."""
+    found = _DOMAINS.search(question)
+    if not found:
+        return []
+    domains = [d for d in re.split(r"[、和及与]|以及", found["domains"]) if len(d) >= 2]
+    return [f"{d}{found['rest']}" for d in domains] if len(domains) >= 2 else []
 
 
 def pick_quotes(question: str, passages: list[Passage], corpus_idf=None, similarity=None,
