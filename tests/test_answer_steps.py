@@ -946,3 +946,12 @@ def test_a_list_over_named_domains_takes_each_domains_best_sentence():
     assert compose._per_domain("在重大决策、规范性文件管理和执法追责方面制定了哪几个办法?") == [
         "重大决策制定了哪几个办法?", "规范性文件管理制定了哪几个办法?", "执法追责制定了哪几个办法?"]
     assert compose._per_domain("叙州区出台了哪些办法?") == []
+
+
+def test_a_sum_of_the_figures_each_naming_the_asked_thing():
+    question = "两轮加起来撤回复议申请的一共多少件?"
+    assert derivation_of(question).verb == "撤回复议申请"
+    sentence = ("通过“第一次救济”由被申请人自查纠正、申请人撤回行政复议申请的有19件,通过“第二次救济”经调解后"
+                "申请人撤回行政复议申请的有88件,占办结案件总数的30%。")
+    found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
+    assert found is not None and found.operation == "19 + 88"

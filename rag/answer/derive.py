@@ -172,7 +172,9 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if derivation.op == "fromrate":
         return _from_rate(derivation, units.normalize(sentence), sentence)
     if derivation.op == "sum" and not derivation.terms:
-        return _members(units.normalize(sentence), sentence, asked_unit)
+        members = _members(units.normalize(sentence), sentence, asked_unit)
+        return members if members is not None or not derivation.verb else \
+            _each_named(derivation.verb, units.normalize(sentence), sentence, slot, asked_unit)
     if derivation.op == "yearchange":  # a stated change in % gives it; else the two levels it moved between
         found = before_change(sentence, "change")
         if found is not None:
@@ -283,6 +285,18 @@ def _from_rate(derivation: Derivation, text: str, sentence: str) -> Derived | No
 
 
 _GROUP = re.compile(r"由(?P<members>[^,;。]{4,60}?)(?:共同)?组成|(?:包括|包含|其中)(?P<listed>[^;。]{4,60})")
+
+
+def _each_named(thing: str, text: str, sentence: str, slot: Slot, asked_unit: str) -> Derived | None:
+    """'两轮加起来撤回复议申请的一共多少件': the figures whose own clause names the thing (…撤回行政复议申请的有27件,
+    …撤回行政复议申请的有133件), when there are two or more of one kind and the sentence states no total."""
+    figures = _figures(text, slot, "sum")
+    named = [q for q in figures if _overlap(thing, _clause(text, q)) >= 0.5]
+    if len(named) < 2 or not all(_same_family(named[0], q) and _scale(q) == _scale(named[0]) for q in named):
+        return None
+    value = sum((Decimal(q.number) for q in named), Decimal(0))
+    unit = asked_unit if asked_unit and asked_unit != "个" else named[-1].unit.lstrip("余多")
+    return Derived(_fmt(value), unit, f" {PLUS} ".join(q.number for q in named), sentence)
 
 
 def _members(text: str, sentence: str, asked_unit: str) -> Derived | None:

@@ -441,7 +441,10 @@ def derivation_of(text: str) -> Derivation | None:
                 terms[-1] = head if len(head) >= 2 else terms[-1]
             return Derivation("sum", terms=tuple(_named(t) for t in terms))
         if _COUNTED.search(text) and not _LIST.search(text) and len(split_parts(text)) == 1:
-            return Derivation("sum")  # a whole whose members the report lists: 顾问团由7名律师和3名专家组成
+            # a whole whose members the report lists (顾问团由7名律师和3名专家组成); or the figures of the thing
+            # named after the cue, one per round ("两轮加起来撤回复议申请的一共多少件")
+            thing = re.match(r"([\u4e00-\u9fff]{2,12}?)的?(?:一共|总共|共|合计)?(?:有|是)?(?:多少|几)", text[cue.end():])
+            return Derivation("sum", verb=thing[1] if thing and len(clauses) > 1 or (thing and cue.start() > 0) else "")
     return None
 
 
