@@ -132,7 +132,7 @@ class FakeOpenAI:
         server.server_close()
         for thread in [t for _, t in conns] + [self._thread]:
             if thread is not None and thread is not threading.current_thread():
-                thread.join(timeout=2)
+                thread.join(timeout=10)  # woken threads end at once; the margin is for a loaded machine
 
     def __enter__(self) -> FakeOpenAI:
         return self.start()

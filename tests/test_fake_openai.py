@@ -212,7 +212,7 @@ def test_stop_wakes_a_sleeping_reply_closes_the_port_and_leaves_no_threads() -> 
             client.chat.completions.create(model="m", messages=MESSAGES)  # server thread sleeps 30 s
         sleeping = [t for t in threading.enumerate() if t.name == "fake-openai-conn"]
         assert sleeping  # the handler of the timed-out call is still inside its 30 s Delay
-    # stop() joins each thread for at most 2 s: a Delay that stop() failed to wake would still be alive
+    # stop() joins each thread for at most 10 s: a Delay (30 s) that stop() failed to wake would still be alive
     assert not any(t.is_alive() for t in sleeping)
     assert [t.name for t in threading.enumerate() if t.name.startswith("fake-openai")] == []
     with socket.socket() as probe:
