@@ -955,3 +955,9 @@ def test_a_sum_of_the_figures_each_naming_the_asked_thing():
                 "申请人撤回行政复议申请的有88件,占办结案件总数的30%。")
     found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
     assert found is not None and found.operation == "19 + 88"
+
+
+def test_a_figure_of_the_bare_noun_does_not_count_the_asked_kind_of_it():
+    asked = slot_of("叙州区有多少名公职律师?")
+    assert not holds_slot("区政府聘请7名律师担任法律顾问。", asked)
+    assert holds_slot("全区共有公职律师41名。", asked) and holds_slot("全区共有41名公职律师。", asked)

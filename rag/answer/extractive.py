@@ -99,6 +99,8 @@ def _counts_head(quote: str, q, head: str) -> bool:
     grams = {head[i:i + 2] for i in range(len(head) - 1)}
     named = {after[0][i:i + 2] for i in range(len(after[0]) - 1)}
     start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    if len(head) >= 4 and after[0].startswith(head[-2:]) and head[:-2] not in quote[start:q.end + len(after[0])]:
+        return False  # 多少名公职律师 is not answered by 5名律师: the figure counts the bare noun, not the asked kind
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
     return bool(grams & named) or head in quote[start:q.start] or same_kind
 
