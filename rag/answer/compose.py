@@ -429,9 +429,13 @@ def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], num
             break  # one enumeration, or one run of 一是/二是 points, is the list: another sentence's is another list
         sentence = _sentence_of(passages[quote.passage].text, quote.text)
         more = (following or {}).get(passages[quote.passage].chunk_id) if rank == 0 else None
-        if more is not None and more.chunk_id not in [p.chunk_id for p in passages]:
-            passages.append(more)
-        at = next((i for i, p in enumerate(passages) if more is not None and p.chunk_id == more.chunk_id), None)
+        at = None  # the index of the continuing chunk, added to the passages when not among them
+        if more is not None:
+            ids = [p.chunk_id for p in passages]
+            if more.chunk_id not in ids:
+                passages.append(more)
+                ids.append(more.chunk_id)
+            at = ids.index(more.chunk_id)
         # the best quote's paragraph goes on to name more items ("…出台《A》。…出台《B》"): read it to its end
         found += [i for i in items.collect(question, passages, (quote.passage, sentence), whole_passage=rank == 0,
                                            following=at)

@@ -208,9 +208,7 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     shown = f" {op} ".join(f"{q.number}{percent}" for q in [a, *others])
     if percent:  # the operands are rates: the result is in percentage points
         return Derived(_fmt(value), "个百分点", shown, sentence)
-    b = others[-1]
-    unit = asked_unit if asked_unit and asked_unit != "个" else b.unit.lstrip("余多")  # 几个人 counts 人
-    return Derived(_fmt(value), unit, shown, sentence)
+    return Derived(_fmt(value), _answer_unit(asked_unit, others[-1]), shown, sentence)
 
 
 _NEGATION = re.compile(r"不是|并非|没有?|未|(?<![一])不(?!同)|(?<![是])非")
@@ -294,9 +292,18 @@ def _each_named(thing: str, text: str, sentence: str, slot: Slot, asked_unit: st
     named = [q for q in figures if _overlap(thing, _clause(text, q)) >= 0.5]
     if len(named) < 2 or not all(_same_family(named[0], q) and _scale(q) == _scale(named[0]) for q in named):
         return None
-    value = sum((Decimal(q.number) for q in named), Decimal(0))
-    unit = asked_unit if asked_unit and asked_unit != "个" else named[-1].unit.lstrip("余多")
-    return Derived(_fmt(value), unit, f" {PLUS} ".join(q.number for q in named), sentence)
+    return _sum_of(named, sentence, asked_unit)
+
+
+def _sum_of(figures: list[units.Quantity], sentence: str, asked_unit: str) -> Derived:
+    """The figures added up, shown as a + b + …, in the asked unit."""
+    value = sum((Decimal(q.number) for q in figures), Decimal(0))
+    return Derived(_fmt(value), _answer_unit(asked_unit, figures[-1]), f" {PLUS} ".join(q.number for q in figures), sentence)
+
+
+def _answer_unit(asked_unit: str, q: units.Quantity) -> str:
+    """The unit of a computed figure: the one asked (几个人 counts 人), else the operand's."""
+    return asked_unit if asked_unit and asked_unit != "个" else q.unit.lstrip("余多")
 
 
 def _members(text: str, sentence: str, asked_unit: str) -> Derived | None:
@@ -311,9 +318,7 @@ def _members(text: str, sentence: str, asked_unit: str) -> Derived | None:
         if asked and not all(units.compatible(q.unit, asked) for q in inside):
             continue  # 几名公职律师 is not summed from 废止11件、失效6件
         if len(inside) >= 2 and len(kinds) == 1 and all(_scale(q) == _scale(inside[0]) for q in inside):
-            value = sum((Decimal(q.number) for q in inside), Decimal(0))
-            unit = asked_unit if asked_unit and asked_unit != "个" else inside[-1].unit.lstrip("余多")
-            return Derived(_fmt(value), unit, f" {PLUS} ".join(q.number for q in inside), sentence)
+            return _sum_of(inside, sentence, asked_unit)
     return None
 
 

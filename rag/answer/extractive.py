@@ -98,7 +98,7 @@ def _counts_head(quote: str, q, head: str) -> bool:
         return True
     grams = {head[i:i + 2] for i in range(len(head) - 1)}
     named = {after[0][i:i + 2] for i in range(len(after[0]) - 1)}
-    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    start = _clause_around(quote, q)[0]
     if len(head) >= 4 and after[0].startswith(head[-2:]) and head[:-2] not in quote[start:q.end + len(after[0])]:
         return False  # 多少名公职律师 is not answered by 5名律师: the figure counts the bare noun, not the asked kind
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
@@ -108,27 +108,30 @@ def _counts_head(quote: str, q, head: str) -> bool:
 _PLAN_WORDS = re.compile(r"力争|争取|确保|拟[于在将]?|预计|目标(?:是|为)?|计划(?=[新再在到于将完实培建开组]|\d)")
 
 
+def _clause_around(quote: str, q) -> tuple[int, int]:
+    """(start, end) of the clause a figure stands in: from the mark before it to the mark after it."""
+    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
+    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
+    return start, min(ends) if ends else len(quote)
+
+
 def _planned(quote: str, q) -> bool:
     """A figure its clause sets as a target (力争…持证率达到95%以上, 计划新培育5000名): no outcome."""
-    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    return bool(_PLAN_WORDS.search(quote[start:q.start]))
+    return bool(_PLAN_WORDS.search(quote[_clause_around(quote, q)[0]:q.start]))
 
 
 def _added(quote: str, q) -> bool:
     """A figure its clause gives as an increase (新增公职律师12名) or as the takers of an exam or a
     course (组织295名执法人员参加考试, 其中267人考试合格), not as how many there are."""
-    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
-    clause = quote[start:min(ends) if ends else len(quote)]
+    start, end = _clause_around(quote, q)
     return bool(re.search(r"新增加?|新设|新培育|新招录|新聘请?|新发展|新建|增加了?|增设", quote[start:q.start])) or \
-        bool(re.search(r"参加|参考|参训|考试|培训|轮训|合格", clause))
+        bool(re.search(r"参加|参考|参训|考试|培训|轮训|合格", quote[start:end]))
 
 
 def _all_levels(quote: str, q) -> bool:
     """Whether a figure's own words count across a region's levels (全市三级政府, 各级, 市县两级), not
     one government's own level (本级)."""
-    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    clause = quote[start:q.end]
+    clause = quote[_clause_around(quote, q)[0]:q.end]
     return "本级" not in clause and bool(re.search(r"全[市县区州省旗]|各级|[两二三四五]级|[市县区乡镇]{2}两级", clause))
 
 
@@ -137,9 +140,8 @@ def _counts_with_another(quote: str, q, words: str) -> bool:
     for one of them alone (不予处罚的有多少件), unless the question joins them too."""
     if not words or "或" in words:
         return False
-    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
-    clause = quote[start:min(ends) if ends else len(quote)]
+    start, end = _clause_around(quote, q)
+    clause = quote[start:end]
     asked = in_report_terms(words)
 
     def share(side: str) -> float:
@@ -157,9 +159,8 @@ def _names_part(quote: str, q, part: str) -> bool:
     least half of the part's."""
     if not part:
         return True
-    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
-    clause = quote[start:min(ends) if ends else len(quote)]
+    start, end = _clause_around(quote, q)
+    clause = quote[start:end]
     wording = in_report_terms(part)
     grams = [g for g in (wording[i:i + 2] for i in range(len(wording) - 1))
              if re.fullmatch(r"[\u4e00-\u9fff]{2}", g) and not set(g) & _FUNCTION_CHARS]
@@ -188,9 +189,8 @@ def _same_stage(quote: str, q, asked: frozenset[str]) -> bool:
     clause names that stage answers: 办结219件 does not answer 收到多少申请, nor 3006名执法人员 考过多少人."""
     if not asked:
         return True
-    start = max(quote.rfind(m, 0, q.start) for m in ",;。") + 1
-    ends = [i for i in (quote.find(m, q.end) for m in ",;。") if i != -1]
-    return bool(stages_of(quote[start:min(ends) if ends else len(quote)]) & asked)
+    start, end = _clause_around(quote, q)
+    return bool(stages_of(quote[start:end]) & asked)
 
 
 def _rate_level(quote: str, rates: frozenset[str]) -> bool:
