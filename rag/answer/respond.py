@@ -132,38 +132,43 @@ def _asked_year_before(question: str, plan, coverage) -> list[int]:
 
 def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passage], asked) -> None:
     docs = _target_docs(pipeline, plan, passages)
+    read: dict[str, list[Passage]] = {}  # a report's chunks, read from the store once per answer
+
+    def chunks_of(doc_id: str) -> list[Passage]:
+        if doc_id not in read:
+            read[doc_id] = pipeline.store.document_chunks(doc_id)
+        return read[doc_id]
+
     composed = None
     if asked.intent == "meta" and docs:
-        text, citations = structured.meta_answer([(d, pipeline.store.document_chunks(d.doc_id)) for d in docs])
+        text, citations = structured.meta_answer([(d, chunks_of(d.doc_id)) for d in docs])
         composed = compose.Composed(text, citations) if text else None
     elif asked.intent == "section" and len(docs) == 1:
-        chunks = pipeline.store.document_chunks(docs[0].doc_id)
+        chunks = chunks_of(docs[0].doc_id)
         answers = [structured.section_answer(kind, docs[0], chunks) for kind in asked.section.split()]
         composed = compose.merged_sections([a for a in answers if a[0]]) or None
     if composed is None and (before := _asked_year_before(question, plan, pipeline.coverage())) and \
             _year_before(out, pipeline, question, before, asked):
         return
     if composed is None:
-        following = _following(pipeline, passages[:3]) if any(p.slot.kind == "list" for p in asked.parts) else {}
+        following = _following(chunks_of, passages[:3]) if any(p.slot.kind == "list" for p in asked.parts) else {}
         composed = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity,
                                       analysis=asked, following=following)
         out.retrieved = out.retrieved + [p for p in following.values() if p not in out.retrieved]
     if asked.intent == "list" and len(docs) == 1 and (composed.refused or not compose.lists_asked_kind(question, composed)):
         # honours or titles that the best sentences do not name ("获得了哪些荣誉" vs "获评…"): the whole report's
-        chunks = pipeline.store.document_chunks(docs[0].doc_id)
+        chunks = chunks_of(docs[0].doc_id)
         composed = compose.document_items(question, chunks) or composed
         out.retrieved = out.retrieved + [c for c in chunks if c.chunk_id in {x.chunk_id for x in composed.citations}]
     _finish(out, composed, "extractive")
 
 
-def _following(pipeline, passages: list[Passage]) -> dict[str, Passage]:
+def _following(chunks_of: Callable[[str], list[Passage]], passages: list[Passage]) -> dict[str, Passage]:
     """For each passage, the chunk of its report that goes on with its paragraph (starts at or before
     its end), if any: a list's items often run past a chunk's end."""
-    out, chunks = {}, {}
+    out = {}
     for passage in passages:
-        if passage.doc_id not in chunks:
-            chunks[passage.doc_id] = pipeline.store.document_chunks(passage.doc_id)
-        nxt = next((c for c in chunks[passage.doc_id] if passage.start < c.start <= passage.end), None)
+        nxt = next((c for c in chunks_of(passage.doc_id) if passage.start < c.start <= passage.end), None)
         if nxt is not None:
             out[passage.chunk_id] = nxt
     return out
