@@ -35,6 +35,7 @@ NO_SOURCE = re.compile(r"(网友|投稿|小编|整理|转载|互联网|网络|�
 _WEEKDAY = r"(星期|周|礼拜)[一二三四五六日天]"
 _CRUMB = r"[\u4e00-\u9fff][\u4e00-\u9fff\w·]{0,13}"  # one breadcrumb segment: a short name
 _CRUMB_SEP = r">>|->|[>＞»›〉→]|\s/\s"  # a bare "/" joins words in body text (党委/政府); a crumb spaces it
+_BULLET = "[·•▪◆◇■□●○▶►]"  # the marks that open a list's link lines
 CHROME = [
     # date, clock, lunar-calendar and weather widgets
     rf"^.{{0,12}}今天是\s*[::]?\s*\d{{4}}\s*年.*$", rf"今天是\s*[::]?\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*({_WEEKDAY})?", rf"^\d{{4}}\s*[年\-/.]\s*\d{{1,2}}\s*[月\-/.]\s*\d{{1,2}}\s*日?\s*{_WEEKDAY}.*$",
@@ -64,7 +65,7 @@ CHROME = [
     r"^欢迎(?:访问|光临|来到)[^。]{0,30}?(?:网站|门户|平台)[!!。]?",  # a welcome bar
     r"分享到\s*[::]\s*(?:(?:微信|微博|QQ空间|QQ|朋友圈|今日头条|抖音|豆瓣)\s*)+$",
     # a link of a sidebar list: a bullet, a title, its posting date ("· 某县2022年度报告 2023-02-10")
-    r"^[·•▪◆◇■□●○▶►]\s*[^。;!?]{4,80}?\s*[\[(（]?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[\])）]?$",
+    rf"^{_BULLET}\s*[^。;!?]{{4,80}}?\s*[\[(（]?\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}[\])）]?$",
     # social-media article widgets: follow prompts, read counts, like/share bars, account ids
     r"^[▲△▼☝↑]?\s*点击?(?:上方)?(?:蓝字|关注)[^。]{0,12}$", r"^(?:阅读原文|写留言|留言|在看|点赞|赞赏)$",
     r"^阅读\s*(?:\d+(?:\.\d+)?\s*[万wW]?\+?)$", r"^((?:分享|收藏|点赞|在看|转发|留言|喜欢)\s*){2,}$",
@@ -82,7 +83,7 @@ _SENTENCE = re.compile(r"[。;;,，!?！？“”]")
 _RELATED = re.compile(r"^[▲△▼◆■●]?\s*(相关链接|相关文章|相关新闻|相关阅读|相关推荐|相关文件|相关稿件|相关信息|友情链接|推荐阅读|热点推荐|"
                       r"往期推荐|往期回顾|往期精彩|精彩推荐|延伸阅读)\s*[▲△▼◆■●]?\s*[::]?\s*(.*)$")
 # a link of a related list: a short line, or a bulleted title however it ends (…示范社区!)
-_LINK_LINE = re.compile(r"^(?:[^。;;!?!?]{1,40}|[·•▪◆◇■□●○▶►][^。]{2,80})$")
+_LINK_LINE = re.compile(rf"^(?:[^。;;!?!?]{{1,40}}|{_BULLET}[^。]{{2,80}})$")
 # a social-media article's byline: "原创 某某发布 某某发布 2024-01-16 08:30 发表于安徽" (account, date, place)
 _POSTED_BY = re.compile(r"^(?:原创\s+)?(?P<account>[^\s\d]{2,20})(?:\s+[^\s\d]{2,20})?\s+(?P<date>\d{4}-\d{1,2}-\d{1,2})"
                         r"(?:\s+\d{1,2}:\d{2})?(?P<place>\s*发表于\s*[\u4e00-\u9fff]{2,8})?$")
@@ -198,9 +199,9 @@ def clean(raw: str, plain: bool = False) -> tuple[str, dict[str, str]]:
         related = related and not line
         for _ in range(3):  # a widget removed may leave another at the line's start ("【打印】 分享到:微信")
             stripped = _CHROME.sub("", line).strip(" \t\u3000\xa0|｜")
-            line, changed = stripped, stripped != line
-            if not changed:
+            if stripped == line:
                 break
+            line = stripped
         if not _SENTENCE.search(line):
             line = _WIDGET_WORDS.sub("", line).strip(" \t\u3000\xa0|｜")
         suffix = _SITE_SUFFIX.search(line) if line and len(kept) < _TOP_KEPT else None
