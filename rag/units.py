@@ -11,6 +11,9 @@ API (used by the facts table, answers and the verifier):
   spaces ("18 次", "15 %"), full-width digits, thousands separators, 余/多 after the number, 近/约
   before it, 万/亿 multipliers; skips masked placeholders ("*次", "2*件"), ordinals (第3次) and
   numbers that are part of a word (3个月, 10部门).
+- `find_quantities(text, spelled=True)` also reads counts spelled in Chinese numerals (两个科室,
+  十二个乡镇, 一百二十余件); not a lone 一 (一次, 一批 are articles), not an ordinal (第三次) and not a
+  name in quotes or a title (“三项制度”, 《…》).
 - `is_change(before)`: whether the text right before a number makes it a change ("同比增长17%",
   "比去年提高5.78%", "上升3个百分点"), not a level ("提高到95%" is a level).
 """
@@ -44,7 +47,7 @@ _COMPOUNDS = ("个月", "个工作日", "部门", "部分", "场所", "期间", 
               "名单", "名录", "名称", "户籍", "所有", "所在", "项目", "批准", "份额", "起草", "起诉", "起来",
               "例如", "宗旨", "位于", "类似", "元素", "卷宗", "件事", "种类", "种植", "张贴", "台账", "台阶",
               "套餐", "座谈", "支持", "支付", "支出", "支部", "支援")
-_CHANGE = re.compile(r"(增长|提高|提升|上升|下降|降低|减少|增加|增幅|降幅|回落|同比|环比|比去年|较去年|比上年|"
+_CHANGE = re.compile(r"(增长|提高|提升|上升|下降|降低|减少|(?<!新)增加|增幅|降幅|回落|同比|环比|比去年|较去年|比上年|"
                      r"较上年|较同期|比同期|去年的|上年的|同期的)(了|约|达|近|超过|多|为)?$")
 _ASKED = re.compile(r"(?:多少|几|若干)(?:个)?(" + _UNIT_RE + r")")
 # words that ask for money: 收费总额, 挽回经济损失, 投入资金, 多少万元
@@ -101,9 +104,53 @@ def is_change(before: str) -> bool:
     return bool(_CHANGE.search(before.rstrip()))
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    text = normalize(text)
+_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_PLACE = {"十": 10, "百": 100, "千": 1000}
+_SPELLED = re.compile(r"(?P<num>[〇零一二两三四五六七八九十百千]+)(?P<more>[余多])?(?P<unit>" + _UNIT_RE + ")")
+
+
+def spelled_value(numeral: str) -> int | None:
+    """一百二十 -> 120, 十二 -> 12, 两千 -> 2000; None for what is not a number written this way
+    (a run of bare digits such as 三五, or places out of order)."""
+    if not any(c in _CN_PLACE for c in numeral):
+        return _CN_DIGIT[numeral] if len(numeral) == 1 else None
+    total, digit, last_place = 0, None, 10_000
+    for c in numeral:
+        if c in "零〇" and last_place < 10_000:
+            continue  # 两千零五: a place left empty
+        if c in _CN_DIGIT:
+            if digit is not None:
+                return None  # two digits in a row: 三五十
+            digit = _CN_DIGIT[c]
+        else:
+            place = _CN_PLACE[c]
+            if place >= last_place:
+                return None
+            total += (1 if digit is None else digit) * place
+            digit, last_place = None, place
+    return total + (digit or 0)
+
+
+def _spelled_quantities(text: str) -> list[Quantity]:
     out = []
+    for m in _SPELLED.finditer(text):
+        before = text[max(0, m.start() - 1):m.start()]
+        if m["num"] == "一" or before in ("第", "“", "「", "\"", "'", "‘", "《", "每") or _in_title(text, m.start()):
+            continue
+        if text[m.start("unit"):m.start("unit") + 4].startswith(_COMPOUNDS) or (value := spelled_value(m["num"])) is None:
+            continue
+        out.append(Quantity(float(value), str(value), m["unit"], m.start(), m.end(), m.group(), m["more"] or ""))
+    return out
+
+
+def _in_title(text: str, at: int) -> bool:
+    return text.rfind("《", 0, at) > text.rfind("》", 0, at)
+
+
+def find_quantities(text: str, spelled: bool = False) -> list[Quantity]:
+    """Every quantity written in digits; with `spelled`, counts in Chinese numerals as well."""
+    text = normalize(text)
+    out = _spelled_quantities(text) if spelled else []
     for m in _QUANTITY.finditer(text):
         start, end = m.start("num"), m.end()
         if _masked(text, start, m.end("num")) or text[max(0, start - 1):start] == "第":
@@ -118,7 +165,7 @@ def find_quantities(text: str) -> list[Quantity]:
         approx = m["approx"] or m["more"] or m["more2"] or ""
         shown = re.sub(r"\s+", "", m.group())
         out.append(Quantity(float(number) * scale, number, unit, m.start(), end, shown, approx))
-    return out
+    return sorted(out, key=lambda q: q.start) if spelled else out
 
 
 _DURATION = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(个工作日|个月|个小时|工作日|小时|天|日|周|年)(?![\d度])")

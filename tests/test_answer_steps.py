@@ -127,6 +127,16 @@ def test_a_count_at_one_stage_is_not_answered_by_another_stage():
     assert not holds_slot("开展宣传活动120场,发放资料3万余份。", people)
 
 
+def test_a_count_spelled_in_chinese_numerals_answers_and_new_additions_are_counts():
+    rooms = slot_of("复议中心今年新增加了几个窗口?")
+    assert rooms.kind == "count"  # 新增加了几个 asks how many were added, not a change between two levels
+    assert holds_slot("为方便群众,复议中心今年新增加三个接待窗口,并开通网上申请。", rooms)
+    assert not holds_slot("复议中心今年新增加一批接待窗口。", rooms)  # 一批 says no number
+    trainings = slot_of("法治培训一共搞了几次?")
+    assert holds_slot("全年组织开展法治专题培训两次,参训干部410人。", trainings)
+    assert not holds_slot("全面推行行政执法“三项制度”。", trainings)
+
+
 def test_a_duration_is_answered_by_a_span_of_time_not_a_date():
     slot = slot_of("开办一家企业现在要多长时间?")
     assert holds_slot("企业开办时间压缩至0.5个工作日。", slot)

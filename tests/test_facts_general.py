@@ -46,6 +46,17 @@ def test_placeholders_ordinals_and_words_are_not_quantities(text):
     assert units.find_quantities(text) == []
 
 
+def test_counts_spelled_in_chinese_numerals_are_read_only_when_asked_for():
+    text = "今年新设两个工作站,覆盖十二个乡镇,办理一百二十余件,开展一次培训,落实“三项制度”,第三次会议,《两个规定》"
+    assert units.find_quantities(text) == []  # digits only, as the facts table reads
+    found = units.find_quantities(text, spelled=True)
+    assert [(q.shown, q.value, q.unit, q.approx) for q in found] == [
+        ("两个", 2.0, "个", ""), ("十二个", 12.0, "个", ""), ("一百二十余件", 120.0, "件", "余")]
+    assert [q.shown for q in units.find_quantities("审查3件,培训两次", spelled=True)] == ["3件", "两次"]
+    assert units.spelled_value("两千零五") == 2005 and units.spelled_value("三五") is None
+    assert units.spelled_value("十") == 10 and units.spelled_value("十十") is None
+
+
 def test_unit_kinds_and_what_a_question_asks_for():
     assert units.kinds_of("名") == units.kinds_of("人") == {"people"}
     assert units.compatible("宗", {"cases"}) and not units.compatible("人次", {"cases"})

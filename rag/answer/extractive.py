@@ -66,15 +66,15 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                        for r in slot.rates for m in re.finditer(re.escape(r), plain)]
             return any(units.is_change(w[:q.start]) for w in windows for q in units.find_quantities(w))
         return any(units.is_change(quote[:q.start]) and (not slot.unit_kinds or units.compatible(q.unit, slot.unit_kinds))
-                   for q in units.find_quantities(quote))
+                   for q in units.find_quantities(quote, spelled=True))
     if slot.kind == "points":
         return "百分点" in quote or len([q for q in units.find_quantities(quote) if q.unit == "%"]) >= 2
     if slot.kind == "count" and slot.unit_word and slot.unit_word not in units.UNIT_KINDS:
-        return bool(re.search(rf"\d+\s*[余多]?{re.escape(slot.unit_word)}", quote))  # 连续5年, 3个月
+        return bool(re.search(rf"(\d+|[两二三四五六七八九十])\s*[余多]?{re.escape(slot.unit_word)}", quote))  # 连续5年, 3个月
     if slot.kind == "count" and not (slot.unit_kinds or slot.unit_word or slot.head) and _rate_level(quote, frozenset()):
         return True  # a bare "各是多少" names no measure: a stated level in % answers it as well as a count
     if slot.kind in ("count", "amount"):
-        found = [q for q in units.find_quantities(quote) if not units.is_change(quote[:q.start])
+        found = [q for q in units.find_quantities(quote, spelled=True) if not units.is_change(quote[:q.start])
                  and q.unit not in ("%", "‰", "个百分点")]
         kinds = slot.unit_kinds or ({"amount"} if slot.kind == "amount" else set())
         found = [q for q in found if units.compatible(q.unit, kinds)] if kinds else found
