@@ -93,6 +93,7 @@ def test_questions_find_a_region_by_the_name_its_reports_use():
     from rag.retrieve import aliases
 
     assert {"黔东南州", "黔东南"} <= set(aliases("黔东南苗族侗族自治州"))
+    assert {"鄂温克旗", "鄂伦春旗"} <= set(aliases("鄂温克族自治旗")) | set(aliases("鄂伦春自治旗"))  # named after its people
     assert {"凤鸣街道", "凤鸣"} <= set(aliases("凤鸣街道"))  # a town whose county its report does not name
     assert {"中城街道", "中城"} <= set(aliases("南充市顺庆区中城街道"))
 

@@ -163,7 +163,9 @@ def renamed_mentions(text: str) -> dict[Region, int]:
 _PEOPLES = ("土家|哈萨克|柯尔克孜|蒙古|朝鲜|维吾尔|哈尼|景颇|傈僳|布依|纳西|普米|独龙|拉祜|布朗|德昂|阿昌|基诺|仡佬|"
             "毛南|仫佬|锡伯|达斡尔|鄂温克|鄂伦春|塔吉克|撒拉|东乡|保安|裕固|各|苗|侗|藏|羌|彝|回|白|傣|壮|瑶|黎|畲|满|土|"
             "水|怒|佤|京")
-_AUTONOMOUS = re.compile(rf"^(?P<base>[\u4e00-\u9fff]{{2,}}?)(?:(?:{_PEOPLES})族?)+自治(?P<kind>州|县|旗)$")
+_AUTONOMOUS = re.compile(rf"^(?P<base>[\u4e00-\u9fff]{{2,}}?)(?:(?:{_PEOPLES})族?)+自治(?P<kind>州|县|旗)$"
+                         # a banner or county named after its people: 鄂温克族自治旗 is called 鄂温克旗
+                         rf"|^(?P<people>(?:{_PEOPLES}){{1,2}})族?自治(?P<own>县|旗)$")
 
 
 @lru_cache(maxsize=1)
@@ -175,8 +177,9 @@ def _common_names() -> dict[str, Region]:
     out: dict[str, list[Region]] = {}
     for region in regions():
         match = _AUTONOMOUS.match(region.name)
-        if match and match["base"] + match["kind"] not in names and match["base"] not in provinces:
-            out.setdefault(match["base"] + match["kind"], []).append(region)
+        base, kind = (match["base"] or match["people"], match["kind"] or match["own"]) if match else ("", "")
+        if match and len(base) >= 2 and base + kind not in names and base not in provinces:
+            out.setdefault(base + kind, []).append(region)
     return {name: hits[0] for name, hits in out.items() if len(hits) == 1}
 
 
