@@ -40,6 +40,42 @@ def test_html_is_reduced_to_text_without_scripts(tmp_path):
     assert "一、主要工作\n" in text and "全年办理法律援助案件402件。" in text
 
 
+def test_markdown_is_read_as_its_words_and_its_table_as_figures(tmp_path):
+    md = tmp_path / "某县2023年报告.md"
+    md.write_text("""# 安宁县2023年度法治政府建设情况报告
+
+> 来源：安宁县司法局　发布日期：2024-02-06　[打印本页](javascript:print())
+>
+> [首页](/) > 政务公开
+
+---
+
+## 一、主要成效
+
+### （一）行政复议
+
+全年收到行政复议申请**156件**，纠错率*9.6%*，详见[附件](a.pdf)。![图](x.png)
+会议召开2*次，形成纪要3*份。
+
+| 指标 | 2022年 | 2023年 |
+|---|:---:|---:|
+| 法律援助案件(件) | 410 | 462 |
+
+- **人民调解**：调解纠纷1,836件。
+
+安宁县人民政府
+
+2024年1月30日
+""", encoding="utf-8")
+    doc = load_document(md)
+    assert not any(mark in doc.text for mark in ("#", "**", "](", "---", "> "))
+    assert "一、主要成效\n(一)行政复议\n全年收到行政复议申请156件,纠错率9.6%,详见附件。" in doc.text
+    assert "2*次" in doc.text and "3*份" in doc.text  # masked figures keep their stars
+    assert "法律援助案件:2023年462件,2022年410件。" in doc.text
+    assert "人民调解:调解纠纷1,836件。" in doc.text
+    assert (doc.title, doc.published, doc.signed) == ("安宁县2023年度法治政府建设情况报告", "2024-02-06", "2024-01-30")
+
+
 def test_bad_inputs_raise_one_clear_error(tmp_path):
     with pytest.raises(InputError, match="没有这个文件或目录"):
         find_files([tmp_path / "missing.txt"])

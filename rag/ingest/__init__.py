@@ -35,7 +35,7 @@ def load_document(path: Path, source: str | None = None, steps: Steps | None = N
     raw_sha1 = file_sha1(path)
     raw, encoding = load.read_file(path)
     steps("clean", 0, 0)
-    text, header = clean.clean(raw, plain=Path(path).suffix.lower() in (".txt", ".text", ".md", ""))
+    text, header = clean.clean(raw, plain=Path(path).suffix.lower() in (".txt", ".text", ".md", ".markdown", ""))
     doc = Document(
         doc_id=doc_id_for(path), source=source or path.name, path=str(Path(path).resolve()), sha1=raw_sha1,
         text=text, encoding=encoding, header=header,

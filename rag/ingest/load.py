@@ -13,10 +13,11 @@ from charset_normalizer import from_bytes
 
 from rag.errors import InputError
 from rag.ingest.html import html_to_text
+from rag.ingest.markdown import plain_text as markdown_text
 from rag.ingest.office import read_docx
 from rag.ingest.pdf import read_pdf
 
-TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 SUPPORTED = TEXT_SUFFIXES | {".pdf", ".docx"}  # the formats read_file reads (upload, messages)
 PICKED = SUPPORTED | {".doc"}  # taken from folders: a .doc is reported (save as .docx), not skipped
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -101,4 +102,6 @@ def _read_text(path: Path, raw: bytes) -> tuple[str, str]:
         raise InputError(f"{err}: {path}") from err
     if path.suffix.lower() in {".html", ".htm", ".doc"} or re.match(r"\s*<(!doctype|html)", text[:200], re.I):
         text = html_to_text(text)
+    elif path.suffix.lower() in {".md", ".markdown"}:
+        text = markdown_text(text)
     return text, encoding
