@@ -916,6 +916,12 @@ def test_a_target_is_no_outcome_and_an_increase_is_no_total():
     stock = slot_of("叙州区总共有多少名法律明白人?")
     assert stock.stock and not holds_slot("全年新增法律明白人120名。", stock)
     assert holds_slot("全区共有法律明白人2860名。", stock)
+    court = slot_of("负责人出庭应诉率有多高?")  # a plan word governs the clauses after it in its sentence
+    assert not holds_slot("三是化解行政争议,力争行政诉讼败诉率控制在6%以内,负责人出庭应诉率达到100%。", court)
+    assert holds_slot("力争败诉率控制在6%以内的目标顺利实现。负责人出庭应诉率达到97.5%。", court)
+    trained = slot_of("培育了多少名法律明白人?")
+    assert not holds_slot("计划新培育法律明白人3000名,每村不少于5名。", trained)
+    assert holds_slot("计划新培育法律明白人3000名,目前已培育2140名。", trained)
 
 
 def test_shares_asked_with_zhanbi_and_a_stage_names_the_whole():

@@ -106,6 +106,7 @@ def _counts_head(quote: str, q, head: str) -> bool:
 
 
 _PLAN_WORDS = re.compile(r"力争|争取|确保|拟[于在将]?|预计|目标(?:是|为)?|计划(?=[新再在到于将完实培建开组]|\d)")
+_DONE = re.compile(r"已|累计|目前|现有|截至|实际|共计")
 
 
 def _clause_around(quote: str, q) -> tuple[int, int]:
@@ -116,8 +117,17 @@ def _clause_around(quote: str, q) -> tuple[int, int]:
 
 
 def _planned(quote: str, q) -> bool:
-    """A figure its clause sets as a target (力争…持证率达到95%以上, 计划新培育5000名): no outcome."""
-    return bool(_PLAN_WORDS.search(quote[_clause_around(quote, q)[0]:q.start]))
+    """A figure its clause sets as a target (力争…持证率达到95%以上, 计划新培育5000名): no outcome. A
+    plan word governs the clauses after it in its sentence (力争败诉率控制在5%以内,出庭应诉率达到100%)
+    unless the figure's own clause says what is done (目前已培育3200名)."""
+    return _targeted(quote, q.start, _clause_around(quote, q)[0])
+
+
+def _targeted(text: str, at: int, clause_start: int) -> bool:
+    if _PLAN_WORDS.search(text[clause_start:at]):
+        return True
+    sentence_start = max(text.rfind(m, 0, at) for m in "。;!?") + 1
+    return bool(_PLAN_WORDS.search(text[sentence_start:clause_start])) and not _DONE.search(text[clause_start:at])
 
 
 def _added(quote: str, q) -> bool:
@@ -202,7 +212,8 @@ def _rate_level(quote: str, rates: frozenset[str]) -> bool:
         clause = re.split(r"[,;。]", window, maxsplit=1)[0] if rates else window
         before = plain[:len(plain) - len(window)]  # the clause's words before the rate's name
         opened = before[max(before.rfind(m) for m in ",;。") + 1:]
-        if any(q.unit == "%" and not units.is_change(clause[:q.start]) and not _PLAN_WORDS.search(opened + clause[:q.start])
+        if any(q.unit == "%" and not units.is_change(clause[:q.start])
+               and not _targeted(before + clause, len(before) + q.start, len(before) - len(opened))
                for q in units.find_quantities(clause)):
             return True
     return False
