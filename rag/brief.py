@@ -21,12 +21,12 @@ from rag.answer.compose import SPAM_MASK, mask_spam
 from rag.answer.structured import DOC_TYPES, SECTIONS, section_quotes
 from rag.errors import InputError
 from rag.facts import Fact
-from rag.ingest.chunk import sentence_spans
+from rag.ingest.chunk import POINT_LABEL, sentence_spans
 from rag.types import Document, Passage
 
 MAX_MEASURES = 18  # one bullet per section down to the 一是/1、 level, in report order
 MIN_BULLET_CHARS = 15
-_POINT = re.compile(r"[一二三四五六七八九十]+是")
+_POINT = re.compile(POINT_LABEL)
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:件|项|人|%|个|次|家|万|元|起|条|名|份|场|卷|宗|天)")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rag import units
 from rag.facts import Fact
-from rag.ingest.chunk import sentence_spans
+from rag.ingest.chunk import POINT_LABEL, sentence_spans
 from rag.types import Passage
 
 HEADLINE_MEASURES = 8
@@ -91,7 +91,7 @@ def prefix(sentence: str, limit: int = SHORT_CHARS) -> str:
 
 def label_of(chunk: Passage, at: int) -> str:
     """The 一是-point before position `at` in the chunk, else the chunk's own heading, without numbering."""
-    points = list(re.finditer(r"[一二三四五六七八九十]+是", chunk.text[:at + 1]))
+    points = list(re.finditer(POINT_LABEL, chunk.text[:at + 1]))
     if points:
         text = re.split(r"[。;;,,:]", chunk.text[points[-1].end():], maxsplit=1)[0]
     else:

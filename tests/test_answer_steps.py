@@ -300,6 +300,12 @@ def test_items_are_collected_one_per_title_honour_or_point():
     assert items.items_in(honours, "honours") == ["区司法局获评全省法治政府建设示范单位", "南岸街道获评全国民主法治示范社区"]
     points = "一是法治意识有待增强;二是执法力量仍显不足。"
     assert items.items_in(points, "points") == ["一是法治意识有待增强", "二是执法力量仍显不足"]
+    numbered = "加强执法监督。(1)开展案卷评查,评查案卷210卷。(2)选聘执法社会监督员32名。①建立台账;②按月通报。"
+    assert items.items_in(numbered, "points") == ["(1)开展案卷评查,评查案卷210卷", "(2)选聘执法社会监督员32名",
+                                                  "①建立台账", "②按月通报"]
+    assert items.items_in("第一,压实责任;第二,强化考核。", "points") == ["第一,压实责任", "第二,强化考核"]
+    from rag.answer.extractive import content_terms  # "在执法监督上做了哪几件事": the asked thing is 执法监督
+    assert content_terms("在执法监督上做了哪几件事?", []) == ["执法", "法监", "监督"]
     enum = "完成应急管理、城市管理、农业农村三个领域执法队伍整合。"
     assert items.items_in(enum, "enums") == ["应急管理", "城市管理", "农业农村"]
 

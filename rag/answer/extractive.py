@@ -25,7 +25,8 @@ _QUESTION_WORDS = re.compile(
     r"(是多少|有多少|多少个|多少|几个|几件|几项|几次|几人|几家|哪些|哪个|哪几|哪一|哪里|哪天|什么|怎么样|怎样|如何|是否|"
     r"有没有|请问|请|一下|分别|各是|具体|情况|方面|主要|相关|一共|共计|总共|大概|呢|吗|的|了|是|有|在|和|与|及|"
     r"这份|那份|该|报告|年度|全年|今年|当年|工作|法治政府建设|法治政府|建设|提到|提及|介绍|说明|列举|给出|数据|"
-    r"数字|数量|比例|比率|占比|百分比|指标|怎么|为何|为什么|描述|内容|总结|简要|概括)"
+    r"数字|数量|比例|比率|占比|百分比|指标|怎么|为何|为什么|描述|内容|总结|简要|概括|做了|干了|搞了|采取了|件事|"
+    r"举措|措施|做法)"
 )
 # content words holding a character the question-word removal takes out on its own (和, 了, 有, 在, 及, 与)
 _WORDS_WITH_FUNCTION_CHARS = ("和解", "了结", "有效", "在线", "存在", "参与", "及时", "涉及", "普及", "和谐", "在编",
@@ -288,7 +289,8 @@ def content_terms(question: str, drop: list[str]) -> list[str]:
     text = _QUESTION_WORDS.sub(" ", text)
     for mark, word in kept.items():
         text = text.replace(mark, word)
-    runs = re.findall(r"[\u4e00-\u9fff]+", text)
+    # "在执法监督上": the place word closing a run is no part of the thing
+    runs = [run[:-1] if len(run) > 2 and run[-1] in "上中里" else run for run in re.findall(r"[\u4e00-\u9fff]+", text)]
     grams = [run[i: i + 2] for run in runs for i in range(len(run) - 1)
              if not (set(run[i: i + 2]) & _FUNCTION_CHARS)]
     grams += [run for run in runs if len(run) == 1 and run in "率件"]

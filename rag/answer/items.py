@@ -1,7 +1,7 @@
 """Named-item lists: "分别是什么 / 有哪些 / 哪几部 / 获得了哪些荣誉" answered item by item.
 
 Items are what these reports name in a row: 《》 titles, honours after 获评/荣获/被评为/被命名为,
-一是/二是 points, and 、-enumerations before 等N个 ("市场监管、生态环境、交通运输等5个领域").
+一是/二是 points (or (1)(2), ①②, 第一、第二), and 、-enumerations before 等N个 ("市场监管、生态环境、交通运输等5个领域").
 They are collected from the best-matching sentence and the sentences after it (the items often
 follow the sentence that names the topic), each with the passage it comes from.
 """
@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.ingest.chunk import sentence_spans
+from rag.ingest.chunk import POINT_LABEL, sentence_spans
 
 _TITLE = re.compile(r"《([^《》]{2,60})》")
 _QUOTED = re.compile(r"“([^“”]{4,40})”")
 _HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得(?!感)|入选|入围|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
-_POINT = re.compile(r"([一二三四五六七八九十]是)([^;。]{4,80})")
+_POINT = re.compile(rf"({POINT_LABEL},?)([^;。]{{4,80}})")
 _ENUM = re.compile(r"([\u4e00-\u9fff“”()]{2,30}(?:、[\u4e00-\u9fff“”()]{2,30}){1,12})(?=(?:等|共)?\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:个|项|类|家|部|大|种|方面|领域))")
 # verbs that open a clause before its enumeration ("完成市场监管、生态环境…"): not part of the first item
 _LEAD_VERB = re.compile(r"^(?:完成|开展|推进|推动|建立|建成|制定|出台|包括|涵盖|涉及|围绕|聚焦|实现|组建|设立|覆盖|在|对|将|把|从)")
 _WANTS = {
     "titles": re.compile(r"(法规|规章|文件|制度|办法|规定|条例|方案|意见|清单|汇编|通知|规划|细则|指引|标准)"),
     "honours": re.compile(r"(荣誉|称号|奖|表彰|示范|先进|评为|入选|获评)"),
-    "points": re.compile(r"(不足|问题|措施|举措|做法|方面|哪几点|哪些工作)"),
+    "points": re.compile(r"(不足|问题|措施|举措|做法|方面|哪几点|哪些工作|哪几项工作|哪几件事|哪些事)"),
 }
 
 
@@ -59,7 +59,7 @@ def items_in(sentence: str, kind: str) -> list[str]:
     return found
 
 
-_POINT_START = re.compile(r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]是(?=[\u4e00-\u9fff])")
+_POINT_START = re.compile(rf"(?<![\u4e00-\u9fff]){POINT_LABEL}(?=,?[\u4e00-\u9fff])")
 
 
 def collect(question: str, passages, start: tuple[int, str], limit: int = 10, whole_passage: bool = True,

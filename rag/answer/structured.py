@@ -7,7 +7,7 @@ import re
 
 from rag import library
 from rag.answer.compose import EXTRACTIVE_NOTE, citation, mask_spam
-from rag.ingest.chunk import sentence_spans
+from rag.ingest.chunk import POINT_LABEL, sentence_spans
 from rag.types import Citation, Document, Passage
 
 # (question words, heading words) per section kind; questions are analysed in rag/answer/question.py
@@ -109,7 +109,7 @@ def _sentences(text: str) -> list[str]:
     return [text[s:e].strip() for s, e in sentence_spans(text, 0, len(text))]
 
 
-_POINT = re.compile(r"(?:[^。;]{0,40}[::])?[一二三四五六七八九十]是")
+_POINT = re.compile(rf"(?:[^。;]{{0,40}}[::])?{POINT_LABEL}")
 
 
 def _leads(text: str) -> list[str]:

@@ -22,7 +22,9 @@ HEADING_LEVELS = [
     (2, re.compile(rf"^[((][{_NUM}]+[))]")),
     (3, re.compile(r"^\d{1,2}[、.．](?!\d)")),
 ]
-_POINT = re.compile(rf"[{_NUM}]+是")  # 一是… 二是… points inside a paragraph
+# the label of a point inside a paragraph: 一是… 二是…, or (1)… (2)…, ①… ②…, 第一,… 第二,…
+POINT_LABEL = rf"(?:[{_NUM}]+是|\(\d{{1,2}}\)|[①②③④⑤⑥⑦⑧⑨⑩]|第[{_NUM}](?=[,、是]))"
+_POINT = re.compile(POINT_LABEL)
 _SENTENCE_END = re.compile(r"[。!?;!?;](?![”’\"」』)])|[”’\"」』)](?<=[。!?!?][”’\"」』)])")
 _MAX_HEADING = 40
 
