@@ -943,6 +943,22 @@ def test_shares_asked_with_zhanbi_and_a_stage_names_the_whole():
                         "共清理规范性文件126件,其中废止11件、宣布失效6件。", "名") is None
 
 
+def test_sums_of_parts_joined_by_or_and_levels_and_the_whole_a_part_was_taken_from():
+    either = "复议案件里被撤销或确认违法的一共几件?"
+    assert derivation_of(either).terms == ("撤销", "确认违法的")
+    text = "全年审结复议案件40件,其中维持29件,撤销6件,确认违法3件,驳回2件。"
+    found = derive.solve(derivation_of(either), slot_of(either), text)
+    assert found is not None and found.operation == "6 + 3"
+    levels = "人民调解委员会,街道一级加社区一级一共多少个?"
+    assert derivation_of(levels).terms == ("街道", "社区")
+    found = derive.solve(derivation_of(levels), slot_of(levels), "全区12个街道人民调解委员会和203个社区人民调解委员会全年调解纠纷900件。")
+    assert found is not None and found.operation == "12 + 203"
+    assert derivation_of("建成的县级服务中心和乡镇工作站一共多少个?").terms == ("县级服务中心", "乡镇工作站")  # 中心 is no 中
+    failed = "人民调解里,调了但没调成的纠纷有多少件?"
+    found = derive.solve(derivation_of(failed), slot_of(failed), "全县排查矛盾纠纷2210件,调解纠纷1980件,调解成功1932件。")
+    assert found is not None and found.operation == "1980 − 1932"
+
+
 def test_takers_of_an_exam_are_not_how_many_there_are_and_a_bare_part_is_named():
     stock = slot_of("叙州区全区一共有多少行政执法人员?")
     assert not holds_slot("组织310名行政执法人员参加执法证申领考试,其中276人考试合格。", stock)

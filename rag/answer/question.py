@@ -89,6 +89,8 @@ _SUM = re.compile(r"(加起来|加在一起|加在一块|加一块|加到一起|
 # "县、乡、村三级…" / "市县两级": the members a whole is counted by, one administrative level each
 _LEVELS_LISTED = re.compile(r"(?P<levels>[省市县区乡镇村](?:[、和与及]?[省市县区乡镇村]){1,4})[两二三四五]级")
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
+# the parts a sum adds up may also be joined by 或 (撤销或确认违法的一共) or a bare 加 between levels (乡镇一级加村一级)
+_SUM_JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上|或者?|(?<=[级的])加")
 _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(?:算下来|算起来|大概|大约|约)?(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)|"
                     r"(多大|多少|多高)的?(比例|比重)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
@@ -420,19 +422,22 @@ def derivation_of(text: str) -> Derivation | None:
             return Derivation("sum", terms=tuple(_named(t) for t in terms))
     if cue and _COUNT.search(text):
         clauses = re.split(r"[,，]", text[:cue.start()])
-        own = clauses[-1] if not _JOIN.search(clauses[-1]) else ""
-        if len(clauses) > 1 and (_PLACEHOLDER.fullmatch(clauses[-1]) or not _JOIN.search(clauses[-1]) and (
+        own = clauses[-1] if not _SUM_JOIN.search(clauses[-1]) else ""
+        if len(clauses) > 1 and (_PLACEHOLDER.fullmatch(clauses[-1]) or not _SUM_JOIN.search(clauses[-1]) and (
                 re.search(r"加上|连同|、", clauses[-2]) or clauses[-2].endswith("的"))):
             # "市直部门加上镇街,总共" / "A、B和C,总共" / "保留的加上废止的,文件总数": the parts are in the clause before; a plain
             # "党委和政府开会前学法,一共" names one subject, not two figures
             own = clauses[-2]
-        before = re.sub(r"\([^()]*\)", "", own if own or not _JOIN.search(clauses[-1]) else clauses[-1])
-        before = before if _JOIN.search(before) else clauses[-1]
+        before = re.sub(r"\([^()]*\)", "", own if own or not _SUM_JOIN.search(clauses[-1]) else clauses[-1])
+        before = before if _SUM_JOIN.search(before) else clauses[-1]
+        # 复议案子里被撤销或…: the population the parts are counted in is not a part (中心 is no 中)
+        before = re.sub(r"^[^,]*?(?:(?:里面|当中|之中|里)被?|中被)(?=[\u4e00-\u9fff]{2})", "", before)
         before = re.sub(r"(?:这|那)?[两二三四五六七八九几]+(?:类|项|种|个|部分|方面)(?:加起来|的?事项)?$|这些|那些|之间$", "", before)
         if re.search(r"的(?:和|与|及|以及|跟)", before):  # 被直接纠错的和以调解、和解了结的: one term each
             terms = [t for t in re.split(r"的(?:和|与|及|以及|跟)", before) if len(t) >= 2]
         else:
-            terms = [t for t in _JOIN.split(before) if len(t) >= 2]
+            terms = [t for t in _SUM_JOIN.split(before) if len(t) >= 2]
+        terms = [re.sub(r"(?<=[\u4e00-\u9fff])(?:这)?一级$", "", t) for t in terms]  # 乡镇一级加村一级
         if len(terms) >= 2:
             if "的" in terms[0].strip("的") and not any("的" in t for t in terms[1:]):
                 terms[0] = terms[0].rsplit("的", 1)[1]  # 建成的A和B: the modifier is shared by both
