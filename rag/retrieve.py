@@ -13,6 +13,8 @@ from rag.types import Passage
 # a year that names a report ("2021年"), not a span ("2017年以来", "2016年—2019年")
 _YEAR = re.compile(r"(?<![-—~至到])((?:19|20)\d{2})\s*(?:年度|年)(?!\s*(?:以来|至今|起|之前|前|底|初|末|[-—~至到]))")
 
+_BASE_YEAR = re.compile(r"(?:(?:比|(?<!比)较)(?:起|上)?|(?:跟|和|与|同)(?=\d{4}\s*年度?\s*(?:相比|比)))((?:19|20)\d{2})\s*年度?")
+
 
 @dataclass
 class Coverage:
@@ -97,9 +99,19 @@ def analyse(question: str, coverage: Coverage, regions: list[str] | None = None,
                 found.append((min(positions), region))
         plan.regions = [r for _, r in sorted(found)]
         plan.unknown_regions = _unknown_regions(question, coverage)
-    plan.years = list(years) if years else sorted({int(y) for y in _YEAR.findall(question)})
+    plan.years = list(years) if years else _asked_years(question)
     _check_coverage(plan, coverage)
     return plan
+
+
+def _asked_years(question: str) -> list[int]:
+    """The years whose reports a question asks about. A year it compares with (比2022年多, 跟2022年相比)
+    is a base, not a report asked for: without another year, the report is of the year after it."""
+    named = {int(y) for y in _YEAR.findall(question)}
+    base = {int(y) for y in _BASE_YEAR.findall(question)}
+    if base and named - base:
+        return sorted(named - base)
+    return sorted({y + 1 for y in base} if base else named)
 
 
 def _unknown_regions(question: str, coverage: Coverage) -> list[str]:

@@ -959,6 +959,21 @@ def test_sums_of_parts_joined_by_or_and_levels_and_the_whole_a_part_was_taken_fr
     assert found is not None and found.operation == "1980 − 1932"
 
 
+def test_a_year_compared_with_is_a_base_and_two_years_levels_give_the_change():
+    based = analyse("叙州区复议纠错率跟2020年比降了几个百分点?", [], COVERAGE)
+    assert based.years == [2021] and based.derivation.op == "points"  # the report of the year after the base
+    assert analyse("叙州区2021年调解案件比2020年多了多少件?", [], COVERAGE).years == [2021]
+    assert analyse("叙州区2020年和2021年的收案数分别是多少?", [], COVERAGE).years == [2020, 2021]
+    text = ("2021年,全区收到复议申请420件,同比增长12.6%;审结398件,纠错率10.4%。"
+            "2020年,全区收到复议申请373件,审结350件,纠错率12.9%。")
+    question = "叙州区复议纠错率跟2020年比降了几个百分点?"
+    found = derive.solve(derivation_of(question), slot_of(question), text)
+    assert found is not None and (found.value, found.operation) == ("2.5", "12.9% − 10.4%")  # not the 12.6% change
+    tabled = "叙州区2021年人民调解案件比2020年多了多少件?"
+    found = derive.solve(derivation_of(tabled), slot_of(tabled), "人民调解案件:2021年3120件,2020年2875件。")
+    assert found is not None and found.operation == "3120 − 2875"
+
+
 def test_takers_of_an_exam_are_not_how_many_there_are_and_a_bare_part_is_named():
     stock = slot_of("叙州区全区一共有多少行政执法人员?")
     assert not holds_slot("组织310名行政执法人员参加执法证申领考试,其中276人考试合格。", stock)

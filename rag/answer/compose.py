@@ -289,12 +289,14 @@ def _derived_one(question, derivation, slot, unit, passages, corpus_idf, similar
     ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
               if q.about >= THRESHOLD * 0.8 and _contains(q.text, must_contain)][:6]
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
+    if derivation.op == "points":  # a rate's level and the year it is of may be clauses apart (2023年,…;…纠错率11.71%。)
+        sentences = list(dict.fromkeys((i, _whole_sentence(passages[i].text, s)) for i, s in sentences))
     for index, sentence in sentences:
         found = derive.solve(derivation, slot, sentence, unit)
         if found is not None:
             return _derived_answer(passages, [(index, sentence)], found)
     named = derivation.op in ("compare", "sum") or (derivation.op == "share" and derivation.terms)
-    if not named and derivation.op != "difference":
+    if not named and derivation.op not in ("difference", "points"):
         return None
     # a sentence opening on its paragraph's last figure ("审结151件。审结案件中,…终止36件") is read with the one before
     sentences += [(index, before) for index, sentence in sentences[:3]
@@ -399,6 +401,14 @@ def _sentence_of(text: str, quote: str) -> str:
         if s <= at < e:
             return text[s:max(e, at + len(quote))].strip()
     return quote
+
+
+def _whole_sentence(text: str, part: str) -> str:
+    """The sentence up to its 。 that holds `part` (its clauses after ; included)."""
+    at = text.find(part)
+    start = max(text.rfind(m, 0, at) for m in "。!?") + 1
+    ends = [i for i in (text.find(m, at + len(part) - 1) for m in "。!?") if i != -1]
+    return text[start:min(ends) + 1 if ends else len(text)].strip()
 
 
 def lists_asked_kind(question: str, composed: Composed) -> bool:

@@ -96,7 +96,7 @@ _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比�
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|(?<!新)增加|提高|提升|增长|上升|延长|"
                      r"快|慢|变化|变)了?(?:多少|几)(?!个百分点|成)")
-_POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少|高出?|低出?|多出?|少|相差|差距有?|差距是|差|快|慢)了?(几|多少)个?百分点")
+_POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少|高出?|低出?|多出?|少|相差|差距有?|差距是|差|快|慢|降|升|涨|跌)了?(几|多少)个?百分点")
 _PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|几|哪|什么|是否))|、(?=[^、]*(?:多少|几|哪|什么))")
 # synonyms of the verbs a question negates, as reports write the positive side
 VERB_FORMS = {"考过": "合格|通过|考试合格|取得", "考试合格": "合格|通过", "合格": "合格|通过", "通过": "通过|合格",
@@ -198,7 +198,7 @@ def slot_of(text: str) -> Slot:
     rates = frozenset(r for r in re.findall(r"[\u4e00-\u9fff]{2}率", text)  # 办事效率 names no rate (效率, not 事效率)
                       if not any(f"{r[1:]}" == word for word in ("比率", "概率", "效率", "频率", "税率")))
     if _POINTS.search(text):
-        return Slot("points", frozenset({"points", "rate"}))
+        return Slot("points", frozenset({"points", "rate"}), rates)
     if _CHANGE_ASKED.search(text) or (_LEVELS.search(text) and not _compares_things(text)):
         counted = _COUNTED.search(text)  # 比上年少几件: a change in cases, not in %
         return Slot("change", units.asked_kinds(counted[0]) - {"rate"} if counted else frozenset(), rates)
@@ -353,7 +353,7 @@ def _share_terms_as_asked(text: str) -> tuple[str, ...]:
 
 def _compares_things(text: str) -> bool:
     """'A比B多多少' compares two things; '比去年多了多少' / '同比增长' asks for a change over time."""
-    rest = re.sub(rf"同比|环比|[比较]{TIME_BASE}", "", text)
+    rest = re.sub(rf"同比|环比|[比较]{TIME_BASE}|[跟和与同较](?:{TIME_BASE}|\d{{4}}年度?)(?:相)?比较?", "", text)
     return bool(re.search(r"(?<![对相占同环无])比(?![例重率较])", rest))  # 比例, 对比, 相比 compare nothing
 
 
@@ -365,8 +365,9 @@ def derivation_of(text: str) -> Derivation | None:
     if _POINTS.search(text) and not _compares_things(text) and len(apart_terms) != 2:
         return Derivation("points")  # (A比B高出几个百分点 and A跟B差了几个百分点 compare two rates)
     compared = _COMPARED.search(text)
-    if compared and all(re.fullmatch(r"(?:19|20)\d{2}年度?", re.split(r"[,，]", compared[k])[-1]) for k in ("a", "b")):
-        return Derivation("levels")  # 2023年比2022年多几件: the two years' levels
+    if compared and re.fullmatch(r"(?:19|20)\d{2}年度?", re.split(r"[,，]", compared["b"])[-1]) and \
+            re.search(r"(?:19|20)\d{2}年", re.split(r"[,，]", compared["a"])[-1]):
+        return Derivation("levels")  # 2023年(的调解案件)比2022年多几件: the two years' levels
     if compared and not _TIME_BASE.match(compared["b"]):
         a = re.split(r"[,，中里]", compared["a"])[-1]
         if _MEASURE_ONLY.match(a):  # "政府法律顾问,人数比公职律师多": the thing is in the clause before
