@@ -67,7 +67,17 @@ def ranking(result: Comparison, extremes: bool = False) -> str:
         same = " = ".join(f"{fact.region} {fact.shown}[{n}]" for n, fact in result.rows)
         return f"比较({result.indicator}): {same},各地相同"
     chain = " > ".join(f"{fact.region} {fact.shown}[{n}]" for n, fact in result.rows)
-    return f"比较({result.indicator},由高到低): {chain}" + _gap(result, extremes)
+    gap = _gap(result, extremes)
+    return f"比较({result.indicator},由高到低): {chain}" + _verdict(result) + (f",{gap[1:]}" if gap else "")
+
+
+def _verdict(result: Comparison) -> str:
+    """Which is higher, in words: '平遥县更高' for two, '最高为A,最低为B' for more."""
+    (_, high), (_, low) = result.rows[0], result.rows[-1]
+    if len(result.rows) > 2:
+        return f";最高为{high.region},最低为{low.region}"
+    more = "更高" if any(u in (high.unit or "") for u in ("%", "‰")) else "更多"
+    return f";{high.region}{more}"
 
 
 def _gap(result: Comparison, extremes: bool) -> str:

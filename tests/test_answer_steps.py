@@ -333,7 +333,7 @@ def test_regions_are_ranked_only_on_one_figure_of_the_asked_kind_each():
     rates = {"甲市": ("全市办结行政复议案件120件,纠错率为12.5%。", 1, _passage("x", 1, region="甲市")),
              "乙县": ("行政复议纠错率9%,同比下降2%。", 2, _passage("y", 2, region="乙县"))}
     assert compose._ranking("甲市和乙县的行政复议纠错率谁高?", rates) == \
-        "比较(行政复议纠错率,由高到低): 甲市 12.5%[1] > 乙县 9%[2];相差 12.5% − 9% = 3.5个百分点[1][2]"
+        "比较(行政复议纠错率,由高到低): 甲市 12.5%[1] > 乙县 9%[2];甲市更高,相差 12.5% − 9% = 3.5个百分点[1][2]"
     counts = {"甲市": ("受理法律援助案件412件。", 1, _passage("x", 1, region="甲市")),
               "乙县": ("办理法律援助案件603件,审结580件。", 2, _passage("y", 2, region="乙县"))}
     assert compose._ranking("甲市和乙县的法律援助案件各有多少件?", counts) == ""  # 乙县 states two counts: no ranking

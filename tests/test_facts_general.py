@@ -198,7 +198,7 @@ def test_renderer_says_not_extracted_never_not_reported():
     result = Comparison("行政复议纠错率", "%", [(1, _fact("甲市", "12%", 12.0)), (2, _fact("乙县", "9%", 9.0))], ["丙区"])
     for text in (to_markdown(result), answer_text(result)):
         assert NOT_EXTRACTED in text and "丙区" in text and "未报告" not in text
-    assert "比较(行政复议纠错率,由高到低): 甲市 12%[1] > 乙县 9%[2];相差 12% − 9% = 3个百分点[1][2]" in answer_text(result)
+    assert "比较(行政复议纠错率,由高到低): 甲市 12%[1] > 乙县 9%[2];甲市更高,相差 12% − 9% = 3个百分点[1][2]" in answer_text(result)
     counts = Comparison("法律援助案件", "件", [(1, _fact("甲市", "1,286件", 1286.0)), (2, _fact("乙县", "412件", 412.0))])
     assert "相差 1286 − 412 = 874件[1][2]" in answer_text(counts)
     scales = Comparison("法律援助案件", "件", [(1, _fact("甲市", "1.2万件", 12000.0)), (2, _fact("乙县", "412件", 412.0))])
