@@ -974,6 +974,20 @@ def test_a_year_compared_with_is_a_base_and_two_years_levels_give_the_change():
     assert found is not None and found.operation == "3120 − 2875"
 
 
+def test_a_count_given_only_through_its_negation_is_the_population_less_it():
+    text = "全年共收到行政复议申请36件,不予受理9件,审结25件,维持18件。"
+    question = "叙州区收到的复议申请里,最终被受理的有多少件?"
+    assert not holds_slot(text, slot_of(question))  # 不予受理9件 does not name 受理
+    done = compose.extractive(question, None, [_passage(text)], analysis=analyse(question, [], COVERAGE))
+    assert not done.refused and "36 − 9 = 27件" in done.text
+    negated = "叙州区不予受理的复议申请有多少件?"  # asking the negated side is a plain fact
+    assert holds_slot(text, slot_of(negated))
+    removed = "各级复议机关审结的复议案件中,扣掉上年结转过来的,还有多少件?"  # the stage tells the whole apart
+    found = derive.solve(derivation_of(removed), slot_of(removed),
+                         "全市各级行政复议机关立案受理640件,审结602件(含上年结转案件88件),直接纠错71件。")
+    assert found is not None and found.operation == "602 − 88"
+
+
 def test_takers_of_an_exam_are_not_how_many_there_are_and_a_bare_part_is_named():
     stock = slot_of("叙州区全区一共有多少行政执法人员?")
     assert not holds_slot("组织310名行政执法人员参加执法证申领考试,其中276人考试合格。", stock)

@@ -159,6 +159,10 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
         operands = derived.derived[0].operation.split(" ÷ ") if derived is not None else []
         if derived is not None and _same_unit(derived.derived[0].sentence, operands):  # 538人 of 612人, not 9个 of 40件
             return derived
+    if not quotes and derivation is None and slot.kind == "count" and len(_parts(question, analysis)) == 1:
+        derived = _through_negation(question, analysis, passages, corpus_idf, similarity, must_contain)
+        if derived is not None:
+            return derived
     if not quotes:
         return _partial(passages, missing) or Composed(_weak_refusal(passages), [], True)
     numbering = _Numbering(passages)
@@ -176,6 +180,26 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     if any(p.slot.kind == "list" for p in _parts(question, analysis)):
         lines += _item_lines(question, passages, quotes, numbering, following)
     return Composed("\n".join(lines), numbering.citations())
+
+
+_ASKED_VERB = re.compile(r"(?:被|最终|最后|实际|真正)*(?P<verb>[\u4e00-\u9fff]{2})的?(?:有|是|共|一共)?(?:多少|几)")
+
+
+def _through_negation(question, analysis, passages, corpus_idf, similarity, must_contain) -> Composed | None:
+    """'收到的申请里,被受理的有多少件' when the report gives 收到22件 and 不予受理8件: the asked count is
+    the population it names less the figure of the negated verb."""
+    asked = _ASKED_VERB.search(question)
+    if not asked or re.search(r"(?:不予|不|未|没有?|非)$", question[:asked.start("verb")]):
+        return None  # 不予处罚的有多少: the question asks the negated side itself
+    population = re.split(r"[,，]", question[:asked.start()])[-1]
+    inside = re.match(r"(?P<whole>.+?)(?:里面|当中|之中|里|中)", population)
+    terms = (inside["whole"],) if inside and len(inside["whole"]) >= 2 else ()
+    for negation in ("不予", "未", "不"):
+        derivation = Derivation("difference", removed=negation + asked["verb"], terms=terms)
+        derived = _derived(question, derivation, analysis, passages, corpus_idf, similarity, must_contain)
+        if derived is not None:
+            return derived
+    return None
 
 
 def _stated(derivation, quotes: list[Quote], any_unit: bool = False) -> bool:

@@ -439,8 +439,11 @@ def _pick_as_written(term: str, text: str, figures, taken=(), strict: bool = Fal
         return None  # a part of a sum: 党政机关公职律师 is not named by "其中律师5名", most of its words are not here
     core, whole = scorer(_core(term)), scorer(term)
     quoted = re.findall(r"[“\"]([^”\"]{2,})[”\"]", term)  # a quoted name is a name: only that name counts it
+    # a stage the term names decides among the figures that carry it (各级复议机关审结的: 审结920件, not 受理958件)
+    stages = [g for g in re.findall(_STAGE_WORDS, term) if any(g in seg for seg in segments)]
     scores = sorted((((core(seg), whole(seg)), i) for i, seg in enumerate(segments)
-                     if i not in taken and all(name in seg for name in quoted)), reverse=True)
+                     if i not in taken and all(name in seg for name in quoted)
+                     and all(stage in seg for stage in stages)), reverse=True)
     if not scores or scores[0][0][0] < 0.5 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
         return None
     return scores[0][1]

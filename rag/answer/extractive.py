@@ -179,6 +179,8 @@ def _names_part(quote: str, q, part: str) -> bool:
     needed = [g for g in grams if g in modifier]
     if not grams:
         return True
+    if not re.search(r"不|未|没|非", part):  # 不予受理8件 does not name 受理 (but answers 不予受理的)
+        clause = re.sub(r"(?:不予|不|未|没有|没|非)[\u4e00-\u9fff]{2}", " ", clause)
     return all(_in(g, clause) for g in needed) and sum(_in(g, clause) for g in grams) * 2 >= len(grams)
 
 
