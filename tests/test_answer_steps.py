@@ -974,6 +974,13 @@ def test_a_year_compared_with_is_a_base_and_two_years_levels_give_the_change():
     assert found is not None and found.operation == "3120 − 2875"
 
 
+def test_a_share_asked_without_a_rate_name_is_the_rate_the_quote_names_with_its_words():
+    court = slot_of("叙州区行政机关负责人到庭应诉的比例具体是多少?")
+    assert not holds_slot("一审行政诉讼结案208件,结案率为86.3%,负责人出庭应诉率同比增长12.1%。", court)
+    assert holds_slot("行政机关负责人出庭应诉率达到97.2%。", court)
+    assert holds_slot("复议机构办结121件,纠错17件,纠错率14.0%。", slot_of("复议机关改掉原行政行为的比例是多少?"))
+
+
 def test_a_count_given_only_through_its_negation_is_the_population_less_it():
     text = "全年共收到行政复议申请36件,不予受理9件,审结25件,维持18件。"
     question = "叙州区收到的复议申请里,最终被受理的有多少件?"

@@ -56,7 +56,7 @@ def holds_slot(quote: str, slot: Slot) -> bool:
     if slot.kind in SHAPES:
         return bool(SHAPES[slot.kind].search(quote))
     if slot.kind == "rate":
-        return _rate_level(quote, slot.rates)
+        return _rate_level(quote, slot.rates, slot.words)
     if slot.kind == "duration":  # "多长时间", "几个工作日": a span of time (0.5个工作日, 3天, 即办)
         return bool(units.find_durations(quote)) or bool(re.search(r"即办|当场办结|立等可取|当天办结|当日办结", quote))
     if slot.kind == "change":  # "同比增长了多少": only a change answers, not the level itself; "少几件" not a %
@@ -206,10 +206,14 @@ def _same_stage(quote: str, q, asked: frozenset[str]) -> bool:
     return bool(stages_of(quote[start:end]) & asked)
 
 
-def _rate_level(quote: str, rates: frozenset[str]) -> bool:
-    """A level in % (not a change) right after the named rate, in the same clause (or any level
-    when no rate is named)."""
+def _rate_level(quote: str, rates: frozenset[str], thing: str = "") -> bool:
+    """A level in % (not a change) right after the named rate, in the same clause (or any level when
+    no rate is named). A rate the quote names with a word of the thing asked is the named one: asked
+    负责人到庭应诉的比例, the quote's 出庭应诉率 must have its level (结案率80% is another rate's)."""
     plain = re.sub(r"\([^()]{1,3}\)", "", unicodedata.normalize("NFKC", quote))  # 调(和)解率 -> 调解率
+    if not rates and thing:
+        grams = {thing[i:i + 2] for i in range(len(thing) - 1)} - {"比例", "比率"}
+        rates = frozenset(r for r in re.findall(r"[\u4e00-\u9fff]{2,6}率", plain) if any(g in r for g in grams))
     windows = [plain[m.end():] for r in rates for m in re.finditer(re.escape(r), plain)] if rates else [plain]
     for window in windows:
         clause = re.split(r"[,;。]", window, maxsplit=1)[0] if rates else window

@@ -207,7 +207,9 @@ def slot_of(text: str) -> Slot:
     if _RATE.search(text) and not (_LIST.search(text) and not _RATE_ASKED.search(text)):  # 为降低败诉率出台了哪些文件: a list
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
-        return Slot("rate", frozenset({"rate"}), rates, label)
+        # no rate named ("负责人到庭应诉的比例"): the thing whose share it is, for the level's clause to name
+        thing = None if named else re.search(r"([\u4e00-\u9fff]{2,8}?)的?(?:比例|比重|百分比|占比)", text)
+        return Slot("rate", frozenset({"rate"}), rates, label, words=thing[1][-4:] if thing else "")
     if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people
         return Slot("amount", frozenset({"amount"}))
     if _YEAR.search(text):
