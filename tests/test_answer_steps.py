@@ -974,6 +974,12 @@ def test_a_year_compared_with_is_a_base_and_two_years_levels_give_the_change():
     assert found is not None and found.operation == "3120 − 2875"
 
 
+def test_how_many_people_names_people_not_a_noun_after_them():
+    took = slot_of("新提拔的领导干部有几个人参加了任前法律知识考试?")
+    assert took.head == "" and took.unit_kinds == {"people"}
+    assert holds_slot("全年共组织46名新任领导干部参加任前法律知识考试,成绩全部合格。", took)
+
+
 def test_a_share_asked_without_a_rate_name_is_the_rate_the_quote_names_with_its_words():
     court = slot_of("叙州区行政机关负责人到庭应诉的比例具体是多少?")
     assert not holds_slot("一审行政诉讼结案208件,结案率为86.3%,负责人出庭应诉率同比增长12.1%。", court)
