@@ -306,6 +306,8 @@ def test_items_are_collected_one_per_title_honour_or_point():
     assert items.items_in("第一,压实责任;第二,强化考核。", "points") == ["第一,压实责任", "第二,强化考核"]
     from rag.answer.extractive import content_terms  # "在执法监督上做了哪几件事": the asked thing is 执法监督
     assert content_terms("在执法监督上做了哪几件事?", []) == ["执法", "法监", "监督"]
+    assert content_terms("开办一家企业现在要多长时间?", []) == ["开办", "企业"]  # no 家企, 多长, 长时
+    assert content_terms("要素保障方面有哪些举措?", []) == ["要素", "素保", "保障"]
     enum = "完成应急管理、城市管理、农业农村三个领域执法队伍整合。"
     assert items.items_in(enum, "enums") == ["应急管理", "城市管理", "农业农村"]
 
