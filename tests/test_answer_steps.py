@@ -976,6 +976,14 @@ def test_a_year_compared_with_is_a_base_and_two_years_levels_give_the_change():
     assert found is not None and found.operation == "3120 − 2875"
 
 
+def test_how_many_there_are_is_not_answered_by_exam_takers_when_no_event_is_asked():
+    held = slot_of("全县手里有执法证的执法人员有多少?")
+    assert held.stock
+    assert not holds_slot("新申领执法证件人员参加全省统一考试148人,考试合格131人。", held)
+    assert holds_slot("全县现有持证行政执法人员1126名。", held)
+    assert not slot_of("参加考试的执法人员有多少?").stock  # an event counts them: its takers answer
+
+
 def test_how_many_people_names_people_not_a_noun_after_them():
     took = slot_of("新提拔的领导干部有几个人参加了任前法律知识考试?")
     assert took.head == "" and took.unit_kinds == {"people"}

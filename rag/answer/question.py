@@ -232,13 +232,19 @@ def slot_of(text: str) -> Slot:
         asked = (asked & of_head or of_head | asked) if of_head else asked
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)),
                     part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text,
-                    own_level="本级" in text, stock=bool(_STOCK.search(text)))
+                    own_level="本级" in text, stock=bool(_STOCK.search(text) or _THERE_ARE.search(text) and not _EVENT.search(text)))
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
 
 
 _STOCK = re.compile(r"(?:总共|一共|共|现在|目前|眼下|现|手里)有(?:多少|几)|总数是?(?:多少|几)|(?:现有|共有)(?:多少|几)")
+# "持证的执法人员有多少": how many there are, when the question names no event that counts them
+_THERE_ARE = re.compile(r"(?<![没还])有(?:多少|几)(?:个|名|位|人|家|支|所)?[?？]?$")
+_EVENT = re.compile(r"参加|参与|参考|考试|考|培训|办理|办|受理|审结|结案|收到|收|开展|组织|新增|发放|调解|化解|出具|提供|接待|"
+                    r"处理|查处|作出|制定|出台|审查|备案|清理|评查|获得|获|通过|合格|派出|选聘|聘请|聘|招录|录用|培育|发展|"
+                    r"提出|发现|整改|建成|建立|设立|成立|覆盖|服务|走访|排查|申请|起诉|败诉|胜诉|出庭|纠错|撤销|维持|驳回|"
+                    r"今年|去年|当年|全年|年内|期间|以来")
 _SCORE = re.compile(r"得分|分数|评分|打分|(?:多少|几)分(?![之钟])")
 _HEAD = re.compile(r"(?:多少|几)(?:个|项|件|条|家|次|名|位|人次|人|份|部|起|宗|场|期|户|种|张|支)?(?:的)?([\u4e00-\u9fff]{2,6})")
 _NOT_HEAD = re.compile(r"^(是|有|在|被|呢|吗|了|左右|以上|工作(?!人员)|方面|情况|没|未|不)")
