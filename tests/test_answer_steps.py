@@ -115,6 +115,9 @@ def test_a_count_at_one_stage_is_not_answered_by_another_stage():
     assert not holds_slot("共有512人报名参加执法资格考试。", passed)
     assert not holds_slot("对全区1200名执法人员名单进行公示。", passed)  # a figure of no stage answers none
     assert holds_slot("参考512人,考试合格468人。", passed)
+    assert not holds_slot("区行政复议局全年受理行政复议案件486件,审结452件。", received)  # accepted, not received
+    disclosure = slot_of("全区收到了多少件政府信息公开申请?")  # outside a legal procedure 受理 is how reports say received
+    assert holds_slot("受理政府信息公开申请89件,均按期答复。", disclosure)
     closed = slot_of("平台受理的仲裁案子,结案了多少件?")  # the asking clause names the stage
     assert not holds_slot("自上线以来,已受理仲裁案件30余件。", closed)
     lost = slot_of("复议后又被起诉的案子,最后输了几件?")

@@ -394,7 +394,7 @@ def _core(term: str) -> str:
     return head[-2:] + "的" + noun
 
 
-_STAGE_WORDS = "|".join(STAGES[k] for k in ("intake", "closing", "review", "filing"))
+_STAGE_WORDS = "|".join(STAGES[k] for k in ("received", "accepted", "closing", "review", "filing"))
 
 
 def _pick(term: str, text: str, figures, taken=(), strict: bool = False) -> int | None:

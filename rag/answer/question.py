@@ -119,7 +119,10 @@ HEAD_KINDS = {
 # stages of one process: a figure of one stage never answers a question about another
 # (收到多少申请 is not answered by 办结219件; 合格多少人 is not answered by 参考295人)
 STAGES = {
-    "intake": "收到|收案|新收|受理|立案|接收|接到",
+    # received (收到申请) and accepted (依法受理) are two stages of a legal procedure (复议, 诉讼, 仲裁) that reports
+    # count apart; elsewhere (政府信息公开申请) 受理 is how a report says received. 收案/新收 may mean either
+    "received": "收到|收案|新收|接收|接到",
+    "accepted": "受理|立案|收案|新收",
     "closing": "办结|审结|结案|办理完毕|作出决定",
     "taking": "参加|参考|参与",
     "passing": "合格|及格|考过|过关|通过(?=考试|测试|率|的|了|\\d|人|$)",  # 通过网上平台 is "via", not "passed"
@@ -140,7 +143,7 @@ class Slot:
     label: str = ""  # the rate as the question names it (负责人出庭应诉率), for messages
     head: str = ""  # count: the noun counted when the question names it right after the unit (多少个问题)
     unit_word: str = ""  # count: the word after 多少/几 (件, 人, 年, 个月)
-    stages: frozenset[str] = frozenset()  # count: the process stages the question names (intake, closing ...)
+    stages: frozenset[str] = frozenset()  # count: the process stages the question names (received, accepted, closing ...)
     part: str = ""  # count: the subset a population is narrowed to ("评查的案卷里,优秀的有多少": 优秀)
     given: frozenset[str] = frozenset()  # numbers the question states itself ("那88份意见书里"): never the answer
     words: str = ""  # count: the question as asked, for what a figure counts together with the asked thing
@@ -230,7 +233,10 @@ def slot_of(text: str) -> Slot:
         # the head narrows the measure word (多少件文件: documents); when they share no kind (多少条热线工单: 条 is no
         # case word, 工单 are cases) the report may count in either
         asked = (asked & of_head or of_head | asked) if of_head else asked
-        return Slot("count", asked, head=head, unit_word=unit_word, stages=stages_of(_asked_scope(text)),
+        stages = stages_of(_asked_scope(text))
+        if stages & {"received", "accepted"} and not re.search(r"复议|诉讼|仲裁", text):
+            stages |= {"received", "accepted"}  # only a legal procedure accepts (受理) what it received (收到) apart
+        return Slot("count", asked, head=head, unit_word=unit_word, stages=stages,
                     part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text,
                     own_level="本级" in text, stock=bool(_STOCK.search(text) or _THERE_ARE.search(text) and not _EVENT.search(text)))
     if _NAME.search(text):
