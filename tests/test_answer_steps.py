@@ -1000,6 +1000,16 @@ def test_a_share_asked_without_a_rate_name_is_the_rate_the_quote_names_with_its_
     assert holds_slot("复议机构办结121件,纠错17件,纠错率14.0%。", slot_of("复议机关改掉原行政行为的比例是多少?"))
 
 
+def test_names_asked_of_things_the_report_only_counts_are_not_given():
+    text = "2021年区政府作出重大行政决策5项,均履行公众参与、专家论证、合法性审查等法定程序。"
+    question = "叙州区2021年那5项重大行政决策分别是什么?"
+    done = compose.extractive(question, None, [_passage(text)], analysis=analyse(question, [], COVERAGE))
+    assert done.refused and "没有给出各项的名称" in done.text
+    named = "2021年区政府作出重大行政决策2项:《叙州区城区停车规划》《叙州区养老服务设施布局规划》。"
+    done = compose.extractive(question, None, [_passage(named)], analysis=analyse(question, [], COVERAGE))
+    assert not done.refused and "《叙州区城区停车规划》" in done.text
+
+
 def test_a_count_given_only_through_its_negation_is_the_population_less_it():
     text = "全年共收到行政复议申请36件,不予受理9件,审结25件,维持18件。"
     question = "叙州区收到的复议申请里,最终被受理的有多少件?"

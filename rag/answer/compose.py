@@ -178,7 +178,11 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     for part, _ in missing:  # a part of a multi-part question the reports do not answer
         lines.append(f"- {part.text}: 报告中没有给出{part.slot.describe()}")
     if any(p.slot.kind == "list" for p in _parts(question, analysis)):
-        lines += _item_lines(question, passages, quotes, numbering, following)
+        listed = _item_lines(question, passages, quotes, numbering, following)
+        if not listed and _COUNTED_NAMES.search(question) and len(_parts(question, analysis)) == 1:
+            # "那4项重大决策分别是什么": a report that counts them without naming them does not answer
+            return _partial(passages, [(part, quotes[0]) for part in _parts(question, analysis)])
+        lines += listed
     return Composed("\n".join(lines), numbering.citations())
 
 
@@ -452,6 +456,11 @@ def document_items(question: str, chunks: list[Passage]) -> Composed | None:
     return Composed("\n".join(lines), numbering.citations())
 
 
+# names asked of things the question counts itself: "那4项决策分别是什么", "这三个单位是哪几个"
+_COUNTED_NAMES = re.compile(r"(?:那|这|其中)?(?:\d+|[两二三四五六七八九十]+)(?:项|个|部|件|家|条|种|类|批)[^,?，？]{0,16}"
+                            r"(?:分别是|是哪|有哪|叫什么|名称|都是什么|具体是什么)")
+
+
 def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], numbering: "_Numbering",
                 following: dict[str, Passage] | None = None) -> list[str]:
     """The named items of the quoted sentences, one cited bullet each (after the quotes that name
@@ -482,7 +491,7 @@ def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], num
 def _shape(item: str) -> str:
     """What kind of named item this is, by its form: a title, a quoted name, a numbered point, other."""
     return "title" if item.startswith("《") else "quoted" if item.startswith("“") else \
-        "point" if re.match(r"[一二三四五六七八九十]是", item) else "other"
+        "point" if re.match(items.POINT_LABEL, item) else "other"
 
 
 def _weak_refusal(passages: list[Passage]) -> str:

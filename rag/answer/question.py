@@ -160,7 +160,7 @@ class Slot:
         if asked:  # 件 counts cases, documents and items: one name says it
             return "件数" if "件数" in asked else asked[0]
         return {"rate": "比例", "amount": "金额", "points": "变化幅度", "date": "日期", "year": "年份", "duration": "时长",
-                "name": "名称", "count": "具体数字", "change": "变化情况"}.get(self.kind, "相关内容")
+                "name": "名称", "list": "各项的名称", "count": "具体数字", "change": "变化情况"}.get(self.kind, "相关内容")
 
 
 @dataclass(frozen=True)
