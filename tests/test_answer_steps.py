@@ -1000,6 +1000,17 @@ def test_a_share_asked_without_a_rate_name_is_the_rate_the_quote_names_with_its_
     assert holds_slot("复议机构办结121件,纠错17件,纠错率14.0%。", slot_of("复议机关改掉原行政行为的比例是多少?"))
 
 
+def test_own_level_amounts_carried_subjects_and_a_part_asked_after_its_population():
+    own = slot_of("区本级2021年罚没收入有多少?")
+    assert own.kind == "amount" and own.own_level
+    assert not holds_slot("全区行政执法机关全年办理行政处罚案件6120件,罚没款3260万元;", own)  # 全区 carries over
+    assert holds_slot("区本级罚没款1180万元。", own)
+    opened = slot_of("收到的政府信息公开申请,最后有几件是同意公开的?")
+    assert opened.part.startswith("同意公开")
+    assert not holds_slot("收到政府信息公开申请41件,均在法定期限内答复。", opened)
+    assert holds_slot("收到政府信息公开申请41件,其中同意公开29件。", opened)
+
+
 def test_names_asked_of_things_the_report_only_counts_are_not_given():
     text = "2021年区政府作出重大行政决策5项,均履行公众参与、专家论证、合法性审查等法定程序。"
     question = "叙州区2021年那5项重大行政决策分别是什么?"

@@ -143,7 +143,9 @@ def _all_levels(quote: str, q) -> bool:
     """Whether a figure's own words count across a region's levels (全市三级政府, 各级, 市县两级), not
     one government's own level (本级)."""
     clause = quote[_clause_around(quote, q)[0]:q.end]
-    return "本级" not in clause and bool(re.search(r"全[市县区州省旗]|各级|[两二三四五]级|[市县区乡镇]{2}两级", clause))
+    # the subject is carried from the sentence's start: 全市行政执法机关…办理案件4.37万件,罚没款2.86亿元
+    carried = quote[max(quote.rfind(m, 0, q.start) for m in "。;") + 1:q.end]
+    return "本级" not in clause and bool(re.search(r"全[市县区州省旗]|各级|[两二三四五]级|[市县区乡镇]{2}两级", carried))
 
 
 def _counts_with_another(quote: str, q, words: str) -> bool:

@@ -214,7 +214,7 @@ def slot_of(text: str) -> Slot:
         thing = None if named else re.search(r"([\u4e00-\u9fff]{2,8}?)的?(?:比例|比重|百分比|占比)", text)
         return Slot("rate", frozenset({"rate"}), rates, label, words=thing[1][-4:] if thing else "")
     if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people
-        return Slot("amount", frozenset({"amount"}))
+        return Slot("amount", frozenset({"amount"}), own_level="本级" in text)
     if _YEAR.search(text):
         return Slot("year")
     if _DURATION.search(text):
@@ -289,7 +289,10 @@ def head_kinds(head: str) -> frozenset[str]:
 _IN_POPULATION = r"(?:里面|里头|当中|之中|其中|里|(?<![集其])中(?![心国央级介期层]))"
 _PART_ASKED = re.compile(rf"{_IN_POPULATION}[,，]?(?:有)?(?P<part>[^,，?？、]{{2,14}}?)的(?:有|是|为)?(?:多少|几)|"
                          rf"{_IN_POPULATION}[,，]?(?P<bare>[^,，?？、的有]{{2,8}}?)(?:有|是|为|共)(?:多少|几)|"
-                         rf"{_IN_POPULATION}有?(?:多少|几)[^,，?？]{{0,4}}?(?:是|为|属于)(?P<after>[^,，?？、]{{2,10}}?)[?？的]?$")
+                         rf"{_IN_POPULATION}有?(?:多少|几)[^,，?？]{{0,4}}?(?:是|为|属于)(?P<after>[^,，?？、]{{2,10}}?)[?？的]?$|"
+                         # "收到的申请,最后有几件是同意公开的": the population is the clause before
+                         rf"的[^,，?？]{{2,12}}[,，](?:最后|最终|其中|结果)?有?(?:多少|几)[^,，?？]{{0,4}}?(?:是|为|属于)"
+                         rf"(?P<then>[^,，?？、]{{2,10}}?)[?？的]?$")
 _GIVEN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s*年|\s*月|\s*日)")
 
 
@@ -297,7 +300,7 @@ def _part_asked(text: str) -> str:
     """The qualifier of the part a count asks for within a population, without its leading verb
     (有执法证的 -> 执法证, 靠调解结案的 -> 调解结案); '' when the question asks for no such part."""
     found = _PART_ASKED.search(text)
-    asked = (found["part"] or found["bare"] or found["after"] or "") if found else ""
+    asked = (found["part"] or found["bare"] or found["after"] or found["then"] or "") if found else ""
     if not found or "各" in asked:
         return ""
     part = re.sub(r"^(?:有|是|被|由|靠|通过|经过?|经由|属于|评为|评上|列为)", "", asked)
