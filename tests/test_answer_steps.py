@@ -1011,6 +1011,17 @@ def test_own_level_amounts_carried_subjects_and_a_part_asked_after_its_populatio
     assert holds_slot("收到政府信息公开申请41件,其中同意公开29件。", opened)
 
 
+def test_a_change_in_points_is_of_the_named_rate_and_a_share_takes_the_part_named_right_before_it():
+    lost = slot_of("叙州区2021年行政诉讼败诉率比2020年降了几个百分点?")
+    assert lost.kind == "points" and lost.rates == {"败诉率"}
+    assert not holds_slot("败诉率7.9%,负责人出庭应诉率达到98.2%,同比提高11.5个百分点。", lost)
+    assert holds_slot("败诉率7.9%,同比下降2.1个百分点。", lost)
+    question = "合法性审查里,重大合同占了多大比重?"
+    text = "全年对区政府重大合同、重要文件、重大决策等开展合法性审查210件,其中重大合同审查63件。"
+    found = derive.solve(derivation_of(question), slot_of(question), text)
+    assert found is not None and found.operation == "63 ÷ 210"
+
+
 def test_names_asked_of_things_the_report_only_counts_are_not_given():
     text = "2021年区政府作出重大行政决策5项,均履行公众参与、专家论证、合法性审查等法定程序。"
     question = "叙州区2021年那5项重大行政决策分别是什么?"

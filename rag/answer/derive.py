@@ -444,8 +444,14 @@ def _pick_as_written(term: str, text: str, figures, taken=(), strict: bool = Fal
     scores = sorted((((core(seg), whole(seg)), i) for i, seg in enumerate(segments)
                      if i not in taken and all(name in seg for name in quoted)
                      and all(stage in seg for stage in stages)), reverse=True)
-    if not scores or scores[0][0][0] < 0.5 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+    if not scores or scores[0][0][0] < 0.5:
         return None
+    if len(scores) > 1 and scores[1][0] == scores[0][0]:
+        # a tie: the figure the term names right before it (其中重大合同审查59件), not one far after an
+        # enumeration that also names it (对重大合同、重要文件…开展合法性审查166件)
+        tied = [i for score, i in scores if score == scores[0][0]]
+        near = [i for i in tied if re.search(re.escape(term.strip("的")) + r"[\u4e00-\u9fff]{0,4}$", text[:figures[i].start])]
+        return near[0] if len(near) == 1 else None
     return scores[0][1]
 
 

@@ -68,8 +68,11 @@ def holds_slot(quote: str, slot: Slot) -> bool:
             return any(units.is_change(w[:q.start]) for w in windows for q in units.find_quantities(w))
         return any(units.is_change(quote[:q.start]) and (not slot.unit_kinds or units.compatible(q.unit, slot.unit_kinds))
                    for q in units.find_quantities(quote, spelled=True))
-    if slot.kind == "points":
-        return "百分点" in quote or len([q for q in units.find_quantities(quote) if q.unit == "%"]) >= 2
+    if slot.kind == "points":  # of the named rate when one is named: 出庭应诉率提高11.5个百分点 is not 败诉率's
+        plain = re.sub(r"\([^()]{1,3}\)", "", unicodedata.normalize("NFKC", quote))
+        windows = [re.split(r"[;。]|[\u4e00-\u9fff]{2}率", plain[m.end():], maxsplit=1)[0]
+                   for r in slot.rates for m in re.finditer(re.escape(r), plain)] if slot.rates else [plain]
+        return any("百分点" in w or len([q for q in units.find_quantities(w) if q.unit == "%"]) >= 2 for w in windows)
     if slot.kind == "count" and slot.unit_word and slot.unit_word not in units.UNIT_KINDS:
         return bool(re.search(rf"(\d+|[两二三四五六七八九十])\s*[余多]?{re.escape(slot.unit_word)}", quote))  # 连续5年, 3个月
     if slot.kind == "count" and not (slot.unit_kinds or slot.unit_word or slot.head) and _rate_level(quote, frozenset()):

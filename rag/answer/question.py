@@ -212,7 +212,8 @@ def slot_of(text: str) -> Slot:
         label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
         # no rate named ("负责人到庭应诉的比例"): the thing whose share it is, for the level's clause to name
         thing = None if named else re.search(r"([\u4e00-\u9fff]{2,8}?)的?(?:比例|比重|百分比|占比)", text)
-        return Slot("rate", frozenset({"rate"}), rates, label, words=thing[1][-4:] if thing else "")
+        words = re.sub(r"(?:占了?|有|是|为)?(?:多大|多少|多高|几)?$", "", thing[1]) if thing else ""
+        return Slot("rate", frozenset({"rate"}), rates, label, words=words[-4:])
     if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people
         return Slot("amount", frozenset({"amount"}), own_level="本级" in text)
     if _YEAR.search(text):
@@ -370,7 +371,8 @@ def _share_terms_as_asked(text: str) -> tuple[str, ...]:
 
 def _compares_things(text: str) -> bool:
     """'A比B多多少' compares two things; '比去年多了多少' / '同比增长' asks for a change over time."""
-    rest = re.sub(rf"同比|环比|[比较]{TIME_BASE}|[跟和与同较](?:{TIME_BASE}|\d{{4}}年度?)(?:相)?比较?", "", text)
+    rest = re.sub(rf"同比|环比|[比较](?:{TIME_BASE}|\d{{4}}年度?)|[跟和与同较](?:{TIME_BASE}|\d{{4}}年度?)(?:相)?比较?", "",
+                  text)
     return bool(re.search(r"(?<![对相占同环无])比(?![例重率较])", rest))  # 比例, 对比, 相比 compare nothing
 
 
