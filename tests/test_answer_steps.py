@@ -1022,6 +1022,19 @@ def test_a_change_in_points_is_of_the_named_rate_and_a_share_takes_the_part_name
     assert found is not None and found.operation == "63 ÷ 210"
 
 
+def test_a_list_asked_of_a_sections_subject_lists_its_points_and_honours_from_the_sentence_start():
+    section = _passage("一是推进“放管服”改革。向乡镇赋权98项。二是规范涉企执法。推行“扫码入企”。三是强化知识产权保护。"
+                       "建立快速维权机制。", heading="一、主要工作 > (二)优化法治化营商环境 > 一是推进“放管服”改革")
+    plans = _passage("一是深化法治宣传;二是持续深化“放管服”改革,打造一流法治化营商环境;", n=1,
+                     heading="三、2022年工作打算")
+    question = "叙州区优化法治化营商环境具体做了哪几件事?"
+    done = compose.extractive(question, None, [plans, section], analysis=analyse(question, [], COVERAGE))
+    assert all(f"- {p}[" in done.text for p in ("一是推进“放管服”改革", "二是规范涉企执法", "三是强化知识产权保护"))
+    honours = "一年来,全区工作获得上级肯定:叙州区获评“全省法治政府建设示范区”;区司法局被表彰为“全省普法先进集体”。"
+    found = items.collect("叙州区受到了哪些表彰?", [_passage(honours)], (0, "区司法局被表彰为“全省普法先进集体”。"))
+    assert [i.text for i in found] == ["叙州区获评“全省法治政府建设示范区”", "区司法局被表彰为“全省普法先进集体”"]
+
+
 def test_names_asked_of_things_the_report_only_counts_are_not_given():
     text = "2021年区政府作出重大行政决策5项,均履行公众参与、专家论证、合法性审查等法定程序。"
     question = "叙州区2021年那5项重大行政决策分别是什么?"

@@ -481,7 +481,7 @@ def _item_lines(question: str, passages: list[Passage], quotes: list[Quote], num
             at = ids.index(more.chunk_id)
         # the best quote's paragraph goes on to name more items ("…出台《A》。…出台《B》"): read it to its end
         found += [i for i in items.collect(question, passages, (quote.passage, sentence), whole_passage=rank == 0,
-                                           following=at)
+                                           following=at, every_point=quote.section)
                   if i.text not in [x.text for x in found] and (not found or _shape(i.text) == _shape(found[0].text))]
     if len(found) < 2:
         return []

@@ -17,7 +17,7 @@ from pathlib import Path
 from rag import units
 from rag.answer.question import Slot, head_kinds, slot_of, stages_of
 from rag.answer.thresholds import MIN_TERM_SHARE, SIM_FLOOR, SIM_SPAN
-from rag.ingest.chunk import sentence_spans
+from rag.ingest.chunk import POINT_LABEL, sentence_spans
 from rag.types import Passage
 
 SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.txt"
@@ -48,6 +48,7 @@ class Quote:
     part: str
     holds: bool = True  # the quote holds the asked-for slot (a figure of the asked kind ...)
     about: float = 0.0  # how much it is about the asked-for thing, whether or not it holds the slot
+    section: bool = False  # the first sentence of a section of points that its heading made the answer
 
 
 def holds_slot(quote: str, slot: Slot) -> bool:
@@ -109,6 +110,7 @@ def _counts_head(quote: str, q, head: str) -> bool:
     return bool(grams & named) or head in quote[start:q.start] or same_kind
 
 
+_ASKS_PLANS = re.compile(r"计划|打算|安排|下一步|下步|将要|准备|明年|今后|目标|思路|部署")
 _PLAN_WORDS = re.compile(r"力争|争取|确保|拟[于在将]?|预计|目标(?:是|为)?|计划(?=[新再在到于将完实培建开组]|\d)")
 _DONE = re.compile(r"已|累计|目前|现有|截至|实际|共计")
 
@@ -352,15 +354,23 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
     candidates = []
     for index, passage in enumerate(passages):
         text, before = passage.text, ""
-        for s, e in sentence_spans(text, 0, len(text)):
+        # a list asked of a section's subject ("优化营商环境做了哪几件事"): the section whose heading names it and
+        # whose body is a run of points answers from its first sentence, though the points repeat no term of it
+        headed = slot.kind == "list" and len(re.findall(POINT_LABEL, text)) >= 2 and \
+            sum(w for t, w in idf.items() if _in(t, passage.heading.split(" > ")[-1] + passage.heading)) / total >= 0.75
+        for number, (s, e) in enumerate(sentence_spans(text, 0, len(text))):
             clauses = _clauses(text, s, e)
             hits = [(cs, ce) for cs, ce in clauses if any(_in(t, text[cs:ce]) for t in idf)]
-            if hits:
-                candidates.append((index, text, s, e, clauses, hits, before))
+            if hits or (headed and number == 0):
+                candidates.append((index, text, s, e, clauses, hits or clauses[:1], before, not hits))
             before = text[s:e]
-    cosines = similarity(part, [c[1][c[2]:c[3]] for c in candidates]) if similarity and candidates else None
+    # a section's first sentence is compared in meaning as its heading says it (一是推进“放管服”改革 under 优化营商环境)
+    said = [(passages[c[0]].heading.split(" > ")[-2:][0] + " " if c[7] else "") + c[1][c[2]:c[3]] for c in candidates]
+    cosines = similarity(part, said) if similarity and candidates else None
+    from rag.answer.structured import SECTIONS  # the plans section's heading words (structured imports this module)
+    planned_section = SECTIONS["plans"][1] if slot.kind == "list" and not _ASKS_PLANS.search(part) else None
     out = []
-    for position, (index, text, s, e, clauses, hits, before) in enumerate(candidates):
+    for position, (index, text, s, e, clauses, hits, before, headed_only) in enumerate(candidates):
         window = _window(text, clauses, hits, slot, max_chars)
         quote = text[window[0]:window[1]].strip()
         # a term in the passage's heading path counts half: the sentence inherits its section's subject
@@ -368,13 +378,17 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
         # "调解、和解108件,调(和)解率29.07%" leaves unsaid), counts half
         context = passages[index].heading + " " + before  # this candidate's own, not the last one looped over
         covered = sum(w if _in(t, text[s:e]) else w * 0.5 if _in(t, context) else 0 for t, w in idf.items()) / total
+        if slot.kind == "list" and s == 0 and len(re.findall(POINT_LABEL, text)) >= 2:  # the section's points
+            covered = max(covered, sum(w for t, w in idf.items() if _in(t, passages[index].heading)) / total)
         if covered < MIN_TERM_SHARE:
             continue  # similar in meaning but not about the asked-for thing: never an answer
         if cosines is not None:
             covered = 0.5 * covered + 0.5 * min(1.0, max(0.0, (cosines[position] - SIM_FLOOR) / SIM_SPAN))
         holds = holds_slot(quote, slot)
         score = covered * (1.0 if holds else 0.4)
-        out.append(Quote(index, quote, round(score, 4), part, holds, round(covered, 4)))
+        if planned_section and planned_section.search(passages[index].heading.split(" > ")[0]):
+            score *= 0.8  # "做了哪几件事": next year's plans are not what was done
+        out.append(Quote(index, quote, round(score, 4), part, holds, round(covered, 4), headed_only))
     # ties go to the passage retrieval ranked higher (its fused score), never to its list position
     return sorted(out, key=lambda q: (-q.score, -passages[q.passage].score, q.text))
 

@@ -14,7 +14,8 @@ from rag.ingest.chunk import POINT_LABEL, sentence_spans
 
 _TITLE = re.compile(r"《([^《》]{2,60})》")
 _QUOTED = re.compile(r"“([^“”]{4,40})”")
-_HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|获得(?!感)|入选|入围|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
+_HONOUR = re.compile(r"(?:获评|荣获|被评为|被命名为|被授予|被表彰为|获得(?!感)|入选|入围|被确定为|评为)(?:了)?([^,;。、]{3,40}?)(?=[,;。]|$|称号|荣誉)")
+_PRAISE = re.compile(r"(?:肯定|好评|认可|支持|关注|点赞|称赞|赞誉|表扬)$")  # 获得上级肯定 is praise, not an honour
 _POINT = re.compile(rf"({POINT_LABEL},?)([^;。]{{4,80}})")
 _ENUM = re.compile(r"([\u4e00-\u9fff“”()]{2,30}(?:、[\u4e00-\u9fff“”()]{2,30}){1,12})(?=(?:等|共)?\s*(?:\d+|[两二三四五六七八九十]+)\s*(?:个|项|类|家|部|大|种|方面|领域))")
 # verbs that open a clause before its enumeration ("完成市场监管、生态环境…"): not part of the first item
@@ -46,7 +47,8 @@ def items_in(sentence: str, kind: str) -> list[str]:
         found = _QUOTED.findall(sentence)
         return [f"“{q}”" for q in found] if len(found) >= 2 else []
     if kind == "honours":  # the whole clause: who won it, and what
-        return [clause.strip() for clause in re.split(r"[,;。:]", sentence) if _HONOUR.search(clause)]
+        return [clause.strip() for clause in re.split(r"[,;。:]", sentence) if _HONOUR.search(clause)
+                and not _PRAISE.search(clause)]
     if kind == "points":
         return [f"{label}{text}" for label, text in _POINT.findall(sentence)]
     found = []
@@ -63,16 +65,18 @@ _POINT_START = re.compile(rf"(?<![\u4e00-\u9fff]){POINT_LABEL}(?=,?[\u4e00-\u9ff
 
 
 def collect(question: str, passages, start: tuple[int, str], limit: int = 10, whole_passage: bool = True,
-            following: int | None = None) -> list[Item]:
+            following: int | None = None, every_point: bool = False) -> list[Item]:
     """Items of the kind the question wants, from the starting sentence (passage index, sentence)
     and the sentences after it in the same paragraph — read on into `following` (the index of the
     passage that continues it) when the paragraph goes on past this passage's end; the first kind
-    that yields two or more wins."""
+    that yields two or more wins. `every_point`: the quote opens a section the question names by its
+    heading, whose every point is an item (not just the point holding the quote)."""
     index, first = start
     text = passages[index].text
     at, end = max(text.find(first), 0), len(text)
+    at = max(text.rfind(m, 0, at) for m in "。!?") + 1  # a list of clauses (获评A;B被表彰为C;…) from its sentence's start
     points = [m.start() for m in _POINT_START.finditer(text)]
-    if whole_passage and points and points[0] <= at:  # the point holding the quote, from its 一是 to the next
+    if whole_passage and points and points[0] <= at and not every_point:  # the point holding the quote, to the next
         at = max(p for p in points if p <= at)
         end = next((p for p in points if p > at), end)
     sentences = [(index, text[s:e].strip()) for s, e in sentence_spans(text, at, end)]
@@ -81,7 +85,7 @@ def collect(question: str, passages, start: tuple[int, str], limit: int = 10, wh
         begin = max(0, passages[index].end - more.start)  # the overlap is read once
         stop = next((m.start() for m in _POINT_START.finditer(more.text) if m.start() >= begin), len(more.text))
         sentences += [(following, more.text[s:e].strip()) for s, e in sentence_spans(more.text, begin, stop)]
-    sentences = sentences[:6 if whole_passage else 1]
+    sentences = sentences[:(12 if every_point else 6) if whole_passage else 1]
     for kind in wanted(question):
         items: list[Item] = []
         for at_passage, sentence in sentences:  # the rest of the paragraph: one topic, items may be sentences apart
