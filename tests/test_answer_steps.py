@@ -1035,6 +1035,16 @@ def test_a_list_asked_of_a_sections_subject_lists_its_points_and_honours_from_th
     assert [i.text for i in found] == ["叙州区获评“全省法治政府建设示范区”", "区司法局被表彰为“全省普法先进集体”"]
 
 
+def test_a_rare_bigram_across_two_asked_words_weighs_no_more_than_they_do():
+    from rag.answer.extractive import _weights
+
+    idf = {"复议": 1.8, "议调": 6.0, "调解": 2.3, "仲裁": 5.0}.get
+    passages = [_passage("以调解方式结案44件。"), _passage("全年受理行政复议申请248件。", n=1)]
+    weights = _weights(["复议", "议调", "调解", "仲裁"], passages, idf)
+    assert weights["议调"] == 1.8  # 复议|调解: no rarer than the words it joins
+    assert weights["仲裁"] == 5.0  # a rare word of its own keeps its weight
+
+
 def test_names_asked_of_things_the_report_only_counts_are_not_given():
     text = "2021年区政府作出重大行政决策5项,均履行公众参与、专家论证、合法性审查等法定程序。"
     question = "叙州区2021年那5项重大行政决策分别是什么?"

@@ -326,7 +326,14 @@ def _weights(terms: list[str], passages: list[Passage], corpus_idf) -> dict[str,
     if corpus_idf is None:
         n = len(passages) + 1
         return {t: math.log(1 + n / (1 + sum(_in(t, p.text) for p in passages))) for t in terms}
-    return {t: w for t in terms if (w := max(_idf(corpus_idf, form) for form in _forms(t)))}
+    weights = {t: w for t in terms if (w := max(_idf(corpus_idf, form) for form in _forms(t)))}
+    # a bigram across two words of the question (复议|调解 -> 议调) weighs no more than the words it joins
+    # when the passages never write it: a rare junction is no rarer a thing asked
+    for t in [t for t in weights if len(t) == 2 and not any(_in(t, p.text) for p in passages)]:
+        joined = [w for a, w in weights.items() if len(a) == 2 and a != t and (a[1] == t[0] or a[0] == t[1])]
+        if len(joined) >= 2:
+            weights[t] = min(weights[t], *joined)
+    return weights
 
 
 def _idf(corpus_idf, word: str) -> float:
