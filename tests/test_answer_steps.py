@@ -1045,6 +1045,14 @@ def test_a_rare_bigram_across_two_asked_words_weighs_no_more_than_they_do():
     assert weights["仲裁"] == 5.0  # a rare word of its own keeps its weight
 
 
+def test_a_departments_level_is_not_a_place_in_front_of_a_term():
+    question = "行政许可事项清单里,属于市直部门的事项大约占几成?"
+    assert derivation_of(question).terms[0] == "属于市直部门的事项"  # 市直 is a level of departments, not 市 + 直部门
+    found = derive.solve(derivation_of(question), slot_of(question),
+                         "共涉及全市38个部门366项行政许可事项,其中涉及省直部门事项41项、市直部门事项325项。")
+    assert found is not None and found.operation == "325 ÷ 366"
+
+
 def test_names_asked_of_things_the_report_only_counts_are_not_given():
     text = "2021年区政府作出重大行政决策5项,均履行公众参与、专家论证、合法性审查等法定程序。"
     question = "叙州区2021年那5项重大行政决策分别是什么?"
