@@ -1053,6 +1053,13 @@ def test_a_departments_level_is_not_a_place_in_front_of_a_term():
     assert found is not None and found.operation == "325 ÷ 366"
 
 
+def test_matters_handled_are_not_the_items_a_list_holds():
+    handled = slot_of("按信用承诺制实际办理了多少件行政许可?")
+    assert not holds_slot("信用承诺制行政许可事项清单已覆盖23个市直部门、86个领域,共计268项。", handled)
+    assert holds_slot("全年以告知承诺方式办理行政许可1320件。", handled)
+    assert holds_slot("审查规范性文件31项。", slot_of("审查规范性文件多少件?"))  # 件 still counts documents
+
+
 def test_names_asked_of_things_the_report_only_counts_are_not_given():
     text = "2021年区政府作出重大行政决策5项,均履行公众参与、专家论证、合法性审查等法定程序。"
     question = "叙州区2021年那5项重大行政决策分别是什么?"

@@ -234,6 +234,8 @@ def slot_of(text: str) -> Slot:
         # the head narrows the measure word (多少件文件: documents); when they share no kind (多少条热线工单: 条 is no
         # case word, 工单 are cases) the report may count in either
         asked = (asked & of_head or of_head | asked) if of_head else asked
+        if unit_word == "件" and "cases" in asked and _HANDLED.search(_asked_scope(text)) and not of_head:
+            asked = frozenset({"cases"})  # 办理了多少件许可: matters handled (件), not the items a list holds (268项)
         stages = stages_of(_asked_scope(text))
         if stages & {"received", "accepted"} and not re.search(r"复议|诉讼|仲裁", text):
             stages |= {"received", "accepted"}  # only a legal procedure accepts (受理) what it received (收到) apart
@@ -246,6 +248,7 @@ def slot_of(text: str) -> Slot:
 
 
 _STOCK = re.compile(r"(?:总共|一共|共|现在|目前|眼下|现|手里)有(?:多少|几)|总数是?(?:多少|几)|(?:现有|共有)(?:多少|几)")
+_HANDLED = re.compile(r"办理|受理|办结|审批|审结|查处|办件|立案")
 # "持证的执法人员有多少": how many there are, when the question names no event that counts them
 _THERE_ARE = re.compile(r"(?<![没还])有(?:多少|几)(?:个|名|位|人|家|支|所)?[?？]?$")
 _EVENT = re.compile(r"参加|参与|参考|考试|考|培训|办理|办|受理|审结|结案|收到|收|开展|组织|新增|发放|调解|化解|出具|提供|接待|"
