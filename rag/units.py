@@ -135,7 +135,7 @@ def _spelled_quantities(text: str) -> list[Quantity]:
     out = []
     for m in _SPELLED.finditer(text):
         before = text[max(0, m.start() - 1):m.start()]
-        if m["num"] == "一" or before in ("第", "“", "「", "\"", "'", "‘", "《", "每") or _in_title(text, m.start()):
+        if m["num"] == "一" and not re.match(r"[,;。、)]", text[m.end():m.end() + 1]) or before in ("第", "“", "「", "\"", "'", "‘", "《", "每") or _in_title(text, m.start()):
             continue
         if text[m.start("unit"):m.start("unit") + 4].startswith(_COMPOUNDS) or (value := spelled_value(m["num"])) is None:
             continue

@@ -1060,6 +1060,23 @@ def test_matters_handled_are_not_the_items_a_list_holds():
     assert holds_slot("审查规范性文件31项。", slot_of("审查规范性文件多少件?"))  # 件 still counts documents
 
 
+def test_colloquial_derived_questions_and_counts_of_one_spelled_out():
+    parts = "审结的复议案子里,被撤销、确认违法和责令履行的加起来一共几件?"
+    found = derive.solve(derivation_of(parts), slot_of(parts), "审结案件中,维持48件,撤销6件,确认违法3件,责令履行一件,驳回9件。")
+    assert found is not None and found.operation == "6 + 3 + 1"  # 责令履行一件, is a count of one
+    before = "新增之前,已经开通的跨省通办事项有多少项?"
+    found = derive.solve(derivation_of(before), slot_of(before), "新增“跨省通办”事项37项,累计达到142项;")
+    assert found is not None and found.operation == "142 − 37"
+    failed = "抽查的执法案卷里有几卷没评上合格?"
+    found = derive.solve(derivation_of(failed), slot_of(failed), "随机抽取案卷240卷,评定合格229卷,对不合格案卷逐一反馈整改。")
+    assert found is not None and found.operation == "240 − 229"
+    changed = "清理规范性文件时,改了的和废掉的一共多少件?"
+    found = derive.solve(derivation_of(changed), slot_of(changed), "共清理128件,其中继续有效108件、修改6件、废止14件。")
+    assert found is not None and found.operation == "6 + 14"
+    assert slot_of("专门办复议案子的人手有几个?").unit_kinds == {"people"}  # the noun before the count
+    assert "received" in slot_of("人民调解一共接手了多少件纠纷?").stages
+
+
 def test_names_asked_of_things_the_report_only_counts_are_not_given():
     text = "2021年区政府作出重大行政决策5项,均履行公众参与、专家论证、合法性审查等法定程序。"
     question = "叙州区2021年那5项重大行政决策分别是什么?"

@@ -53,6 +53,7 @@ def test_counts_spelled_in_chinese_numerals_are_read_only_when_asked_for():
     assert [(q.shown, q.value, q.unit, q.approx) for q in found] == [
         ("两个", 2.0, "个", ""), ("十二个", 12.0, "个", ""), ("一百二十余件", 120.0, "件", "余")]
     assert [q.shown for q in units.find_quantities("审查3件,培训两次", spelled=True)] == ["3件", "两次"]
+    assert [q.shown for q in units.find_quantities("撤销2件,责令履行一件,开展一次培训", spelled=True)] == ["2件", "一件"]
     assert units.spelled_value("两千零五") == 2005 and units.spelled_value("三五") is None
     assert units.spelled_value("十") == 10 and units.spelled_value("十十") is None
 

@@ -135,9 +135,9 @@ def _figures(sentence: str, slot: Slot, op: str) -> list[units.Quantity]:
     if op == "points" or (op == "compare" and slot.kind == "points"):  # rates: "从3%提高到5%", "A比B高几个百分点"
         return [q for q in units.find_quantities(sentence) if q.unit == "%"]
     if op == "levels":  # a count or a time before and after: "表单由16种简化为3种", "从平均12个工作日压缩至2个工作日"
-        found = [q for q in units.find_quantities(sentence) if q.unit not in ("%", "‰", "个百分点")]
+        found = [q for q in units.find_quantities(sentence, spelled=True) if q.unit not in ("%", "‰", "个百分点")]
         return sorted(found + units.find_durations(sentence), key=lambda q: q.start)
-    found = [q for q in units.find_quantities(sentence) if not units.is_change(sentence[:q.start])]
+    found = [q for q in units.find_quantities(sentence, spelled=True) if not units.is_change(sentence[:q.start])]
     found = [q for q in found if q.unit not in ("%", "‰", "个百分点")]
     if slot.kind == "duration":  # 开工前审批“最多100天”、竣工验收“最多30天”: times add up like counts
         found = sorted(found + units.find_durations(sentence), key=lambda q: q.start)
@@ -523,7 +523,7 @@ def _sentence_year(text: str, q: units.Quantity) -> int | None:
 _MOVED = re.compile(r"(简化|压缩|缩短|缩减|减少|降低|下降|降|精简|提高|提升|增加|增长|上升|扩大|延长|增)(为|到|至|成)")
 
 
-_ADDED = re.compile(r"(?:新增加|新增|增加|增设|新设|扩充|追加|补充)[\u4e00-\u9fff]{0,10}$")
+_ADDED = re.compile(r"(?:新增加|新增|增加|增设|新设|扩充|追加|补充)[\u4e00-\u9fff“”\"]{0,12}$")  # 新增“跨省通办”事项37项
 _REACHED = re.compile(r"(?:达到|达|增至|增加到|提高到|扩大到|现有|共有|总数为|为)$")
 
 
@@ -533,7 +533,7 @@ def _before(derivation: Derivation, text: str, figures):
     added = [q for q in figures if _ADDED.search(text[max(0, q.start - 12):q.start])]
     reached = [q for q in figures if _REACHED.search(text[max(0, q.start - 4):q.start])]
     for level in reached:
-        for increase in added:
+        for increase in reversed(added):  # the increase nearest before the level (新增两个科室,新增编制6个,编制达到11个)
             if increase is not level and _same_family(level, increase) and increase.value < level.value \
                     and increase.start < level.start:
                 return level, increase, MINUS

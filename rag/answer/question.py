@@ -69,7 +69,8 @@ _REMOVED = re.compile(r"(?:扣除|除去|去掉|去除|刨去|刨除|扣掉|减�
                       # "跟金融机构借贷无关的": the part related to it is taken away
                       r"(?:跟|与|和|同)(?P<f>[^,，。?？的]{2,16}?)(?:无关|没有关系|没关系|不相关)的")
 # "加编之前原有几个": the level before a stated increase
-_BEFORE_ASKED = re.compile(r"(?:之前|以前|此前|原来|原先|原本)(?:有|是|为|共有)?(?:多少|几)|原有(?:多少|几)")
+_BEFORE_ASKED = re.compile(r"(?:之前|以前|此前|原来|原先|原本)(?:有|是|为|共有)?(?:多少|几)|原有(?:多少|几)|"
+                           r"(?:新增|增加|新设)(?:之前|以前)[^?？]*?(?:多少|几)")
 # "A比B多/少多少", "A和B相差多少": a difference between two named figures
 _COMPARED = re.compile(r"(?P<a>[^,?。]{2,30}?),?(?<![对相占同环无])比(?![例重率较])(?P<b>[^,?。]{2,30}?)(?P<sign>多|少|高|低)出?来?了?(?:多少|几)")
 _APART = re.compile(r"(?P<terms>[^,?。]{4,40}?),?(?:之间)?(?:相差|相差了|差了|差距有?|差距是|差)(?:多少|几)")
@@ -108,7 +109,7 @@ VERB_FORMS = {"考过": "合格|通过|考试合格|取得", "考试合格": "�
 # 复议申请 -> cases, 法律顾问 -> people, 商户 -> organisations
 HEAD_KINDS = {
     "people": "人|人员|群众|干部|律师|职工|居民|学生|对象|党员|代表|委员|专家|顾问|调解员|志愿者|公务员|领导|当事人|村民|"
-              "农民工|网格员|明白人|法官|检察官|警|老人|儿童|青少年|妇女|残疾人",
+              "农民工|网格员|明白人|法官|检察官|警|老人|儿童|青少年|妇女|残疾人|人手|力量",
     "organisations": "企业|单位|部门|机构|中心|商户|律所|事务所|学校|医院|乡镇|街道|社区|村|公司|平台|协会|站|所",
     "cases": "案件|案子|案|案例|申请|纠纷|官司|诉讼|信访|投诉|举报|工单|矛盾|业务|办件",
     "documents": "文件|规章|办法|条例|制度|合同|法规|规定|细则|意见|方案|清单",
@@ -121,7 +122,7 @@ HEAD_KINDS = {
 STAGES = {
     # received (收到申请) and accepted (依法受理) are two stages of a legal procedure (复议, 诉讼, 仲裁) that reports
     # count apart; elsewhere (政府信息公开申请) 受理 is how a report says received. 收案/新收 may mean either
-    "received": "收到|收案|新收|接收|接到",
+    "received": "收到|收案|新收|接收|接到|接手",
     "accepted": "受理|立案|收案|新收",
     "closing": "办结|审结|结案|办理完毕|作出决定",
     "taking": "参加|参考|参与",
@@ -230,10 +231,13 @@ def slot_of(text: str) -> Slot:
         asked = units.asked_kinds(text.replace("个人员", "个 人员")) - {"rate", "amount"}  # 多少个人员编制: 个
         unit_word = _unit_word(text)
         head = _head_noun(text)
+        before = re.search(r"([\u4e00-\u9fff]{2})(?:有|是|共有|一共有|总共有)(?:多少|几)个?[?？]?$", text)
+        if not head and before and head_kinds(before[1]):  # "办复议案子的人手有几个": the noun is before the count
+            head = before[1]
         of_head = head_kinds(head)
         # the head narrows the measure word (多少件文件: documents); when they share no kind (多少条热线工单: 条 is no
         # case word, 工单 are cases) the report may count in either
-        asked = (asked & of_head or of_head | asked) if of_head else asked
+        asked = (asked & of_head or (of_head if unit_word == "个" and of_head == {"people"} else of_head | asked)) if of_head else asked  # 几个人手: people
         if unit_word == "件" and "cases" in asked and _HANDLED.search(_asked_scope(text)) and not of_head:
             asked = frozenset({"cases"})  # 办理了多少件许可: matters handled (件), not the items a list holds (268项)
         stages = stages_of(_asked_scope(text))
@@ -494,7 +498,7 @@ _LIGHT_VERB = re.compile(r"^(?:做|搞|进行|开展|接受|得到|拿到|享受
 def _verb_forms(word: str) -> str:
     """The positive side of a negated verb as a regex, most specific first: the word as asked,
     its known synonyms (考过 -> 合格|通过), then its leading verb (发现问题 -> 发现)."""
-    word = word.rstrip("的了").lstrip("被")
+    word = re.sub(r"^(?:被|评上|评为|算是?|属于)", "", word.rstrip("的了"))  # 没评上合格: the verb is 合格
     if len(word) > 2 and word.endswith("过"):  # 审核过 -> 审核; 考过 stays a word of its own
         word = word[:-1]
     forms = [word]
