@@ -27,18 +27,19 @@ REPORT = ("注入县2020年度法治政府建设工作报告\n一、主要成效
 
 @pytest.fixture(scope="module")
 def hostile(seeded, tmp_path_factory):
-    """The app over the seeds plus the hostile report, its LLM a fake server that answers with payloads."""
+    """The app over the seeds plus the hostile report (plain text: every payload kept as written), its LLM a fake
+    server that answers with payloads."""
     from ui.app import launch
 
     fake = FakeOpenAI().start()
     fake.default = lambda req: f"注入县2020年行政复议纠错率为10%[1]。{''.join(PAYLOADS)}"
     folder = tmp_path_factory.mktemp("hostile")
-    (folder / "注入县2020年度法治政府建设工作报告.md").write_text(REPORT, encoding="utf-8")
+    (folder / "注入县2020年度法治政府建设工作报告.txt").write_text(REPORT, encoding="utf-8")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("OPENAI_API_KEY", "sk-test")
         pipeline = sibling(seeded, copy_to=folder / "data", llm_model="fake-model", llm_base_url=fake.base_url,
                            llm_max_retries=0, llm_timeout=10)
-        pipeline.ingest([folder / "注入县2020年度法治政府建设工作报告.md"])
+        pipeline.ingest([folder / "注入县2020年度法治政府建设工作报告.txt"])
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -91,7 +92,7 @@ def test_hostile_answer_and_sources_render_inert(watched):
 def test_hostile_report_in_library_and_brief_renders_inert(watched):
     page, off_origin, dialogs = watched
     page.get_by_role("tab", name="文档库").click()
-    _choose(page, "#doc-pick", "注入县2020年度法治政府建设工作报告.md")
+    _choose(page, "#doc-pick", "注入县2020年度法治政府建设工作报告.txt")
     page.wait_for_function("() => document.querySelector('#doc-view').innerText.includes('javascript:')")
     _assert_inert(page, "#doc-view")
     page.get_by_role("tab", name="简报").click()
