@@ -974,6 +974,9 @@ def test_a_year_compared_with_is_a_base_and_two_years_levels_give_the_change():
     question = "叙州区复议纠错率跟2020年比降了几个百分点?"
     found = derive.solve(derivation_of(question), slot_of(question), text)
     assert found is not None and (found.value, found.operation) == ("2.5", "12.9% − 10.4%")  # not the 12.6% change
+    counted = "叙州区2021年行政复议受理的案子比2020年多了多少件?"  # each year's figure in its own sentence
+    found = derive.solve(derivation_of(counted), slot_of(counted), text.replace("收到复议申请", "受理复议申请"))
+    assert found is not None and found.operation == "420 − 373"
     tabled = "叙州区2021年人民调解案件比2020年多了多少件?"
     found = derive.solve(derivation_of(tabled), slot_of(tabled), "人民调解案件:2021年3120件,2020年2875件。")
     assert found is not None and found.operation == "3120 − 2875"

@@ -317,14 +317,14 @@ def _derived_one(question, derivation, slot, unit, passages, corpus_idf, similar
     ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
               if q.about >= THRESHOLD * 0.8 and _contains(q.text, must_contain)][:6]
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
-    if derivation.op == "points":  # a rate's level and the year it is of may be clauses apart (2023年,…;…纠错率11.71%。)
+    if derivation.op in ("points", "levels"):  # a level and the year it is of may be clauses apart (2023年,…;…11.71%。)
         sentences = list(dict.fromkeys((i, _whole_sentence(passages[i].text, s)) for i, s in sentences))
     for index, sentence in sentences:
         found = derive.solve(derivation, slot, sentence, unit)
         if found is not None:
             return _derived_answer(passages, [(index, sentence)], found)
     named = derivation.op in ("compare", "sum") or (derivation.op == "share" and derivation.terms)
-    if not named and derivation.op not in ("difference", "points"):
+    if not named and derivation.op not in ("difference", "points", "levels"):
         return None
     # a sentence opening on its paragraph's last figure ("审结151件。审结案件中,…终止36件") is read with the one before
     sentences += [(index, before) for index, sentence in sentences[:3]

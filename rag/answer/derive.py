@@ -551,6 +551,18 @@ def _levels(derivation: Derivation, text: str, figures):
     if len(labelled) == 2 and labelled[0][0] != labelled[1][0] and _same_family(labelled[0][1], labelled[1][1]):
         (_, earlier), (_, later) = sorted(labelled, key=lambda y: y[0])
         return (later, earlier, MINUS) if later.value > earlier.value else None
+    if derivation.terms:  # "2023年,…受理1,984件。2022年,…受理1,701件": the named figure of each year's sentence
+        years = sorted({y for q in figures if (y := _sentence_year(text, q))})
+        if len(years) >= 2:
+            picked = []
+            for year in years[-2:]:
+                others = {i for i, q in enumerate(figures) if _sentence_year(text, q) != year}
+                index = _pick(derivation.terms[0], text, figures, others)
+                if index is None:
+                    return None
+                picked.append(figures[index])
+            earlier, later = picked
+            return (later, earlier, MINUS) if _same_family(earlier, later) and later.value > earlier.value else None
     for a, b in zip(figures, figures[1:]):
         between = text[a.end:b.start]
         opened = text[max(text.rfind(m, 0, a.start) for m in ",;。") + 1:a.start]

@@ -393,7 +393,8 @@ def derivation_of(text: str) -> Derivation | None:
     compared = _COMPARED.search(text)
     if compared and re.fullmatch(r"(?:19|20)\d{2}年度?", re.split(r"[,，]", compared["b"])[-1]) and \
             re.search(r"(?:19|20)\d{2}年", re.split(r"[,，]", compared["a"])[-1]):
-        return Derivation("levels")  # 2023年(的调解案件)比2022年多几件: the two years' levels
+        thing = re.sub(r"^.*?(?:19|20)\d{2}年度?(?:的)?", "", re.split(r"[,，]", compared["a"])[-1])
+        return Derivation("levels", terms=(_named(thing),) if len(thing) >= 2 else ())  # 2023年X比2022年多几件
     if compared and not _TIME_BASE.match(compared["b"]):
         a = re.split(r"[,，中里]", compared["a"])[-1]
         if _MEASURE_ONLY.match(a):  # "政府法律顾问,人数比公职律师多": the thing is in the clause before
