@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from rag.units import find_quantities
+
 REFUSAL = "报告中没有找到可以回答这个问题的内容"
 CITATION_FORMAT = "[{n}]"
 CITATION_RE = re.compile(r"\[(\d{1,3})\]")
@@ -64,7 +66,7 @@ def canonical_set(text: str) -> set[str]:
         found.add(canonical)
         if canonical.startswith("date:"):
             found |= set(canonical[5:].split("-"))
-    from rag.units import find_quantities  # a count spelled in numerals (责令履行一件) is an operand too
+    # a count spelled in numerals (责令履行一件) is an operand too
     found |= {q.number for q in find_quantities(text, spelled=True) if not q.shown[0].isdigit()}
     plain = normalise(text)  # "2021年…。同年12月28日": that date, in the year named before it
     for match in RELATIVE_DATE.finditer(plain):

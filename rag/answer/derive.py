@@ -552,11 +552,12 @@ def _levels(derivation: Derivation, text: str, figures):
         (_, earlier), (_, later) = sorted(labelled, key=lambda y: y[0])
         return (later, earlier, MINUS) if later.value > earlier.value else None
     if derivation.terms:  # "2023年,…受理1,984件。2022年,…受理1,701件": the named figure of each year's sentence
-        years = sorted({y for q in figures if (y := _sentence_year(text, q))})
+        year_of = [_sentence_year(text, q) for q in figures]
+        years = sorted({y for y in year_of if y})
         if len(years) >= 2:
             picked = []
             for year in years[-2:]:
-                others = {i for i, q in enumerate(figures) if _sentence_year(text, q) != year}
+                others = {i for i, y in enumerate(year_of) if y != year}
                 index = _pick(derivation.terms[0], text, figures, others)
                 if index is None:
                     return None

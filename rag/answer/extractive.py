@@ -62,17 +62,12 @@ def holds_slot(quote: str, slot: Slot) -> bool:
         return bool(units.find_durations(quote)) or bool(re.search(r"即办|当场办结|立等可取|当天办结|当日办结", quote))
     if slot.kind == "change":  # "同比增长了多少": only a change answers, not the level itself; "少几件" not a %
         if slot.rates:  # "败诉率降了多少": the change of that rate, in its own clause (not 出庭应诉率's)
-            plain = re.sub(r"\([^()]{1,3}\)", "", unicodedata.normalize("NFKC", quote))
-            # from the rate's name to the next rate named or the sentence's end: 败诉率7.9%,同比下降1.2个百分点
-            windows = [re.split(r"[;。]|[\u4e00-\u9fff]{2}率", plain[m.end():], maxsplit=1)[0]
-                       for r in slot.rates for m in re.finditer(re.escape(r), plain)]
-            return any(units.is_change(w[:q.start]) for w in windows for q in units.find_quantities(w))
+            return any(units.is_change(w[:q.start]) for w in _rate_windows(quote, slot.rates)
+                       for q in units.find_quantities(w))
         return any(units.is_change(quote[:q.start]) and (not slot.unit_kinds or units.compatible(q.unit, slot.unit_kinds))
                    for q in units.find_quantities(quote, spelled=True))
     if slot.kind == "points":  # of the named rate when one is named: 出庭应诉率提高11.5个百分点 is not 败诉率's
-        plain = re.sub(r"\([^()]{1,3}\)", "", unicodedata.normalize("NFKC", quote))
-        windows = [re.split(r"[;。]|[\u4e00-\u9fff]{2}率", plain[m.end():], maxsplit=1)[0]
-                   for r in slot.rates for m in re.finditer(re.escape(r), plain)] if slot.rates else [plain]
+        windows = _rate_windows(quote, slot.rates) if slot.rates else [_plain(quote)]
         return any("百分点" in w or len([q for q in units.find_quantities(w) if q.unit == "%"]) >= 2 for w in windows)
     if slot.kind == "count" and slot.unit_word and slot.unit_word not in units.UNIT_KINDS:
         return bool(re.search(rf"(\d+|[两二三四五六七八九十])\s*[余多]?{re.escape(slot.unit_word)}", quote))  # 连续5年, 3个月
@@ -91,6 +86,18 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                    and not (slot.own_level and _all_levels(quote, q)) and not _planned(quote, q)
                    and not (slot.stock and _added(quote, q)) for q in found)
     return True
+
+
+def _plain(quote: str) -> str:
+    """NFKC, without short parentheses inside a rate's name: 调(和)解率 -> 调解率."""
+    return re.sub(r"\([^()]{1,3}\)", "", unicodedata.normalize("NFKC", quote))
+
+
+def _rate_windows(quote: str, rates: frozenset[str]) -> list[str]:
+    """What follows each named rate, to the next rate named or the sentence's end: 败诉率7.9%,同比下降1.2个百分点."""
+    plain = _plain(quote)
+    return [re.split(r"[;。]|[\u4e00-\u9fff]{2}率", plain[m.end():], maxsplit=1)[0]
+            for r in rates for m in re.finditer(re.escape(r), plain)]
 
 
 def _counts_head(quote: str, q, head: str) -> bool:
@@ -217,7 +224,7 @@ def _rate_level(quote: str, rates: frozenset[str], thing: str = "") -> bool:
     """A level in % (not a change) right after the named rate, in the same clause (or any level when
     no rate is named). A rate the quote names with a word of the thing asked is the named one: asked
     负责人到庭应诉的比例, the quote's 出庭应诉率 must have its level (结案率80% is another rate's)."""
-    plain = re.sub(r"\([^()]{1,3}\)", "", unicodedata.normalize("NFKC", quote))  # 调(和)解率 -> 调解率
+    plain = _plain(quote)
     if not rates and thing:
         grams = {thing[i:i + 2] for i in range(len(thing) - 1)} - {"比例", "比率"}
         rates = frozenset(r for r in re.findall(r"[\u4e00-\u9fff]{2,6}率", plain) if any(g in r for g in grams))
@@ -361,15 +368,17 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
     candidates = []
     for index, passage in enumerate(passages):
         text, before = passage.text, ""
-        # a list asked of a section's subject ("优化营商环境做了哪几件事"): the section whose heading names it and
-        # whose body is a run of points answers from its first sentence, though the points repeat no term of it
-        headed = slot.kind == "list" and len(re.findall(POINT_LABEL, text)) >= 2 and \
-            sum(w for t, w in idf.items() if _in(t, passage.heading.split(" > ")[-1] + passage.heading)) / total >= 0.75
+        # a list asked of a section's subject ("优化营商环境做了哪几件事"): a section whose body is a run of points
+        # is about what its heading names, so its first sentence is covered by the heading's share of the terms;
+        # a heading naming most of them makes that sentence a candidate though the points repeat no term of it
+        section = sum(w for t, w in idf.items() if _in(t, passage.heading)) / total \
+            if slot.kind == "list" and len(re.findall(POINT_LABEL, text)) >= 2 else 0.0
         for number, (s, e) in enumerate(sentence_spans(text, 0, len(text))):
             clauses = _clauses(text, s, e)
             hits = [(cs, ce) for cs, ce in clauses if any(_in(t, text[cs:ce]) for t in idf)]
-            if hits or (headed and number == 0):
-                candidates.append((index, text, s, e, clauses, hits or clauses[:1], before, not hits))
+            if hits or (section >= 0.75 and number == 0):
+                candidates.append((index, text, s, e, clauses, hits or clauses[:1], before, not hits,
+                                   section if s == 0 else 0.0))
             before = text[s:e]
     # a section's first sentence is compared in meaning as its heading says it (一是推进“放管服”改革 under 优化营商环境)
     said = [(passages[c[0]].heading.split(" > ")[-2:][0] + " " if c[7] else "") + c[1][c[2]:c[3]] for c in candidates]
@@ -377,7 +386,7 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
     from rag.answer.structured import SECTIONS  # the plans section's heading words (structured imports this module)
     planned_section = SECTIONS["plans"][1] if slot.kind == "list" and not _ASKS_PLANS.search(part) else None
     out = []
-    for position, (index, text, s, e, clauses, hits, before, headed_only) in enumerate(candidates):
+    for position, (index, text, s, e, clauses, hits, before, headed_only, section) in enumerate(candidates):
         window = _window(text, clauses, hits, slot, max_chars)
         quote = text[window[0]:window[1]].strip()
         # a term in the passage's heading path counts half: the sentence inherits its section's subject
@@ -385,8 +394,7 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
         # "调解、和解108件,调(和)解率29.07%" leaves unsaid), counts half
         context = passages[index].heading + " " + before  # this candidate's own, not the last one looped over
         covered = sum(w if _in(t, text[s:e]) else w * 0.5 if _in(t, context) else 0 for t, w in idf.items()) / total
-        if slot.kind == "list" and s == 0 and len(re.findall(POINT_LABEL, text)) >= 2:  # the section's points
-            covered = max(covered, sum(w for t, w in idf.items() if _in(t, passages[index].heading)) / total)
+        covered = max(covered, section)  # the first sentence of a section of points, as its heading names it
         if covered < MIN_TERM_SHARE:
             continue  # similar in meaning but not about the asked-for thing: never an answer
         if cosines is not None:
