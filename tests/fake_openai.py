@@ -94,7 +94,8 @@ class FakeOpenAI:
         self._steps: deque[Step] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._conns: dict[socket.socket, threading.Thread] = {}
+        self._conns: set[socket.socket] = set()  # open connections, shut down by stop()
+        self._threads: set[threading.Thread] = set()  # every handler thread not yet seen dead
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -126,11 +127,12 @@ class FakeOpenAI:
         self._stopping.set()
         server.shutdown()
         with self._lock:
-            conns = list(self._conns.items())
-        for sock, _ in conns:
+            socks, threads = list(self._conns), list(self._threads)
+        for sock in socks:
             _shutdown(sock)
         server.server_close()
-        for thread in [t for _, t in conns] + [self._thread]:
+        # every handler thread, including one whose connection already left ``_conns`` and is closing its socket
+        for thread in threads + [self._thread]:
             if thread is not None and thread is not threading.current_thread():
                 thread.join(timeout=10)  # woken threads end at once; the margin is for a loaded machine
 
@@ -184,7 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
         threading.current_thread().name = "fake-openai-conn"
         fake = self.server.fake
         with fake._lock:
-            fake._conns[self.connection] = threading.current_thread()
+            fake._conns.add(self.connection)
+            fake._threads = {t for t in fake._threads if t.is_alive()} | {threading.current_thread()}
             if fake._stopping.is_set():
                 _shutdown(self.connection)
 
@@ -193,7 +196,7 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
         finally:
             with self.server.fake._lock:
-                self.server.fake._conns.pop(self.connection, None)
+                self.server.fake._conns.discard(self.connection)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
