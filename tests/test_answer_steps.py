@@ -368,6 +368,42 @@ def test_meta_answer_names_the_addressee_a_report_opens_with():
     assert _salutation([card, first]) is None  # a body sentence is not an addressee
 
 
+@pytest.mark.parametrize("question,fields", [
+    ("叙州区这份材料讲的是哪年的事?", {"year"}),
+    ("报告最后落款是哪一天?", {"signed"}),
+    ("这篇东西在政府网站上什么时候贴出来的?", {"published"}),
+    ("这个文件的文号是多少,报送给哪一级政府?", {"number", "addressee"}),
+    ("是呈报给哪个部门的?", {"addressee"}),  # the 部门 is the addressee's
+    ("是哪个单位写的新闻稿?", {"issuer", "type"}),
+    ("这份报告哪天签发的?", {"signed"}),  # 签发的 is signing, not posting
+    ("介绍一下这份报告的基本信息", set()),
+])
+def test_a_meta_question_names_the_facts_about_the_text_it_asks(question, fields):
+    from rag.answer.question import meta_fields
+
+    assert meta_fields(question) == fields
+
+
+def test_a_meta_answer_quotes_only_the_asked_facts_each_where_it_stands():
+    from rag.answer.structured import meta_answer
+    from rag.types import Document
+
+    doc = Document("d", "r.txt", "r.txt", "", "", "叙州区人民政府关于法治政府建设工作情况的报告", "宜宾市叙州区",
+                   year=2021, doc_type="annual_report")
+    card = _passage("叙州区人民政府关于法治政府建设工作情况的报告", 0, "文档信息")
+    to = _passage("宜宾市人民政府:", 1, "")
+    opening = _passage("2021年是“十四五”开局之年。现将我区2021年度法治政府建设工作情况报告如下。", 2, "")
+    sign = _passage("宜宾市叙州区人民政府\n2022年1月20日", 3, "落款")
+    chunks = [card, to, opening, sign]
+    text, cites = meta_answer([(doc, chunks)], frozenset({"year"}))
+    assert "2021年[1]" in text and "落款" not in text and "报送对象" not in text
+    assert [c.quotes for c in cites] == [["现将我区2021年度法治政府建设工作情况报告如下。"]]  # the sentence that says it
+    text, cites = meta_answer([(doc, chunks)], frozenset({"signed"}))
+    assert "2022年1月20日[1]" in text and [c.chunk_id for c in cites] == ["c3"]
+    text, cites = meta_answer([(doc, chunks)])  # nothing named: every fact
+    assert [c.chunk_id for c in cites] == ["c0", "c2", "c1", "c3"]
+
+
 def test_the_rate_of_the_year_before_is_the_level_less_its_stated_change():
     from rag.answer.compose import previous_level
 

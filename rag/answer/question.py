@@ -16,7 +16,7 @@ from rag import units
 from rag.answer import followup
 from rag.textnorm import normalise
 
-_META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的|发出|推送|转发)|落款|署名|(以|用)?(谁|哪个[^,?。]{0,6})的?名义|"
+_META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的|出的|做的|编的|发出|推送|转发)|落款|署名|(以|用)?(谁|哪个[^,?。]{0,6})的?名义|"
                    r"哪个(机构|单位|部门)(发布|印发|发出)|发布(时间|日期|单位|机构)|"
                    r"(什么时候|哪天|哪一天|何时|几号)(发布|印发|发表|公布|签发|落款)|"
                    r"(什么时候|哪天|哪一天|何时|几号)[^,?。、]{0,4}(挂|上网|刊登|登载|推送)|"
@@ -28,6 +28,35 @@ _DOCUMENT = re.compile(r"(这|那|该|本|此)(份|篇|个|则)?(报告|文件|�
 _ABOUT_TEXT = re.compile(r"哪一?年的?(工作|情况|事)|是哪一?年|哪一?年度|哪个年度|覆盖(的是)?哪一?年|(讲|说|总结|写)的是哪一?年|"
                          r"(是|属于)(什么|哪种|哪一?类)类型|(什么|哪种)性质|性质是|属于哪一?类|文本类型|文体|(新闻|报道)还是|还是.{0,4}报告|正式.{0,6}报告吗|年度报告吗|是不是.{0,6}报告|出自|出处|"
                          r"(哪个|什么)(网站|平台|媒体)|呈报|报送给|报给谁|主送|抬头")
+# which facts about the text a meta question asks for; none named -> all of them
+_ADDRESSEE = re.compile(r"(?:呈报|报送|上报|报给|主送|送给|交给|报往|抬头)(?:给)?(?:的是)?(?:哪个|哪一?级|哪家|什么|谁)?[^,?。]{0,6}")
+_DATE_ASK = re.compile(r"哪天|哪一天|什么时候|何时|几号|几月|日期|时间")
+META_FIELDS = {
+    "year": re.compile(r"哪一?年(?![^,?。]{0,2}[月日号])|哪个年度|(?<!\d)年度(?!报告)"),
+    "published": re.compile(r"挂|上网|网上|网页|网站|发布|发表|公布|刊登|登载|推送|刊发|(?<!签)发的|发出来"),  # with a date word
+    "signed": re.compile(r"落款|签发|署名|名义|成文|签署|盖章"),
+    "issuer": re.compile(r"谁(?:发|出|写|做|编|报|签|印)|哪个(?:机关|机构|单位|部门|政府)|发布机构|发文机关|来源|出自|出处|"
+                         r"发出来"),
+    "number": re.compile(r"文号|字号|索引号|编号"),
+    "addressee": _ADDRESSEE,
+    "type": re.compile(r"性质|类型|原文|报告吗|还是|新闻|报道|稿子|正式|文体|什么(?:文件|文本|材料|东西)|公众号|哪种|哪一?类"),
+    "author": re.compile(r"谁写|作者|记者|哪家|媒体|通讯员"),
+}
+
+
+def meta_fields(question: str) -> frozenset[str]:
+    """The facts about the text a question asks for (year, published, signed, issuer, number, addressee,
+    type, author); empty when it names none of them."""
+    text = normalise(question)
+    asked = {name for name, words in META_FIELDS.items() if name != "published" and words.search(text)}
+    if "addressee" in asked:  # 报给哪个部门: the 部门 is the addressee's, not the issuer's
+        rest = _ADDRESSEE.sub("", text)
+        asked = asked - {"issuer"} | ({"issuer"} if META_FIELDS["issuer"].search(rest) else set())
+    if _DATE_ASK.search(text) and META_FIELDS["published"].search(text.replace("发布机构", "")):
+        asked.add("published")
+    return frozenset(asked)
+
+
 SECTIONS = {
     "problems": re.compile(r"(问题|不足|短板|薄弱|差距)"),
     "plans": re.compile(r"(下一步|下步|计划|打算|安排|思路|重点工作|改进措施|明年|来年)"),
@@ -191,6 +220,7 @@ class Analysis:
     section: str = ""  # problems | plans, for intent "section"
     parts: list[Part] = field(default_factory=list)
     derivation: Derivation | None = None
+    meta: frozenset[str] = frozenset()  # for intent "meta": the facts about the text asked (meta_fields)
 
     @property
     def slot(self) -> Slot:
@@ -576,7 +606,7 @@ def analyse(question: str, history, coverage) -> Analysis:
     out.section = section_of(resolved)
     if _META.search(resolved) or (_DOCUMENT.search(resolved) and _ABOUT_TEXT.search(resolved)
                                   and not _COUNT.search(resolved) and not _RATE.search(resolved)):
-        out.intent = "meta"
+        out.intent, out.meta = "meta", meta_fields(resolved)
     elif len(regions) >= 2 or (not regions and _COMPARE.search(resolved)):
         out.intent = "compare"
     elif out.derivation:

@@ -141,7 +141,8 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
 
     composed = None
     if asked.intent == "meta" and docs:
-        text, citations = structured.meta_answer([(d, chunks_of(d.doc_id)) for d in docs])
+        text, citations = structured.meta_answer([(d, chunks_of(d.doc_id)) for d in docs],
+                                                   asked.meta)
         composed = compose.Composed(text, citations) if text else None
     elif asked.intent == "section" and len(docs) == 1:
         chunks = chunks_of(docs[0].doc_id)

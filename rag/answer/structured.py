@@ -27,31 +27,54 @@ DOC_TYPES = {**library.DOC_TYPES, "annual_report": "年度工作报告", "news":
              "other": "其他文本"}
 
 
-def meta_answer(docs: list[tuple[Document, list[Passage]]]) -> tuple[str, list[Citation]]:
-    """Facts about each document, each quoted from its title/header chunk or its signature chunk."""
+def meta_answer(docs: list[tuple[Document, list[Passage]]], fields: frozenset[str] = frozenset()) -> tuple[str, list[Citation]]:
+    """Facts about each document, each quoted from where it stands: the title/header chunk, the sentence
+    that names the year, the addressee line, the signature. `fields` (question.meta_fields) keeps the
+    asked facts only; none asked -> all."""
+    def asked(*names: str) -> bool:
+        return not fields or any(name in fields for name in names)
+
     lines, citations = [EXTRACTIVE_NOTE], []
+
+    def cite(chunk: Passage, quote: str) -> int:
+        citations.append(citation(len(citations) + 1, chunk, [quote]))
+        return citations[-1].n
+
     for doc, chunks in docs:
         card = next((c for c in chunks if c.heading == "文档信息"), None)
         sign = next((c for c in reversed(chunks) if c.heading == "落款"), None)
         lines.append(f"{doc.region}:")
-        if card:
-            citations.append(citation(len(citations) + 1, card, [card.text]))
-            n = citations[-1].n
-            lines.append(f"- 标题与页面信息: {' '.join(card.text.split())}[{n}]")
-            if doc.year:
-                lines.append(f"- 报告所述年度: {doc.year}年[{n}]")
+        if card and asked("published", "number", "issuer", "author", "type"):
+            lines.append(f"- 标题与页面信息: {' '.join(card.text.split())}[{cite(card, card.text)}]")
+        if doc.year and asked("year"):
+            where = _year_said(doc.year, card, chunks)
+            lines.append(f"- 报告所述年度: {doc.year}年" + (f"[{cite(*where)}]" if where else ""))
         lines.append(f"- 文本类型: {DOC_TYPES.get(doc.doc_type, doc.doc_type)}")
         salutation = _salutation(chunks)
-        if salutation:  # "省委依法治省办:" above the body: whom the report is addressed to
+        if salutation and asked("addressee"):  # "省委依法治省办:" above the body: whom the report is addressed to
             chunk, line = salutation
-            citations.append(citation(len(citations) + 1, chunk, [line]))
-            lines.append(f"- 报送对象(抬头): {line.rstrip(':：')}[{citations[-1].n}]")
-        if sign:
-            citations.append(citation(len(citations) + 1, sign, [sign.text]))
+            lines.append(f"- 报送对象(抬头): {line.rstrip(':：')}[{cite(chunk, line)}]")
+        if sign and asked("signed", "issuer"):
             shown = mask_spam(" ".join(sign.text.split()), [sign])
             note = f"(按位置还原为: {doc.issuer})" if sign.flags and doc.issuer else ""
-            lines.append(f"- 落款: {shown}{note}[{citations[-1].n}]")
+            lines.append(f"- 落款: {shown}{note}[{cite(sign, sign.text)}]")
     return "\n".join(lines), citations
+
+
+def _year_said(year: int, card: Passage | None, chunks: list[Passage]) -> tuple[Passage, str] | None:
+    """Where the report names the year it covers: its title, else the opening sentence that reports on
+    the year (现将我县2021年度…报告如下), else the first opening sentence naming it."""
+    said = f"{year}年"
+    if card and said in card.text:
+        return card, card.text
+    found = []
+    for chunk in [c for c in chunks if c.heading != "文档信息"][:4]:
+        for start, end in sentence_spans(chunk.text, 0, len(chunk.text)):
+            sentence = chunk.text[start:end].strip()
+            if said in sentence:
+                found.append((chunk, sentence))
+    reporting = [f for f in found if re.search(r"报告如下|情况报告|工作报告", f[1])]
+    return (reporting or found or [None])[0]
 
 
 _SALUTATION = re.compile(r"^[\u4e00-\u9fff、()（）]{2,24}[:：]$")
