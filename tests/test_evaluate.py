@@ -162,8 +162,10 @@ def test_reports_put_splits_side_by_side_and_compare_two_different_runs(tmp_path
 def _source_text(name: str) -> str:
     synth = EVALS / "synth" / name
     if synth.exists():  # self-made documents in every format: their text as ingested, and as the page shows it
-        raw = "" if synth.suffix in (".docx", ".pdf") else re.sub(r"<[^>]+>", "", synth.read_text(encoding="utf-8"))
-        return load_document(synth).text + "\n" + raw
+        doc = load_document(synth)  # a page in GBK is read in the encoding the loader found
+        raw = "" if synth.suffix in (".docx", ".pdf") else \
+            re.sub(r"<[^>]+>", "", synth.read_bytes().decode(doc.encoding or "utf-8", errors="replace"))
+        return doc.text + "\n" + raw
     path = ROOT / "seeds" / name
     return (path if path.exists() else FIELD / name).read_text(encoding="utf-8")
 
