@@ -223,7 +223,7 @@ def test_a_letter_with_letterhead_and_an_attachment_after_its_signature_chunks_a
     chunks = [(c.heading, doc.text[c.start:c.end]) for c in chunk_document(doc)]
     assert chunks[0] == ("文档信息", "桐梓县人民政府文件\n桐府〔2024〕5号\n桐梓县人民政府关于2023年度法治政府建设情况的报告")
     assert ("落款", "桐梓县人民政府\n2024年1月18日") in chunks
-    assert chunks[-1][1] == "行政复议收到申请件数:2023年87件,2022年79件。"
+    assert chunks[-1][1] == "序号 | 指标名称 | 单位 | 2022年 | 2023年\n行政复议收到申请件数:2023年87件,2022年79件。"
     assert (doc.signed, doc.issuer) == ("2024-01-18", "桐梓县人民政府")
 
 
@@ -261,3 +261,32 @@ def test_portal_bars_left_after_a_widget_and_a_related_list_are_chrome():
     assert text.split("\n") == ["某县人民政府关于2023年度法治政府建设情况的报告",
                                 "2023年,某县坚持依法行政,全年办理行政复议案件36件。现将有关情况报告如下。",
                                 "某县人民政府", "2024年1月20日"]
+
+
+def test_a_sidebars_bulleted_related_links_go_but_the_addressee_after_them_stays():
+    from rag.ingest.clean import clean
+
+    page = ["某县人民政府关于2023年度法治政府建设情况的报告", "", "相关文章", "",
+            "·某县人民政府关于2022年度法治政府建设情况的报告", "", "·某县召开全面依法治县委员会会议", "",
+            "某县人民政府关于2023年度法治政府建设情况的报告", "", "市人民政府:", "",
+            "2023年,某县坚持依法行政。现将有关情况报告如下。", "某县人民政府", "2024年1月20日", "",
+            "某县发布", "微信号: mouxian_fb", "扫码关注 获取更多"]
+    text, _ = clean("\n".join(page))
+    assert text.split("\n") == ["某县人民政府关于2023年度法治政府建设情况的报告", "市人民政府:",
+                                "2023年,某县坚持依法行政。现将有关情况报告如下。", "某县人民政府", "2024年1月20日"]
+
+
+def test_a_table_is_one_paragraph_of_its_section_and_its_caption_is_no_heading(tmp_path):
+    path = tmp_path / "table.txt"
+    path.write_text("\n".join([
+        "松溪县人民政府关于2023年度法治政府建设情况的报告", "一、主要工作", "(一)化解行政争议",
+        "全年收到行政复议申请64件,审结52件。", "表1  2023年主要指标", "指标 | 2022年 | 2023年",
+        "法律援助案件(件) | 377 | 418", "人民调解纠纷(件) | 2210 | 2391", "行政应诉案件(件) | 41 | 38",
+        "(二)加强普法", "全年开展普法活动120场。"]), encoding="utf-8")
+    doc = load_document(path)
+    chunks = [(c.heading, doc.text[c.start:c.end]) for c in chunk_document(doc)]
+    table = [c for c in chunks if "法律援助案件" in c[1]]
+    assert len(table) == 1 and table[0][0] == "一、主要工作 > (一)化解行政争议"  # the caption heads nothing
+    assert table[0][1].startswith("表1  2023年主要指标\n指标 | 2022年 | 2023年\n法律援助案件:2023年418件")
+    assert "行政应诉案件:2023年38件,2022年41件。" in table[0][1]
+    assert ("一、主要工作 > (二)加强普法", "全年开展普法活动120场。") in chunks

@@ -25,7 +25,9 @@ HEADING_LEVELS = [
 # the label of a point inside a paragraph: 一是… 二是…, or (1)… (2)…, ①… ②…, 第一,… 第二,…
 POINT_LABEL = rf"(?:[{_NUM}]+是|\(\d{{1,2}}\)|[①②③④⑤⑥⑦⑧⑨⑩]|第[{_NUM}](?=[,、是]))"
 _POINT = re.compile(POINT_LABEL)
-_SENTENCE_END = re.compile(r"[。!?;!?;](?![”’\"」』)])|[”’\"」』)](?<=[。!?!?][”’\"」』)])")
+# a sentence ends at its mark (with the line break after it) or at a line's end: a table's caption and header
+# row are sentences of their own, not the start of its first row's
+_SENTENCE_END = re.compile(r"(?:[。!?;!?;](?![”’\"」』)])|[”’\"」』)](?<=[。!?!?][”’\"」』)]))\n?|\n")
 _MAX_HEADING = 40
 
 
@@ -60,6 +62,8 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
         return [(start, end)]
     sentences: list[tuple[int, int]] = []
     for s, e in sentence_spans(text, start, end):
+        while s < e and text[s] == "\n":  # a table's next row starts its own sentence, not with the line break
+            s += 1
         while e - s > max_chars:  # a run-on sentence: cut at a comma, else hard
             cut = max((m.end() for m in re.finditer(r"[,,、]", text[s: s + max_chars])), default=max_chars)
             sentences.append((s, s + cut))
@@ -77,9 +81,41 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
     return pieces
 
 
+# a statistics table as loaders and rag/ingest/tables.py write it: its caption, "a | b" rows, and rows read as
+# sentences ("法律援助案件:2023年892件,2022年815件。")
+_CAPTION = re.compile(r"^(?:续?表\s*[\d一二三四五六七八九十]+|附表)")
+_ROW_SENTENCE = re.compile(r"^[^。::]{1,40}:[^。]*\d[^。]*。$")
+
+
+def _table_row(line: str) -> bool:
+    """A table row: cells joined by " | ", or read as one sentence (never a heading or a numbered point)."""
+    return " | " in line or (len(line) <= 160 and bool(_ROW_SENTENCE.match(line)) and heading_of(line) is None
+                             and not _POINT.match(line))
+
+
+def _table_blocks(lines: list[str]) -> dict[int, int]:
+    """First line -> last line of each table: a caption or row followed by at least one more row. A
+    table is one paragraph: its rows are chunked together under the section it stands in, and its
+    caption is no heading."""
+    blocks, number = {}, 0
+    while number < len(lines):
+        end = number + 1 if _CAPTION.match(lines[number]) or _table_row(lines[number]) else number
+        while end < len(lines) and _table_row(lines[end]):
+            end += 1
+        rows = end - number - (1 if _CAPTION.match(lines[number]) else 0)
+        if end > number + 1 and rows >= 2:
+            blocks[number] = end - 1
+            number = end
+        else:
+            number += 1
+    return blocks
+
+
 def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
     text = doc.text
     lines = text.split("\n")
+    tables = _table_blocks(lines)
+    inside_table = -1  # the last line of the table being chunked
     signed = signature_at(lines)
     signature_from, signature_to = (signed[0], signed[1]) if signed else (-1, -1)
     path: dict[int, str] = {}
@@ -106,7 +142,12 @@ def chunk_document(doc: Document, max_chars: int = 320) -> list[Chunk]:
             continue
         if chunks and chunks[-1].end >= end:
             continue  # already inside the document-information chunk
-        heading = heading_of(line)
+        if number <= inside_table:
+            continue  # a row of the table chunked with its first line
+        if number in tables:
+            inside_table = tables[number]
+            end = start + len("\n".join(lines[number:inside_table + 1]))
+        heading = heading_of(line) if number not in tables else None
         if heading:
             level, title = heading
             path = {k: v for k, v in path.items() if k < level}

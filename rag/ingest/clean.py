@@ -43,7 +43,7 @@ CHROME = [
     r"(晴|多云|阴|小雨|中雨|大雨|阵雨|雷阵雨|小雪|雾|霾)(转(晴|多云|阴|[小中大]?雨|雪))?\s*-?\d{1,2}\s*(℃|°C)?\s*[~～\-/至]\s*-?\d{1,2}\s*(℃|°C)",
     # accessibility, language and version bars
     r"^((无障碍(浏览|阅读)?|简体(中文)?版?|繁體|繁体(中文)?版?|长者模式|关怀版|适老化|读屏|English|EN|手机版|移动版|"
-    r"智能问答|个人中心|登录|注册|退出|设为首页|加入收藏|网站地图|联系我们|微博|微信|RSS)\s*[|｜/丨·•]?\s*){2,}$",
+    r"智能问答|个人中心|登录|注册|退出|设为首页|加入收藏|网站地图|联系我们|隐私声明|隐私政策|免责声明|关于我们|使用帮助|微博|微信|RSS)\s*[|｜/丨·•]?\s*){2,}$",
     # breadcrumbs
     r"^(当前位置|您所在的位置|您现在的位置|您的位置|所在位置|位置)\s*[::].*$", rf"^首页\s*((?:{_CRUMB_SEP}|/)\s*[^>＞»/›〉→]{{1,20}}\s*){{1,6}}$",
     rf"^{_CRUMB}(\s*(?:{_CRUMB_SEP})\s*{_CRUMB}){{2,7}}\s*(?:{_CRUMB_SEP})?$",  # 泉州网 › 新闻中心 › 本地新闻
@@ -89,6 +89,7 @@ _POSTED_BY = re.compile(r"^(?:原创\s+)?(?P<account>[^\s\d]{2,20})(?:\s+[^\s\d]
                         r"(?:\s+\d{1,2}:\d{2})?(?P<place>\s*发表于\s*[\u4e00-\u9fff]{2,8})?$")
 # a source credited at an article's end ("来源: 某某街道办事处"): who published it, not body text
 _SOURCE_CREDIT = re.compile(r"^(?:来源|信息来源|文章来源)\s*[::]\s*(?P<source>[\u4e00-\u9fff]{2,20})$")
+_ACCOUNT_ID = re.compile(r"^(?:微信号|公众号|抖音号|微博号)\s*[::]")
 _SITE_NAME = re.compile(r"^.{2,20}(门户网站|政府网|人民政府网站)$")
 # a newspaper page: its masthead (鄂尔多斯日报) and its dateline (2024年2月27日 星期二 第03版:旗区新闻) head the
 # story; they are where and when it ran, not a site's date widget or a title
@@ -189,14 +190,17 @@ def clean(raw: str, plain: bool = False) -> tuple[str, dict[str, str]]:
         if top and _SITE_NAME.match(line):
             header.setdefault("网站", line)
             continue
+        if _RELATED.match(line):  # a related-links list: the heading and the short link lines after it
+            related = True  # (also when the heading is a line of a sidebar menu)
+            continue
         if number in menu:
             continue
-        if _RELATED.match(line):  # a related-links list: the heading and the short link lines after it
-            related = True
+        if related and line and _LINK_LINE.match(line) and (related != "bulleted" or re.match(_BULLET, line)):
+            related = "bulleted" if re.match(_BULLET, line) else related  # a list of bulleted links ends at its first unbulleted line
             continue
-        if related and line and _LINK_LINE.match(line):
-            continue
-        related = related and not line
+        related = related if not line else False  # a blank line keeps a list open
+        if line and len(line) <= 12 and _ACCOUNT_ID.match(next((n for n in lines[number + 1:number + 4] if n), "")):
+            continue  # a social-media account's name over its id ("蜀山琥珀" / "微信号: …"): a follow widget
         for _ in range(3):  # a widget removed may leave another at the line's start ("【打印】 分享到:微信")
             stripped = _CHROME.sub("", line).strip(" \t\u3000\xa0|｜")
             if stripped == line:

@@ -61,11 +61,18 @@ def page_site(page_title: str, title: str) -> str:
     return last if _SITE.search(last) else ""
 
 
+def _span(value: str | None) -> int:
+    """A colspan/rowspan attribute as a count of 1..50 (bad or absent values are 1)."""
+    return min(50, max(1, int(value))) if value and value.strip().isdigit() else 1
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.sinks: list[list[str]] = [[]]  # innermost last: the page, then open table cells
-        self.rows: list[list[str]] = []  # cells of the open row of each open table
+        self.rows: list[list[tuple[str, int, int]]] = []  # (text, colspan, rowspan) of the open row of each open table
+        self.spans: list[tuple[int, int]] = []  # (colspan, rowspan) of each open cell
+        self.below: list[dict[int, list]] = []  # per open table: column -> [text, rows left] of cells spanning down
         self.skip: list[tuple[str, int]] = []  # (tag, nesting) of the chrome element being dropped
         self.content = 0
         self.title: list[str] | None = None  # the <title> text while it is open
@@ -100,10 +107,14 @@ class _TextExtractor(HTMLParser):
         self.content += tag in CONTENT_TAGS
         if tag == "h1":
             self.h1 = []
+        if tag == "table":
+            self.below.append({})
         if tag == "tr":
             self.rows.append([])
         elif tag in ("td", "th"):
             self.sinks.append([])
+            attr = dict(attrs)
+            self.spans.append((_span(attr.get("colspan")), _span(attr.get("rowspan"))))
         elif tag in BLOCKS:
             self.sinks[-1].append("\n")
 
@@ -123,11 +134,46 @@ class _TextExtractor(HTMLParser):
         self.content -= tag in CONTENT_TAGS and self.content > 0
         if tag in ("td", "th") and len(self.sinks) > 1:
             cell = "".join(self.sinks.pop())
-            (self.rows[-1] if self.rows else self.sinks[-1]).append(cell)
+            spans = self.spans.pop() if self.spans else (1, 1)
+            if self.rows:
+                self.rows[-1].append((cell, *spans))
+            else:
+                self.sinks[-1].append(cell)
         elif tag == "tr" and self.rows:
-            self._flush_row(self.rows.pop())
+            self._flush_row(self._grid_row(self.rows.pop()))
+        elif tag == "table" and self.below:
+            self.below.pop()
         elif tag in BLOCKS:
             self.sinks[-1].append("\n")
+
+    def _grid_row(self, cells: list[tuple[str, int, int]]) -> list[str]:
+        """A data row's cells in the table's grid: a short cell merged across columns (colspan) or down
+        rows (rowspan) stands in each column and row it covers, so "行政复议 | 依法受理 | 51 | 件" keeps
+        its category and every row lines up with the header. A row of one merged cell (a note under
+        the table) stays one cell; paragraphs of a layout table are never repeated."""
+        below = self.below[-1] if self.below else {}
+        out: list[str] = []
+
+        def fill() -> None:
+            while len(out) in below:
+                text, left = below[len(out)]
+                out.append(text)
+                if left <= 1:
+                    del below[len(out) - 1]
+                else:
+                    below[len(out) - 1][1] = left - 1
+
+        for text, colspan, rowspan in cells:
+            fill()
+            plain = re.sub(r"[ \t\u3000\xa0]+", " ", text).strip()
+            short = "\n" not in plain and len(plain) <= 20
+            repeat = colspan if short and len(cells) > 1 else 1
+            for _ in range(repeat):
+                if rowspan > 1 and short:
+                    below[len(out)] = [text, rowspan - 1]
+                out.append(text)
+        fill()
+        return out
 
     def _flush_row(self, cells: list[str]) -> None:
         """A row of plain cells is one 'a | b' line; a layout row (cells holding paragraphs) stays
@@ -135,8 +181,10 @@ class _TextExtractor(HTMLParser):
         texts = [re.sub(r"[ \t\u3000\xa0]+", " ", c).strip() for c in cells]
         if any("\n" in t for t in texts):
             self.sinks[-1].append("\n" + "\n".join(texts) + "\n")
-        elif any(texts):
-            self.sinks[-1].append("\n" + " | ".join(t for t in texts if t) + "\n")
+        elif any(texts):  # an empty cell inside the row keeps its place, so cells stay under their column
+            while texts and not texts[-1]:
+                texts.pop()
+            self.sinks[-1].append("\n" + " | ".join(texts if texts[0] else [t for t in texts if t]) + "\n")
 
     def handle_data(self, data: str) -> None:
         if self.title is not None:
@@ -151,7 +199,7 @@ class _TextExtractor(HTMLParser):
             cell = "".join(self.sinks.pop())
             self.sinks[-1].append(cell)
         for row in reversed(self.rows):
-            self._flush_row(row)
+            self._flush_row(self._grid_row(row))
         if self.title_slot >= 0:
             known = tuple(html.unescape(t) for t in self.known_titles)
             page_title = html.unescape(self.page_title)

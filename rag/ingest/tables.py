@@ -17,7 +17,9 @@ _YEAR = re.compile(r"^((?:19|20)\d{2})\s*年?度?$")
 _INDEX = re.compile(r"^(?:序号|编号|序|No\.?)$", re.I)
 _UNIT = re.compile(r"^(?:计量)?单位$")
 _BLANK = {"—", "-", "--", "——", "/", "无", ""}
-_LABEL_UNIT = re.compile(rf"^(?P<name>.+?)\s*[((](?P<unit>{'|'.join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))})[))]$")
+_UNITS = '|'.join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))
+_SCALED = re.compile(rf"^(?:万|亿)(?:{_UNITS})$")  # 万件, 亿元
+_LABEL_UNIT = re.compile(rf"^(?P<name>.+?)\s*[((](?P<unit>(?:万|亿)?(?:{_UNITS}))[))]$")
 
 
 def readable(lines: list[str]) -> list[str]:
@@ -50,32 +52,98 @@ def _table(rows: list[str]) -> list[str]:
     if any(_NUMBER.match(cell) for cell in header) or not all(header):
         return rows
     width = len(header)
+    kept = 1  # header rows: a second row of labels under merged ones ("2023年完成情况" over 数量 | 单位)
+    if body and len(body[0]) == width and all(body[0]) and \
+            not any(re.match(r"[-+]?\d", c) and not _YEAR.match(c) for c in body[0]):
+        header = [_merged(top, low) for top, low in zip(header, body[0])]
+        body, kept = body[1:], 2
+    # a row whose empty remark cell was left off at its end (a page drops a row's trailing empty cells)
+    body = [row + [""] * (width - len(row)) if len(row) < width and all(_REMARK.match(h) for h in header[len(row):])
+            else row for row in body]
     index_col = next((i for i, cell in enumerate(header) if _INDEX.match(cell)), None)
-    unit_col = next((i for i, cell in enumerate(header) if _UNIT.match(cell)), None)
+    unit_col = next((i for i, cell in enumerate(header) if _UNIT.match(cell)
+                     and _holds_units([row[i] for row in body if len(row) == width])), None)  # 单位 may name offices
     rest = [i for i in range(width) if i not in (index_col, unit_col)]
     if len(rest) < 2:
         return rows
-    name_col, values = rest[0], rest[1:]
     fitting = [row for row in body if len(row) == width]
-    numeric = [row for row in fitting if any(_NUMBER.match(_bare(row[i], row[unit_col] if unit_col is not None else ""))
-                                             for i in values)]
-    if not numeric or len(numeric) * 2 < len(body):
+    units = {i: _LABEL_UNIT.match(header[i]) for i in rest}  # "立案数(件)": the column's unit
+    names = {i: (units[i]["name"] if units[i] else header[i]) for i in rest}
+
+    def numeric(i: int) -> bool:
+        return sum(bool(_FIGURE.match(_bare(row[i], _unit(row, i, unit_col, units)))) for row in fitting) * 2 > len(fitting)
+
+    first_value = next((i for i in rest if numeric(i)), None)
+    if first_value is None:
         return rows
-    years = [_YEAR.match(header[i]) for i in values]
+    labels = [i for i in rest if i < first_value]  # 类别 | 指标: a row is named by every label before its figures
+    values = [i for i in rest if i > first_value or i == first_value]
+    if not labels:
+        return rows
+    numbered = [row for row in fitting if any(_NUMBER.match(_bare(row[i], _unit(row, i, unit_col, units))) for i in values)]
+    if not numbered or len(numbered) * 2 < len(body):
+        return rows
+    years = [_YEAR.match(names[i]) for i in values]
     if all(years):  # latest year first: the first figure a reader takes is the report's own
         values = [i for _, i in sorted(zip((int(y[1]) for y in years), values), reverse=True)]
-    out = [rows[0]]
-    for line, row in zip(rows[1:], body):
-        if len(row) != width or not row[name_col] or _NUMBER.match(row[name_col]):
+    out = rows[:kept]
+    for line, row in zip(rows[kept:], body):
+        if len(row) != width or not row[labels[-1]] or _NUMBER.match(row[labels[-1]]):
             out.append(line)
             continue
-        name, unit = row[name_col], row[unit_col] if unit_col is not None else ""
+        name = _row_name([row[i] for i in labels if row[i]])
+        unit = row[unit_col] if unit_col is not None else ""
         labelled = _LABEL_UNIT.match(name) if not unit else None
         if labelled:  # "法律援助案件(件) | 8736": the unit written after the row's name
             name, unit = labelled["name"], labelled["unit"]
-        parts = [f"{_column(header[i], row[i])}{_figure(row[i], unit)}" for i in values]
-        out.append(f"{name}:{','.join(parts)}。")
+        parts = []
+        for i in values:
+            cell = row[i]
+            if cell in _BLANK:
+                continue
+            shown = _figure(cell, unit or (units[i]["unit"] if units[i] else ""))
+            if _NUMBER.match(_bare(cell, unit)) or not _REMARK.match(names[i]):
+                parts.append(f"{_column(names[i] if len(values) > 1 or not _GENERIC.match(names[i]) else '', cell)}{shown}")
+            else:  # a remark column's words are said as written (纠错率12.8%)
+                parts.append(cell)
+        out.append(f"{name}:{','.join(parts)}。" if parts else line)
     return out
+
+
+_FIGURE = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*(?:%|‰|(?:万|亿)?[\u4e00-\u9fff]{1,2})?$")  # 58, 31件, 4.37万件
+_REMARK = re.compile(r"^(?:备注|说明|附注|注)$")
+_GENERIC = re.compile(r"^(?:数量|数值|数据|数|完成数|完成情况|合计|情况)$")
+
+
+def _row_name(labels: list[str]) -> str:
+    """A row's name from its label cells, a category first (行政复议 | 依法受理 -> 行政复议依法受理; a
+    category the indicator already names once; 其中:调解 -> 行政复议,其中调解)."""
+    name = ""
+    for label in labels:
+        label = re.sub(r"^其中[::]\s*", "其中", label).replace(":", "").replace("：", "")
+        if label.startswith("其中") and name:
+            name += f",{label}"
+        elif label not in name:
+            name = label if name and name in label else name + label
+    return name
+
+
+def _merged(top: str, low: str) -> str:
+    """One column name from two header rows: the lower one, unless it only says "number" under a
+    named group (2023年完成情况 over 数量) or repeats it; a unit column stays 单位."""
+    if top == low or _UNIT.match(low):
+        return low
+    return top if _GENERIC.match(low) else f"{top}{low}" if not _INDEX.match(low) else low
+
+
+def _holds_units(cells: list[str]) -> bool:
+    """A 单位 column whose cells are units (件, 人, %) — not one naming offices (市局直属, 江阴市)."""
+    filled = [c for c in cells if c not in _BLANK]
+    return bool(filled) and sum(c in UNIT_KINDS or bool(_SCALED.match(c)) for c in filled) * 2 > len(filled)
+
+
+def _unit(row: list[str], i: int, unit_col: int | None, units: dict) -> str:
+    return row[unit_col] if unit_col is not None else (units[i]["unit"] if units.get(i) else "")
 
 
 def _column(header: str, cell: str) -> str:
