@@ -1180,3 +1180,21 @@ def test_a_figure_of_the_bare_noun_does_not_count_the_asked_kind_of_it():
     asked = slot_of("叙州区有多少名公职律师?")
     assert not holds_slot("区政府聘请7名律师担任法律顾问。", asked)
     assert holds_slot("全区共有公职律师41名。", asked) and holds_slot("全区共有41名公职律师。", asked)
+
+
+def test_a_part_asked_within_a_population_must_follow_that_populations_verb():
+    within = slot_of("叙州区审查后纠正的那几件文件里,区本级的有几件?")
+    assert within.population == "纠正"
+    assert not holds_slot("全年审查规范性文件96件,其中区本级审查31件,纠正违法文件4件。", within)  # 31 were reviewed
+    assert holds_slot("全年审查规范性文件96件,纠正违法文件4件,其中区本级纠正1件。", within)
+    handed = slot_of("叙州区移交给检察机关的那些案子,最后起诉了几件?")
+    assert not holds_slot("全年立案查处违法案件820件,起诉率100%,结案790件。", handed)  # no 移送/移交 before it
+    assert slot_of("叙州区法律援助案件中,刑事案件有多少件?").population == ""  # no verb names this population
+
+
+def test_asked_how_many_were_added_a_stock_does_not_answer():
+    added = slot_of("叙州区2021年新建了几个公共法律服务工作站?")
+    assert added.new
+    assert not holds_slot("全区现有公共法律服务工作站26个,覆盖所有乡镇。", added)
+    assert holds_slot("全年新建公共法律服务工作站5个,全区现有26个。", added)
+    assert holds_slot("五年来累计新增公共法律服务工作站12个。", added)  # cumulative additions are additions

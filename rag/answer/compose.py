@@ -186,7 +186,7 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     return Composed("\n".join(lines), numbering.citations())
 
 
-_ASKED_VERB = re.compile(r"(?:被|最终|最后|实际|真正)*(?P<verb>[\u4e00-\u9fff]{2})的?(?:有|是|共|一共)?(?:多少|几)")
+_ASKED_VERB = re.compile(r"(?:被|最终|最后|实际|真正)*(?P<verb>[\u4e00-\u9fff]{2})了?的?(?:有|是|共|一共)?(?:多少|几)")
 
 
 def _through_negation(question, analysis, passages, corpus_idf, similarity, must_contain) -> Composed | None:

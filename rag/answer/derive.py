@@ -575,13 +575,18 @@ def _levels(derivation: Derivation, text: str, figures):
     return None
 
 
+# a whole named by no words of its own (占总数的比例): the total the part is counted in, found as if unnamed
+_ANY_WHOLE = re.compile(r"(?:全部|所有|全体)?(?:总数|总量|总额|总计|合计|总体|全部|所有|整体)的?")
+
+
 def _share(derivation: Derivation, text: str, figures):
     """part ÷ whole: the part is the figure the question names before 占 (else the first smaller one
     after the first figure); the whole a larger figure of the same kind, the earliest one."""
     named = _pick(derivation.terms[0], text, figures) if derivation.terms else None
     if named is None and derivation.terms:
         return None
-    if named is not None and len(derivation.terms) > 1:  # the whole the question names (受理案件, 办结的)
+    if named is not None and len(derivation.terms) > 1 and not _ANY_WHOLE.fullmatch(derivation.terms[1]):
+        # the whole the question names (受理案件, 办结的)
         parts = {i for i, q in enumerate(figures) if _within(derivation.terms[1], text, q)}
         whole = _pick(derivation.terms[1], text, figures, {named} | parts)
         if whole is not None and _same_family(figures[named], figures[whole]) and \

@@ -84,7 +84,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                    and _noun_agrees(quote, q, slot.unit_kinds) and _names_part(quote, q, slot.part)
                    and q.number not in slot.given and not _counts_with_another(quote, q, slot.words)
                    and not (slot.own_level and _all_levels(quote, q)) and not _planned(quote, q)
-                   and not (slot.stock and _added(quote, q)) for q in found)
+                   and not (slot.stock and _added(quote, q)) and _in_population(quote, q, slot.population)
+                   and not (slot.new and _stock(quote[_clause_around(quote, q)[0]:q.start])) for q in found)
     return True
 
 
@@ -141,6 +142,23 @@ def _targeted(text: str, at: int, clause_start: int) -> bool:
         return True
     sentence_start = max(text.rfind(m, 0, at) for m in "。;!?") + 1
     return bool(_PLAN_WORDS.search(text[sentence_start:clause_start])) and not _DONE.search(text[clause_start:at])
+
+
+_STOCK_BEFORE = re.compile(r"现有|共有|累计|目前|已有|总数|总量|全[县市区旗州]有|拥有")
+
+
+def _stock(before: str) -> bool:
+    """A figure given as how many there are (现有14个), not as how many were added (累计新增2437名)."""
+    return bool(_STOCK_BEFORE.search(before)) and not re.search(r"新增|新创|新建|新设|新培育|新评|新命名|新入选|增加", before)
+
+
+def _in_population(quote: str, q, verb: str) -> bool:
+    """A part asked within a population (纠正的那几件里): its figure must follow, in its sentence, the
+    population's verb (纠正违规措施5件,其中市级2件) — 其中市级层面审查43件 is a part of what was reviewed."""
+    if not verb:
+        return True
+    sentence_start = max(quote.rfind(m, 0, q.start) for m in "。;;!?") + 1
+    return _in(verb, quote[sentence_start:q.start])
 
 
 def _added(quote: str, q) -> bool:

@@ -176,6 +176,8 @@ class Slot:
     stages: frozenset[str] = frozenset()  # count: the process stages the question names (received, accepted, closing ...)
     part: str = ""  # count: the subset a population is narrowed to ("评查的案卷里,优秀的有多少": 优秀)
     given: frozenset[str] = frozenset()  # numbers the question states itself ("那88份意见书里"): never the answer
+    population: str = ""  # count: the verb of the population a part is asked within (纠正的那几件措施里 -> 纠正)
+    new: bool = False  # count: asks how many were newly added (新创成了几个), which a stock (现有14个) does not say
     words: str = ""  # count: the question as asked, for what a figure counts together with the asked thing
     own_level: bool = False  # count: asked of one government's own level (市本级), not of all levels (全市三级)
     stock: bool = False  # count: how many there are (总共有多少名), which an increase (新增12名) does not say
@@ -275,7 +277,8 @@ def slot_of(text: str) -> Slot:
             stages |= {"received", "accepted"}  # only a legal procedure accepts (受理) what it received (收到) apart
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages,
                     part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text,
-                    own_level="本级" in text, stock=bool(_STOCK.search(text) or _THERE_ARE.search(text) and not _EVENT.search(text)))
+                    own_level="本级" in text, stock=bool(_STOCK.search(text) or _THERE_ARE.search(text) and not _EVENT.search(text)),
+                    population=_population_verb(text), new=bool(_NEW.search(text)))
     if _NAME.search(text):
         return Slot("name")
     return Slot("text")
@@ -331,6 +334,20 @@ _PART_ASKED = re.compile(rf"{_IN_POPULATION}[,，]?(?:有)?(?P<part>[^,，?？�
                          # "收到的申请,最后有几件是同意公开的": the population is the clause before
                          rf"的[^,，?？]{{2,12}}[,，](?:最后|最终|其中|结果)?有?(?:多少|几)[^,，?？]{{0,4}}?(?:是|为|属于)"
                          rf"(?P<then>[^,，?？、]{{2,10}}?)[?？的]?$")
+# "纠正的那几件政策措施里,市级层面的有几件", "移交给公安的那些案子,立案了几件": the part is counted among what
+# the verb before 的 did; a demonstrative (那些, 这几件) or 里/中 marks the population
+_POPULATION = re.compile(r"(?P<verb>[\u4e00-\u9fff]{2})(?:给[\u4e00-\u9fff]{1,4})?了?的(?:(?:那|这)(?:些|几[\u4e00-\u9fff]?)"
+                         r"[^,，?？]{1,12}?(?:里面|当中|之中|里|中)?|[^,，?？]{1,12}?(?:里面|当中|之中|里|中))[,，]")
+_NEW = re.compile(r"新(?:创|增|建|设|评|培育|成立|命名|入选|认定|获评|创建|创成|增加)")
+
+
+def _population_verb(text: str) -> str:
+    found = _POPULATION.search(text)
+    verb = found["verb"] if found else ""  # a verb, not whose (叙州区的复议案件里) or what (案件的)
+    return verb if verb and not re.match(r"[这那哪其各每]", verb) and \
+        not re.search(r"[区县市省镇乡州旗村级局委办]$|案件|案子|申请|文件|事项|人员|单位|部门|全年|今年|去年", verb) else ""
+
+
 _GIVEN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]|\s*年|\s*月|\s*日)")
 
 
@@ -354,6 +371,8 @@ def _asked_scope(text: str) -> str:
 
 
 def stages_of(text: str) -> frozenset[str]:
+    """The stages a text names; a negated one (不予受理, 未通过, 不合格) is not that stage."""
+    text = re.sub(r"(?:不予|未予|不|未|没有|没)[\u4e00-\u9fff]{2}", " ", text)
     return frozenset(stage for stage, words in STAGES.items() if re.search(words, text))
 
 
