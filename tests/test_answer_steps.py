@@ -1198,3 +1198,15 @@ def test_asked_how_many_were_added_a_stock_does_not_answer():
     assert not holds_slot("全区现有公共法律服务工作站26个,覆盖所有乡镇。", added)
     assert holds_slot("全年新建公共法律服务工作站5个,全区现有26个。", added)
     assert holds_slot("五年来累计新增公共法律服务工作站12个。", added)  # cumulative additions are additions
+
+
+@pytest.mark.parametrize("question,years", [
+    ("照叙州区2021年报告倒推,上一年行政复议纠错率是多少?", [2020]),  # 上一年 with no 的 before the rate
+    ("叙州区2020年的法律援助案件有多少件?按2021年报告算。", [2020]),  # the basis clause asks nothing
+    ("叙州区2021年比上年多办了多少件?", []),  # compared with the year before: the report's own year is asked
+])
+def test_the_year_before_a_report_is_asked_by_name_or_relative_to_it(question, years):
+    from rag.answer.respond import _asked_year_before
+    from rag.retrieve import QueryPlan
+
+    assert _asked_year_before(question, QueryPlan(question, regions=["宜宾市叙州区"]), COVERAGE) == years

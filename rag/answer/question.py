@@ -598,6 +598,8 @@ def section_of(question: str) -> str:
         return ""
     # 查摆问题, 发现问题, 整改问题 are work the report did, not its own problems section
     question = re.sub(r"(?:查摆|发现|整改|反馈|排查|解决|督办|交办|梳理出|查找|纠正)(?:了|出)?(?:的)?(?:问题|不足|短板)", "", question)
+    # 立法计划, 执法检查计划 are programmes the report names (计划里的两部法规), not its own plans section
+    question = re.sub(r"(?:立法|执法|普法|培训|检查|抽查|审查|监督|督查|调研|评查|考试)(?:工作)?计划", "", question)
     named = sorted((m.start(), name) for name, asks in SECTIONS.items() if (m := asks.search(question)))
     return " ".join(name for _, name in named)
 

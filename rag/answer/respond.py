@@ -113,7 +113,7 @@ def _year_before(out: Answer, pipeline, question: str, years: list[int], asked) 
 
 _YEAR = re.compile(r"(\d{4})年")
 # the year before the report's own, named relative to it ("去年" is left out: in a report it is often the report's year)
-_YEAR_BEFORE = re.compile(r"(?<![比较和与跟])(?:上一年|上年度|上年|前一年)(?:度)?的")
+_YEAR_BEFORE = re.compile(r"(?<![比较和与跟])(?:(?:上一年|上年度|前一年)(?:度)?的?|上年的)")
 _SINCE = re.compile(r"(?:比|较|和|与|跟)(?:上一年|上年度|上年|前一年)|同比")
 
 
@@ -123,7 +123,9 @@ def _asked_year_before(question: str, plan, coverage) -> list[int]:
     covered = {y for r in plan.regions for y in coverage.years_of(r)}
     if _YEAR_BEFORE.search(question) and len(covered) == 1 and not _SINCE.search(question):
         return [min(covered) - 1]  # "上一年的败诉率是多少": the year before the one report's year
-    asking = re.split(r"[,，;；]", question)[-1]
+    clauses = [c for c in re.split(r"[,，;；?？。]", question) if c.strip()]
+    asks = [c for c in clauses if re.search(r"多少|几", c)] or clauses[-1:]
+    asking = asks[-1] if asks else ""  # the last clause that asks (按2021年报告算 asks nothing)
     named = [int(y) for y in _YEAR.findall(asking)]
     if len(named) != 1 or not plan.regions:
         return []
