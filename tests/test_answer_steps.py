@@ -1210,3 +1210,20 @@ def test_the_year_before_a_report_is_asked_by_name_or_relative_to_it(question, y
     from rag.retrieve import QueryPlan
 
     assert _asked_year_before(question, QueryPlan(question, regions=["宜宾市叙州区"]), COVERAGE) == years
+
+
+def test_a_summary_of_several_years_answers_a_year_only_with_that_years_figures():
+    """A five-year summary (no single report year): a sentence of yearly figures answers the asked year
+    with its own figures, and a year it does not name not at all."""
+    summary = [_passage("2021年组织执法资格考试,参加520人、通过470人;2022年参加498人、通过451人;2023年参加560人、"
+                        "通过532人。", 0, year=None),
+               _passage("五年来,全区行政复议收案分别为:2019年186件、2020年212件、2021年268件、2022年301件、2023年355件。",
+                        1, year=None)]
+    rate = "叙州区2023年执法资格考试的通过率是多少?"
+    found = compose.extractive(rate, None, summary, analysis=analyse(rate, [], COVERAGE))
+    assert "532 ÷ 560 = 95%" in found.text
+    grew = "叙州区行政复议收案2023年比2019年多了多少件?"
+    found = compose.extractive(grew, None, summary, analysis=analyse(grew, [], COVERAGE))
+    assert "355 − 186 = 169件" in found.text
+    missing = "叙州区2018年行政复议收了多少件?"
+    assert compose.extractive(missing, None, summary, analysis=analyse(missing, [], COVERAGE)).refused

@@ -154,7 +154,7 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     if not quotes and derivation is None and slot.kind == "rate" and slot.rates and len(_parts(question, analysis)) == 1:
         # 合格率 not written, but 参考612人,合格538人 are: the rate is the named part of its whole
         stem = max(slot.rates, key=len).removesuffix("率")
-        derived = _derived(question, Derivation("share", terms=(stem,)), analysis, passages, corpus_idf, similarity,
+        derived = _derived(question, Derivation("share", terms=(stem,), years=tuple(analysis.years) if analysis is not None else ()), analysis, passages, corpus_idf, similarity,
                            must_contain) if len(stem) >= 2 else None
         operands = derived.derived[0].operation.split(" ÷ ") if derived is not None else []
         if derived is not None and _same_unit(derived.derived[0].sentence, operands):  # 538人 of 612人, not 9个 of 40件
@@ -309,6 +309,13 @@ def _merged(passages: list[Passage], composed: list[Composed]) -> Composed:
     return Composed("\n".join(lines), numbering.citations(), False, derived)
 
 
+def _yearly(text: str, sentence: str, year: int) -> str:
+    """The whole sentence when it gives several years' figures, one of them the asked year's; else the sentence."""
+    whole = _whole_sentence(text, sentence)
+    named = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", whole)}
+    return whole if len(named) >= 2 and year in named else sentence
+
+
 def _derived_one(question, derivation, slot, unit, passages, corpus_idf, similarity, must_contain) -> Composed | None:
     """Compute the asked figure from two figures relevant sentences state, showing the arithmetic:
     from one sentence, else (for figures the question names: A比B多多少, A和B加起来) from two
@@ -319,6 +326,8 @@ def _derived_one(question, derivation, slot, unit, passages, corpus_idf, similar
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
     if derivation.op in ("points", "levels"):  # a level and the year it is of may be clauses apart (2023年,…;…11.71%。)
         sentences = list(dict.fromkeys((i, _whole_sentence(passages[i].text, s)) for i, s in sentences))
+    elif len(derivation.years) == 1 and derivation.op in ("share", "difference", "sum"):  # "2021年参加623人、通过548人;…2023年参加657人、通过602人。": the asked year's part
+        sentences = list(dict.fromkeys((i, _yearly(passages[i].text, s, derivation.years[0])) for i, s in sentences))
     for index, sentence in sentences:
         found = derive.solve(derivation, slot, sentence, unit)
         if found is not None:

@@ -184,6 +184,10 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if derivation.op == "share" and (rest := _complement(derivation, text, sentence)) is not None:
         return rest
     figures = _figures(text, slot, derivation.op)
+    if len(derivation.years) == 1 and derivation.op in ("share", "difference", "sum"):  # a sentence of several years' figures: the asked year's
+        year_of = [_sentence_year(text, q) for q in figures]
+        if len({y for y in year_of if y}) >= 2 and derivation.years[0] in year_of:
+            figures = [q for q, y in zip(figures, year_of) if y == derivation.years[0]]
     if derivation.op == "share" and derivation.terms:  # 培训的人当中市本级的人: shares of people, not of sessions
         kinds = frozenset().union(*(head_kinds(t) for t in derivation.terms))
         counted = [q for q in figures if units.compatible(q.unit, kinds)] if kinds else figures
@@ -548,6 +552,8 @@ def _levels(derivation: Derivation, text: str, figures):
     a verb of moving right before the second; the larger minus the smaller. Or two years' levels,
     each labelled with its year ("2023年4132件,2022年3687件"): the later less the earlier."""
     labelled = [(int(m[1]), q) for q in figures if (m := _YEAR_LABEL.search(text[max(0, q.start - 8):q.start]))]
+    if len(labelled) > 2 and len(derivation.years) == 2:  # 2019年286件、…、2023年603件: the two years asked
+        labelled = [(y, q) for y, q in labelled if y in derivation.years]
     if len(labelled) == 2 and labelled[0][0] != labelled[1][0] and _same_family(labelled[0][1], labelled[1][1]):
         (_, earlier), (_, later) = sorted(labelled, key=lambda y: y[0])
         return (later, earlier, MINUS) if later.value > earlier.value else None

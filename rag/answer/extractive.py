@@ -403,6 +403,8 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
     cosines = similarity(part, said) if similarity and candidates else None
     from rag.answer.structured import SECTIONS  # the plans section's heading words (structured imports this module)
     planned_section = SECTIONS["plans"][1] if slot.kind == "list" and not _ASKS_PLANS.search(part) else None
+    named_years = set(re.findall(r"((?:19|20)\d{2})\s*年", part))
+    asked_year = int(named_years.pop()) if len(named_years) == 1 else None
     out = []
     for position, (index, text, s, e, clauses, hits, before, headed_only, section) in enumerate(candidates):
         window = _window(text, clauses, hits, slot, max_chars)
@@ -417,13 +419,22 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
             continue  # similar in meaning but not about the asked-for thing: never an answer
         if cosines is not None:
             covered = 0.5 * covered + 0.5 * min(1.0, max(0.0, (cosines[position] - SIM_FLOOR) / SIM_SPAN))
-        holds = holds_slot(quote, slot)
+        holds = holds_slot(quote, slot) and _of_year(quote, asked_year, passages[index].year)
         score = covered * (1.0 if holds else 0.4)
         if planned_section and planned_section.search(passages[index].heading.split(" > ")[0]):
             score *= 0.8  # "做了哪几件事": next year's plans are not what was done
         out.append(Quote(index, quote, round(score, 4), part, holds, round(covered, 4), headed_only))
     # ties go to the passage retrieval ranked higher (its fused score), never to its list position
     return sorted(out, key=lambda q: (-q.score, -passages[q.passage].score, q.text))
+
+
+def _of_year(quote: str, asked: int | None, report_year: int | None) -> bool:
+    """A sentence of a report of no single year (a five-year summary) holds a figure of the asked year only
+    if it names that year, when it names years at all: 2019年286件、2020年312件 does not answer 2018年收了多少件."""
+    if asked is None or report_year is not None:  # a report of one year: its other years are said as such
+        return True
+    named = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年(?!度?(?:工作|计划|目标))", quote)}
+    return not named or asked in named
 
 
 def _window(text: str, clauses, hits, slot: Slot, max_chars: int) -> tuple[int, int]:

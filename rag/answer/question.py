@@ -10,7 +10,7 @@ regions, a question about the document itself, or a whole section (存在的问�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag import units
 from rag.answer import followup
@@ -204,6 +204,7 @@ class Derivation:
     #                 compare: "+" for A比B多 (A − B), "-" for A比B少 (B − A), "" for 相差 (larger − smaller)
     removed: str = ""  # difference: what is taken away (不予受理, 涉及金融机构借贷)
     terms: tuple[str, ...] = ()  # sum: what is added up; compare: A and B; share: the part
+    years: tuple[int, ...] = ()  # the years the question names: which of a sentence's yearly figures to take
 
 
 @dataclass
@@ -433,6 +434,14 @@ def _compares_things(text: str) -> bool:
 
 
 def derivation_of(text: str) -> Derivation | None:
+    found = _derivation(text)
+    years = tuple(sorted({int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", normalise(text))}))
+    # the years a computation's figures are of (a base year compared with is the other operand's: not kept)
+    keep = found is not None and years and (found.op in ("share", "difference", "sum") or found.op == "levels" and len(years) == 2)
+    return replace(found, years=years) if keep else found
+
+
+def _derivation(text: str) -> Derivation | None:
     text = normalise(text)
     apart = _APART.search(text)
     apart_terms = [t for t in _JOIN.split(re.sub(r"\([^()]*\)", "", re.split(r"[,，]", apart["terms"])[-1]))
