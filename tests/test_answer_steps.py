@@ -1227,3 +1227,11 @@ def test_a_summary_of_several_years_answers_a_year_only_with_that_years_figures(
     assert "355 − 186 = 169件" in found.text
     missing = "叙州区2018年行政复议收了多少件?"
     assert compose.extractive(missing, None, summary, analysis=analyse(missing, [], COVERAGE)).refused
+
+
+def test_regions_compared_on_a_rate_neither_states_compute_it_from_their_counts():
+    per_region = {"甲市": [_passage("组织执法资格考试,参加考试400人,考试通过350人。", 0, region="甲市", year=2023)],
+                  "乙县": [_passage("全县开展执法资格考试,参考120人,通过114人,合格人员全部换发执法证。", 1, region="乙县", year=2023)]}
+    text, cites = compose.comparison("甲市和乙县2023年执法资格考试哪边通过率高?", per_region)
+    assert "350 ÷ 400 = 87.5%[1]" in text and "114 ÷ 120 = 95%[2]" in text
+    assert "乙县 95%[2] > 甲市 87.5%[1]" in text and len(cites) == 2

@@ -543,6 +543,15 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
     for region, passages in per_region.items():
         quotes = [q for q in best_quotes((own or {}).get(region, question), passages, drop, corpus_idf=corpus_idf,
                                          similarity=similarity) if q.holds and q.score >= THRESHOLD]
+        computed = _rate_of_counts(question, passages, corpus_idf, similarity) if not quotes else None
+        if computed is not None:  # 通过率 not written, 参加412人、通过367人 are: the rate is computed, as for one region
+            found = computed.derived[0]
+            passage = next(p for p in passages if p.chunk_id == computed.citations[0].chunk_id)
+            citations.append(citation(len(citations) + 1, passage, [found.sentence]))
+            n = citations[-1].n
+            lines.append(f"- {_label(passage)}: {found.sentence}[{n}] 计算得出: {found.shown}[{n}]")
+            picked[region] = (f"{found.value}{found.unit}", n, passage)
+            continue
         if not quotes:
             lines.append(f"- {region}: 报告中未见相关数据")
             continue
@@ -563,6 +572,22 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
     if ranking:
         lines += ["", ranking]
     return "\n".join(lines), citations
+
+
+def _rate_of_counts(question: str, passages: list[Passage], corpus_idf, similarity) -> Composed | None:
+    """A named rate a region's report does not state, computed from its part and whole (通过率 from 参加 and
+    通过), as a one-region answer computes it; None for any other question."""
+    slot = slot_of(question)
+    if slot.kind != "rate" or not slot.rates:
+        return None
+    stem = max(slot.rates, key=len).removesuffix("率")
+    if len(stem) < 2:
+        return None
+    found = _derived_one(question, Derivation("share", terms=(stem,)), slot, "", passages, corpus_idf, similarity, ())
+    if found is None or not found.derived or not found.citations:
+        return None
+    operands = found.derived[0].operation.split(" ÷ ")
+    return found if _same_unit(found.derived[0].sentence, operands) else None
 
 
 def _ranking(question: str, picked: dict) -> str:

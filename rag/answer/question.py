@@ -243,7 +243,7 @@ def slot_of(text: str) -> Slot:
         return Slot("count", unit_word="分")
     if _RATE.search(text) and not (_LIST.search(text) and not _RATE_ASKED.search(text)):  # 为降低败诉率出台了哪些文件: a list
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
-        label = re.sub(r"^.*(?:年度?|的|中|里)", "", max(named, key=len)) if named else ""
+        label = re.sub(r"^.*(?:年度?|的|中|里|哪边|哪个|哪家|哪里|谁|各地|两地|三地)", "", max(named, key=len)) if named else ""
         # no rate named ("负责人到庭应诉的比例"): the thing whose share it is, for the level's clause to name
         thing = None if named else re.search(r"([\u4e00-\u9fff]{2,8}?)的?(?:比例|比重|百分比|占比)", text)
         words = re.sub(r"(?:占了?|有|是|为)?(?:多大|多少|多高|几)?$", "", thing[1]) if thing else ""

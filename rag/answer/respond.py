@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from rag.answer import compose, structured
-from rag.answer.question import analyse
+from rag.answer.question import analyse, slot_of
 from rag.answer.cite import REFUSAL, strip_invalid, verify, vouched
 from rag.types import Answer, Citation, Passage
 
@@ -211,8 +211,12 @@ def _compare_facts(out: Answer, pipeline, question: str, regions: list[str]) -> 
     from rag.facts import find_indicator
 
     wording = in_report_terms(question)
-    if find_indicator(wording) is None:
+    indicator = find_indicator(wording)
+    if indicator is None:
         return False
+    asked = slot_of(wording)
+    if asked.kind == "rate" and asked.rates and indicator.unit != "%":
+        return False  # 执法资格考试…通过率: a rate of the indicator's counts, computed per region, not its counts
     table = compare(pipeline, wording, regions)
     if not table.rows:
         return False
