@@ -1235,3 +1235,37 @@ def test_regions_compared_on_a_rate_neither_states_compute_it_from_their_counts(
     text, cites = compose.comparison("甲市和乙县2023年执法资格考试哪边通过率高?", per_region)
     assert "350 ÷ 400 = 87.5%[1]" in text and "114 ÷ 120 = 95%[2]" in text
     assert "乙县 95%[2] > 甲市 87.5%[1]" in text and len(cites) == 2
+
+
+def test_a_count_of_one_kind_of_case_is_not_answered_by_another_kinds_figures():
+    punished = slot_of("叙州区2021年一共办了多少件行政处罚案件?")
+    assert not holds_slot("全区行政机关作为被告的一审行政诉讼案件41件,审结38件,败诉2件。", punished)  # 38 are lawsuits too
+    assert holds_slot("全区查处各类违法案件812件,其中行政处罚案件640件。", punished)
+    reviewed = slot_of("叙州区2021年办了多少件行政复议案件?")
+    assert holds_slot("全年收到行政复议申请150件,审结案件120件。", reviewed)  # the 案件 of a 复议 sentence
+
+
+def test_an_honour_asked_at_one_level_is_not_the_same_honour_at_another():
+    passages = [_passage("2020年,我区被命名为四川省首批法治政府建设示范区。", 0)]
+    national = "叙州区哪一年被命名为全国法治政府建设示范区?"
+    assert compose.extractive(national, None, passages, analysis=analyse(national, [], COVERAGE)).refused
+    provincial = "叙州区哪一年被命名为省级法治政府建设示范区?"
+    assert not compose.extractive(provincial, None, passages, analysis=analyse(provincial, [], COVERAGE)).refused
+
+
+def test_a_report_without_a_plans_section_states_next_years_work_by_naming_that_year():
+    from rag.answer.structured import section_quotes
+
+    chunks = [_passage("2021年,全区办理法律援助案件610件。", 0, heading="", year=2021),
+              _passage("据介绍,2022年叙州区还将出台《叙州区重大行政决策程序规定》,并推行行政复议繁简分流。", 1,
+                       heading="", year=2021),
+              _passage("2021年区政府将法治建设纳入年度考核。", 2, heading="", year=2021)]  # 将 as 把: work done
+    _, quotes = section_quotes("plans", chunks)
+    assert [q for _, q in quotes] == ["据介绍,2022年叙州区还将出台《叙州区重大行政决策程序规定》,并推行行政复议繁简分流。"]
+
+
+def test_when_something_was_named_is_not_when_it_was_recommended_for_it():
+    named = slot_of("叙州区哪一年被命名为法治政府建设示范区?")
+    assert not holds_slot("2021年10月,我区被推荐参加法治政府建设示范区评选。", named)
+    assert holds_slot("2022年,我区被正式命名为法治政府建设示范区。", named)
+    assert holds_slot("2022年12月出台《叙州区行政规范性文件管理办法》。", slot_of("叙州区哪一年出台了规范性文件管理办法?"))

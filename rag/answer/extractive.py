@@ -40,6 +40,9 @@ SHAPES = {  # what a date, year or name answer looks like
 }
 
 
+_NAMED_AS = re.compile(r"被(?:正式|首次|首批)?(?P<verb>命名|评为|评定|认定|授予|确定|列为|表彰|批准)")
+
+
 @dataclass
 class Quote:
     passage: int  # index into the passages list
@@ -55,7 +58,9 @@ def holds_slot(quote: str, slot: Slot) -> bool:
     """Whether a quote can answer the slot: a figure of the asked kind (not a change from last
     year), the named rate with its own level, a date, a year, a 《》 name."""
     if slot.kind in SHAPES:
-        return bool(SHAPES[slot.kind].search(quote))
+        named = _NAMED_AS.search(slot.words) if slot.kind in ("date", "year") else None
+        # "哪年被命名为…": when it was named, not when it was recommended for it (被推荐参加…评选)
+        return bool(SHAPES[slot.kind].search(quote)) and (not named or _in(named["verb"], quote))
     if slot.kind == "rate":
         return _rate_level(quote, slot.rates, slot.words)
     if slot.kind == "duration":  # "多长时间", "几个工作日": a span of time (0.5个工作日, 3天, 即办)
@@ -108,7 +113,7 @@ def _counts_head(quote: str, q, head: str) -> bool:
         return True
     after = re.match(r"[\u4e00-\u9fff]{2,4}", quote[q.end:])
     if not after:
-        return True
+        return _kind_before(quote, q, head)
     grams = {head[i:i + 2] for i in range(len(head) - 1)}
     named = {after[0][i:i + 2] for i in range(len(after[0]) - 1)}
     start = _clause_around(quote, q)[0]
@@ -116,6 +121,24 @@ def _counts_head(quote: str, q, head: str) -> bool:
         return False  # 多少名公职律师 is not answered by 5名律师: the figure counts the bare noun, not the asked kind
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
     return bool(grams & named) or head in quote[start:q.start] or same_kind
+
+
+_GENERIC_GRAMS = {"行政", "工作", "相关", "各类", "全部", "各项", "有关"}
+
+
+def _kind_before(quote: str, q, head: str) -> bool:
+    """'多少件行政处罚案件' is not answered by '行政诉讼案件63件' nor by its '审结58件': a figure of the head's
+    noun (案件), named in its sentence before it, must be of the head's own kind (处罚), named before that noun."""
+    noun, modifier = head[-2:], head[:-2]
+    if len(modifier) < 2 or not head_kinds(noun):
+        return True
+    sentence = quote[max(quote.rfind(m, 0, q.start) for m in "。;;") + 1:q.start]
+    named = sentence.rfind(noun)  # the noun this figure counts, in its clause or carried from an earlier one (…案件63件,审结58件)
+    if named < 0:
+        return True
+    near = sentence[:named]
+    grams = [g for g in (modifier[i:i + 2] for i in range(len(modifier) - 1)) if g not in _GENERIC_GRAMS]
+    return not grams or sum(_in(g, near) for g in grams) * 2 >= len(grams)
 
 
 _ASKS_PLANS = re.compile(r"计划|打算|安排|下一步|下步|将要|准备|明年|今后|目标|思路|部署")
@@ -419,13 +442,29 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
             continue  # similar in meaning but not about the asked-for thing: never an answer
         if cosines is not None:
             covered = 0.5 * covered + 0.5 * min(1.0, max(0.0, (cosines[position] - SIM_FLOOR) / SIM_SPAN))
-        holds = holds_slot(quote, slot) and _of_year(quote, asked_year, passages[index].year)
+        holds = holds_slot(quote, slot) and _of_year(quote, asked_year, passages[index].year) and _same_scope(part, quote)
         score = covered * (1.0 if holds else 0.4)
         if planned_section and planned_section.search(passages[index].heading.split(" > ")[0]):
             score *= 0.8  # "做了哪几件事": next year's plans are not what was done
         out.append(Quote(index, quote, round(score, 4), part, holds, round(covered, 4), headed_only))
     # ties go to the passage retrieval ranked higher (its fused score), never to its list position
     return sorted(out, key=lambda q: (-q.score, -passages[q.passage].score, q.text))
+
+
+_NATIONAL, _PROVINCIAL = r"全国|国家级|国家", r"省级|全省|[\u4e00-\u9fff]{1,3}省(?!级)|自治区"
+_SCOPED = re.compile(rf"(?P<scope>{_NATIONAL}|{_PROVINCIAL})(?:首批|第[一二三四五六七八九十\d]+批)?(?P<thing>[\u4e00-\u9fff]{{4}})")
+
+
+def _same_scope(question: str, quote: str) -> bool:
+    """An honour or title asked at one level (全国法治政府建设示范市) is not one the quote gives at another
+    (河南省首批法治政府建设示范市): where the quote names the thing only under the other level, it does not hold."""
+    for asked in _SCOPED.finditer(question):
+        national = bool(re.fullmatch(_NATIONAL, asked["scope"]))
+        found = [m for m in _SCOPED.finditer(quote) if m["thing"] == asked["thing"]]
+        if found and all(bool(re.fullmatch(_NATIONAL, m["scope"])) != national for m in found) and \
+                quote.count(asked["thing"]) == len(found):
+            return False
+    return True
 
 
 def _of_year(quote: str, asked: int | None, report_year: int | None) -> bool:

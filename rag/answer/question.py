@@ -251,11 +251,11 @@ def slot_of(text: str) -> Slot:
     if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people
         return Slot("amount", frozenset({"amount"}), own_level="本级" in text)
     if _YEAR.search(text):
-        return Slot("year")
+        return Slot("year", words=text)
     if _DURATION.search(text):
         return Slot("duration")
     if _DATE.search(text) and not _COUNT.search(text):
-        return Slot("date")
+        return Slot("date", words=text)
     if _LIST.search(text):
         return Slot("list")
     if re.search(r"第几|排第|名次|排名", text):  # a rank (第几名, 第几批) is a name, not a count of people

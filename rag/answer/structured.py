@@ -107,8 +107,14 @@ def section_quotes(kind: str, chunks: list[Passage], limit: int = 8) -> tuple[st
                 picked.setdefault(quote, chunk)
         return f"«{inside[0].heading.split(' > ')[0]}»", [(c, q) for q, c in picked.items()][:limit]
     stated = [(c, sentence) for c in chunks for sentence in _sentences(c.text)
-              if STATES[kind].search(sentence) and not (kind == "plans" and STATES["problems"].search(sentence))]
+              if (STATES[kind].search(sentence) or kind == "plans" and _next_year_plan(sentence, c.year))
+              and not (kind == "plans" and STATES["problems"].search(sentence))]
     return "(报告无专门章节,以下为陈述相关内容的句子)", stated[:6]
+
+
+def _next_year_plan(sentence: str, year: int | None) -> bool:
+    """"2024年准格尔旗还将出台《…》" in a 2023 report: what it will do the year after its own."""
+    return bool(year) and f"{year + 1}年" in sentence and bool(re.search(r"将|计划|拟|力争|争取|准备", sentence))
 
 
 def section_answer(kind: str, doc: Document, chunks: list[Passage]) -> tuple[str, list[Citation]]:
