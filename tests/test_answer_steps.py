@@ -1269,3 +1269,12 @@ def test_when_something_was_named_is_not_when_it_was_recommended_for_it():
     assert not holds_slot("2021年10月,我区被推荐参加法治政府建设示范区评选。", named)
     assert holds_slot("2022年,我区被正式命名为法治政府建设示范区。", named)
     assert holds_slot("2022年12月出台《叙州区行政规范性文件管理办法》。", slot_of("叙州区哪一年出台了规范性文件管理办法?"))
+
+
+def test_meetings_held_are_not_meetings_attended_and_a_sum_adds_only_the_asked_noun():
+    held = slot_of("叙州区政府2021年开了几次常务会议研究法治工作?")
+    assert not holds_slot("区政府聘请法律顾问6名,全年列席区政府常务会议21次。", held)
+    assert holds_slot("全年召开区政府常务会议研究法治工作5次。", held)
+    passages = [_passage("新培育“法律明白人”150名,推动每个村(社区)至少有2名“法律明白人”。", 0)]
+    asked = "叙州区的村和社区一共配了多少名法律顾问?"
+    assert "150 + 2" not in compose.extractive(asked, None, passages, analysis=analyse(asked, [], COVERAGE)).text

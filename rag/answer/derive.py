@@ -171,6 +171,11 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
         derivation = Derivation("difference", verb=derivation.verb)
     if derivation.op == "fromrate":
         return _from_rate(derivation, units.normalize(sentence), sentence)
+    if derivation.op == "sum" and len(slot.head) >= 3 and not slot.head.startswith("个"):  # a named noun, not 个人/单位
+        # 一共多少名法律顾问: only sentences that name 顾问 hold the members (法律明白人200名 are not advisers)
+        sentence = "".join(p for p in re.split(r"(?<=[。;；!?！？])", sentence) if slot.head[-2:] in p)
+        if not sentence:
+            return None
     if derivation.op == "sum" and not derivation.terms:
         members = _members(units.normalize(sentence), sentence, asked_unit)
         return members if members is not None or not derivation.verb else \

@@ -90,7 +90,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                    and q.number not in slot.given and not _counts_with_another(quote, q, slot.words)
                    and not (slot.own_level and _all_levels(quote, q)) and not _planned(quote, q)
                    and not (slot.stock and _added(quote, q)) and _in_population(quote, q, slot.population)
-                   and not (slot.new and _stock(quote[_clause_around(quote, q)[0]:q.start])) for q in found)
+                   and not (slot.new and _stock(quote[_clause_around(quote, q)[0]:q.start]))
+                   and not _attended(quote, q, slot.words) for q in found)
     return True
 
 
@@ -168,6 +169,19 @@ def _targeted(text: str, at: int, clause_start: int) -> bool:
 
 
 _STOCK_BEFORE = re.compile(r"现有|共有|累计|目前|已有|总数|总量|全[县市区旗州]有|拥有")
+
+
+_HOLD, _ATTEND = r"开|召开|举办|举行|主持|组织", r"列席|参加|出席|参与|旁听"
+
+
+def _attended(quote: str, q, words: str) -> bool:
+    """"开了几次常务会议" asks the meetings held: 列席常务会议32次 counts attending them (a lawyer's), not holding."""
+    asked = re.search(rf"(?:{_HOLD})了?[^,，?？]{{0,8}}?(会议|培训班|讲座|考试|论证会|听证会)", words)
+    if not asked:
+        return False
+    start, end = _clause_around(quote, q)
+    clause = quote[start:end]
+    return bool(re.search(rf"(?:{_ATTEND})[^,，;；。]{{0,10}}{asked[1]}", clause)) and not re.search(_HOLD, clause)
 
 
 def _stock(before: str) -> bool:
