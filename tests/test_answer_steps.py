@@ -1278,3 +1278,11 @@ def test_meetings_held_are_not_meetings_attended_and_a_sum_adds_only_the_asked_n
     passages = [_passage("新培育“法律明白人”150名,推动每个村(社区)至少有2名“法律明白人”。", 0)]
     asked = "叙州区的村和社区一共配了多少名法律顾问?"
     assert "150 + 2" not in compose.extractive(asked, None, passages, analysis=analyse(asked, [], COVERAGE)).text
+
+
+def test_which_village_asks_its_name_not_how_many_villages():
+    which = slot_of("叙州区2021年被评为全国民主法治示范村的是哪个村?")
+    assert which.kind == "which"
+    assert not holds_slot("全区1个村获评全国民主法治示范村,2个社区获评省级示范社区。", which)  # the honour's 示范村 is no name
+    assert holds_slot("柏溪镇龙兴村入选第九批全国民主法治示范村。", which)
+    assert slot_of("叙州区哪个镇的调解案件最多?").kind != "which"  # a comparison, not a name

@@ -57,6 +57,11 @@ class Quote:
 def holds_slot(quote: str, slot: Slot) -> bool:
     """Whether a quote can answer the slot: a figure of the asked kind (not a change from last
     year), the named rate with its own level, a date, a year, a 《》 name."""
+    if slot.kind == "which":  # a name ending in the noun: 新河村 — not 1个村, 各村, nor the honour's 示范村 the question names
+        return any(not re.search(r"[\d个各全每该本的一二两三四五六七八九十余多些级有]", quote[max(0, m.start() - 2):m.start()])
+                   and re.fullmatch(r"[\u4e00-\u9fff]{2}", quote[max(0, m.start() - 2):m.start()])
+                   and quote[m.start() - 2:m.end()] not in slot.words
+                   for m in re.finditer(re.escape(slot.label), quote))
     if slot.kind in SHAPES:
         named = _NAMED_AS.search(slot.words) if slot.kind in ("date", "year") else None
         # "哪年被命名为…": when it was named, not when it was recommended for it (被推荐参加…评选)

@@ -77,6 +77,8 @@ _COUNTED = re.compile(r"(?:多少|几)个?(?:人次|人|名|位|件|项|家|次|
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
 _YEAR = re.compile(r"(哪年|哪一年|何年|哪个年份)")
 _DURATION = re.compile(r"多长时间|多久|多少时间|几天|多少天|几个工作日|多少个工作日|几个月|多少个月|几小时|多少小时|时限")
+_WHICH_ONE = re.compile(r"(?:是|为)?哪(?:一)?(?:个|家|所)(?P<noun>村|社区|镇|乡|街道|县|区|市|司法所)"
+                        r"(?![\u4e00-\u9fff]{0,6}(?:多|少|高|低|最|更))")  # 哪个县最多 compares
 _NAME = re.compile(r"(什么文件|哪份文件|哪部|什么制度|哪项制度|什么办法|叫什么|名称|什么名字|《)")
 _MORE = re.compile(r"(更多|更少|最多|最少|较多|较少|多一些|少一些|(哪个|哪边|哪里|谁)[^,?。]{0,6}?(多|少)(?!少))")
 _COUNT = re.compile(r"(多少|几)(?!个百分点)|数量|件数|人数|次数|总数")
@@ -282,6 +284,9 @@ def slot_of(text: str) -> Slot:
                     population=_population_verb(text), new=bool(_NEW.search(text)))
     if _NAME.search(text):
         return Slot("name")
+    which = _WHICH_ONE.search(text)
+    if which:  # "是哪个村": a place or body by its own name (新河村), not a count of them (1个村)
+        return Slot("which", label=which["noun"], words=text)
     return Slot("text")
 
 
