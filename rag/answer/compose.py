@@ -154,7 +154,8 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
     if not quotes and derivation is None and slot.kind == "rate" and slot.rates and len(_parts(question, analysis)) == 1:
         # 合格率 not written, but 参考612人,合格538人 are: the rate is the named part of its whole
         stem = max(slot.rates, key=len).removesuffix("率")
-        derived = _derived(question, Derivation("share", terms=(stem,), years=tuple(analysis.years) if analysis is not None else ()), analysis, passages, corpus_idf, similarity,
+        years = tuple(analysis.years) if analysis is not None else ()  # of a sentence of several years, the asked one's
+        derived = _derived(question, Derivation("share", terms=(stem,), years=years), analysis, passages, corpus_idf, similarity,
                            must_contain) if len(stem) >= 2 else None
         operands = derived.derived[0].operation.split(" ÷ ") if derived is not None else []
         if derived is not None and _same_unit(derived.derived[0].sentence, operands):  # 538人 of 612人, not 9个 of 40件
@@ -326,7 +327,8 @@ def _derived_one(question, derivation, slot, unit, passages, corpus_idf, similar
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
     if derivation.op in ("points", "levels"):  # a level and the year it is of may be clauses apart (2023年,…;…11.71%。)
         sentences = list(dict.fromkeys((i, _whole_sentence(passages[i].text, s)) for i, s in sentences))
-    elif len(derivation.years) == 1 and derivation.op in ("share", "difference", "sum"):  # "2021年参加623人、通过548人;…2023年参加657人、通过602人。": the asked year's part
+    elif len(derivation.years) == 1 and derivation.op in ("share", "difference", "sum"):
+        # "2021年参加623人、通过548人;…2023年参加657人、通过602人。": read on to the asked year's part
         sentences = list(dict.fromkeys((i, _yearly(passages[i].text, s, derivation.years[0])) for i, s in sentences))
     for index, sentence in sentences:
         found = derive.solve(derivation, slot, sentence, unit)

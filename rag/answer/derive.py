@@ -189,7 +189,8 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if derivation.op == "share" and (rest := _complement(derivation, text, sentence)) is not None:
         return rest
     figures = _figures(text, slot, derivation.op)
-    if len(derivation.years) == 1 and derivation.op in ("share", "difference", "sum"):  # a sentence of several years' figures: the asked year's
+    if len(derivation.years) == 1 and derivation.op in ("share", "difference", "sum"):
+        # a sentence of several years' figures: the asked year's
         year_of = [_sentence_year(text, q) for q in figures]
         if len({y for y in year_of if y}) >= 2 and derivation.years[0] in year_of:
             figures = [q for q, y in zip(figures, year_of) if y == derivation.years[0]]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag import units
-from rag.answer.question import Slot, head_kinds, slot_of, stages_of
+from rag.answer.question import NEWLY_ADDED, Slot, head_kinds, slot_of, stages_of
 from rag.answer.thresholds import MIN_TERM_SHARE, SIM_FLOOR, SIM_SPAN
 from rag.ingest.chunk import POINT_LABEL, sentence_spans
 from rag.types import Passage
@@ -191,7 +191,7 @@ def _attended(quote: str, q, words: str) -> bool:
 
 def _stock(before: str) -> bool:
     """A figure given as how many there are (现有14个), not as how many were added (累计新增2437名)."""
-    return bool(_STOCK_BEFORE.search(before)) and not re.search(r"新增|新创|新建|新设|新培育|新评|新命名|新入选|增加", before)
+    return bool(_STOCK_BEFORE.search(before)) and not (NEWLY_ADDED.search(before) or "增加" in before)
 
 
 def _in_population(quote: str, q, verb: str) -> bool:

@@ -281,7 +281,7 @@ def slot_of(text: str) -> Slot:
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages,
                     part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text,
                     own_level="本级" in text, stock=bool(_STOCK.search(text) or _THERE_ARE.search(text) and not _EVENT.search(text)),
-                    population=_population_verb(text), new=bool(_NEW.search(text)))
+                    population=_population_verb(text), new=bool(NEWLY_ADDED.search(text)))
     if _NAME.search(text):
         return Slot("name")
     which = _WHICH_ONE.search(text)
@@ -344,7 +344,7 @@ _PART_ASKED = re.compile(rf"{_IN_POPULATION}[,，]?(?:有)?(?P<part>[^,，?？�
 # the verb before 的 did; a demonstrative (那些, 这几件) or 里/中 marks the population
 _POPULATION = re.compile(r"(?P<verb>[\u4e00-\u9fff]{2})(?:给[\u4e00-\u9fff]{1,4})?了?的(?:(?:那|这)(?:些|几[\u4e00-\u9fff]?)"
                          r"[^,，?？]{1,12}?(?:里面|当中|之中|里|中)?|[^,，?？]{1,12}?(?:里面|当中|之中|里|中))[,，]")
-_NEW = re.compile(r"新(?:创|增|建|设|评|培育|成立|命名|入选|认定|获评|创建|创成|增加)")
+NEWLY_ADDED = re.compile(r"新(?:创|增|建|设|评|培育|成立|命名|入选|认定|获评|创建|创成|增加)")  # 新创成了几个
 
 
 def _population_verb(text: str) -> str:
