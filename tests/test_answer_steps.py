@@ -1286,3 +1286,13 @@ def test_which_village_asks_its_name_not_how_many_villages():
     assert not holds_slot("全区1个村获评全国民主法治示范村,2个社区获评省级示范社区。", which)  # the honour's 示范村 is no name
     assert holds_slot("柏溪镇龙兴村入选第九批全国民主法治示范村。", which)
     assert slot_of("叙州区哪个镇的调解案件最多?").kind != "which"  # a comparison, not a name
+
+
+def test_all_agencies_of_a_region_are_not_its_government_as_a_party():
+    every = slot_of("叙州区全区行政机关2021年行政诉讼败诉率是多少?")
+    assert every.every_agency
+    assert not holds_slot("指导全区行政机关依法应诉,区政府作为被告的一审行政诉讼案件36件,败诉2件,败诉率5.6%。", every)
+    assert holds_slot("区政府作为被告的案件36件;全区行政机关一审行政诉讼败诉率6.1%。", every)
+    count = slot_of("叙州区全区行政机关2021年一共被起诉了多少件?")
+    assert not holds_slot("区政府作为被告的一审行政诉讼案件36件。", count)
+    assert not slot_of("叙州区2021年行政诉讼败诉率是多少?").every_agency  # no scope asked: any figure answers

@@ -8,7 +8,7 @@ from decimal import Decimal
 from rag import retrieve, units
 from rag.answer import derive, items
 from rag.answer.cite import RELATIVE_DATE, REFUSAL, years_named
-from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms
+from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms, party_itself
 from rag.answer.question import Analysis, Derivation, Part, derivation_of, slot_of, split_parts
 from rag.answer.thresholds import THRESHOLD
 from rag.types import Citation, Passage
@@ -158,7 +158,9 @@ def extractive(question: str, plan, passages: list[Passage], corpus_idf=None, si
         derived = _derived(question, Derivation("share", terms=(stem,), years=years), analysis, passages, corpus_idf, similarity,
                            must_contain) if len(stem) >= 2 else None
         operands = derived.derived[0].operation.split(" ÷ ") if derived is not None else []
-        if derived is not None and _same_unit(derived.derived[0].sentence, operands):  # 538人 of 612人, not 9个 of 40件
+        sentence = derived.derived[0].sentence if derived is not None else ""
+        if derived is not None and _same_unit(sentence, operands) and \
+                not (slot.every_agency and party_itself(sentence, sentence.find(operands[0]))):  # 538人 of 612人, not 9个 of 40件
             return derived
     if not quotes and derivation is None and slot.kind == "count" and len(_parts(question, analysis)) == 1:
         derived = _through_negation(question, analysis, passages, corpus_idf, similarity, must_contain)

@@ -67,7 +67,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
         # "哪年被命名为…": when it was named, not when it was recommended for it (被推荐参加…评选)
         return bool(SHAPES[slot.kind].search(quote)) and (not named or _in(named["verb"], quote))
     if slot.kind == "rate":
-        return _rate_level(quote, slot.rates, slot.words)
+        at = max((quote.rfind(r) for r in slot.rates), default=-1)
+        return _rate_level(quote, slot.rates, slot.words) and not (slot.every_agency and party_itself(quote, at))
     if slot.kind == "duration":  # "多长时间", "几个工作日": a span of time (0.5个工作日, 3天, 即办)
         return bool(units.find_durations(quote)) or bool(re.search(r"即办|当场办结|立等可取|当天办结|当日办结", quote))
     if slot.kind == "change":  # "同比增长了多少": only a change answers, not the level itself; "少几件" not a %
@@ -96,7 +97,8 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                    and not (slot.own_level and _all_levels(quote, q)) and not _planned(quote, q)
                    and not (slot.stock and _added(quote, q)) and _in_population(quote, q, slot.population)
                    and not (slot.new and _stock(quote[_clause_around(quote, q)[0]:q.start]))
-                   and not _attended(quote, q, slot.words) for q in found)
+                   and not _attended(quote, q, slot.words)
+                   and not (slot.every_agency and party_itself(quote, q.start)) for q in found)
     return True
 
 
@@ -187,6 +189,17 @@ def _attended(quote: str, q, words: str) -> bool:
     start, end = _clause_around(quote, q)
     clause = quote[start:end]
     return bool(re.search(rf"(?:{_ATTEND})[^,，;；。]{{0,10}}{asked[1]}", clause)) and not re.search(_HOLD, clause)
+
+
+def party_itself(quote: str, at: int) -> bool:
+    """Whether the figure at `at` is of the government itself as a party (市政府作为被告的案件96件,…败诉率4.55%),
+    the subject last named before it, rather than of all the region's agencies (全市行政机关…)."""
+    if at < 0:
+        return False
+    before = quote[:at]
+    itself = [m.start() for m in re.finditer(r"(?<!全)[市县区旗州](?:人民)?政府(?:作为|为)被告|以[市县区旗州](?:人民)?政府为被告", before)]
+    every = [m.start() for m in re.finditer(r"全[市县区旗州]", before)]
+    return bool(itself) and itself[-1] > max(every, default=-1)
 
 
 def _stock(before: str) -> bool:

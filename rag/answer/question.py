@@ -180,6 +180,7 @@ class Slot:
     given: frozenset[str] = frozenset()  # numbers the question states itself ("那88份意见书里"): never the answer
     population: str = ""  # count: the verb of the population a part is asked within (纠正的那几件措施里 -> 纠正)
     new: bool = False  # count: asks how many were newly added (新创成了几个), which a stock (现有14个) does not say
+    every_agency: bool = False  # asks of all a region's agencies (全市行政机关), not of its government as a party
     words: str = ""  # count: the question as asked, for what a figure counts together with the asked thing
     own_level: bool = False  # count: asked of one government's own level (市本级), not of all levels (全市三级)
     stock: bool = False  # count: how many there are (总共有多少名), which an increase (新增12名) does not say
@@ -249,7 +250,7 @@ def slot_of(text: str) -> Slot:
         # no rate named ("负责人到庭应诉的比例"): the thing whose share it is, for the level's clause to name
         thing = None if named else re.search(r"([\u4e00-\u9fff]{2,8}?)的?(?:比例|比重|百分比|占比)", text)
         words = re.sub(r"(?:占了?|有|是|为)?(?:多大|多少|多高|几)?$", "", thing[1]) if thing else ""
-        return Slot("rate", frozenset({"rate"}), rates, label, words=words[-4:])
+        return Slot("rate", frozenset({"rate"}), rates, label, words=words[-4:], every_agency=bool(_EVERY_AGENCY.search(text)))
     if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people
         return Slot("amount", frozenset({"amount"}), own_level="本级" in text)
     if _YEAR.search(text):
@@ -281,7 +282,8 @@ def slot_of(text: str) -> Slot:
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages,
                     part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text,
                     own_level="本级" in text, stock=bool(_STOCK.search(text) or _THERE_ARE.search(text) and not _EVENT.search(text)),
-                    population=_population_verb(text), new=bool(NEWLY_ADDED.search(text)))
+                    population=_population_verb(text), new=bool(NEWLY_ADDED.search(text)),
+                    every_agency=bool(_EVERY_AGENCY.search(text)))
     if _NAME.search(text):
         return Slot("name")
     which = _WHICH_ONE.search(text)
@@ -344,6 +346,7 @@ _PART_ASKED = re.compile(rf"{_IN_POPULATION}[,，]?(?:有)?(?P<part>[^,，?？�
 # the verb before 的 did; a demonstrative (那些, 这几件) or 里/中 marks the population
 _POPULATION = re.compile(r"(?P<verb>[\u4e00-\u9fff]{2})(?:给[\u4e00-\u9fff]{1,4})?了?的(?:(?:那|这)(?:些|几[\u4e00-\u9fff]?)"
                          r"[^,，?？]{1,12}?(?:里面|当中|之中|里|中)?|[^,，?？]{1,12}?(?:里面|当中|之中|里|中))[,，]")
+_EVERY_AGENCY = re.compile(r"全[市县区旗州](?:各级)?(?:行政机关|各部门|政府部门)|各级行政机关")
 NEWLY_ADDED = re.compile(r"新(?:创|增|建|设|评|培育|成立|命名|入选|认定|获评|创建|创成|增加)")  # 新创成了几个
 
 
