@@ -374,6 +374,7 @@ def test_meta_answer_names_the_addressee_a_report_opens_with():
     ("这篇东西在政府网站上什么时候贴出来的?", {"published"}),
     ("这个文件的文号是多少,报送给哪一级政府?", {"number", "addressee"}),
     ("是呈报给哪个部门的?", {"addressee"}),  # the 部门 is the addressee's
+    ("这份报告是由哪个部门报送的?", {"issuer"}),  # who sent it, not to whom
     ("是哪个单位写的新闻稿?", {"issuer", "type"}),
     ("这份报告哪天签发的?", {"signed"}),  # 签发的 is signing, not posting
     ("介绍一下这份报告的基本信息", set()),
@@ -402,6 +403,8 @@ def test_a_meta_answer_quotes_only_the_asked_facts_each_where_it_stands():
     assert "2022年1月20日[1]" in text and [c.chunk_id for c in cites] == ["c3"]
     text, cites = meta_answer([(doc, chunks)])  # nothing named: every fact
     assert [c.chunk_id for c in cites] == ["c0", "c2", "c1", "c3"]
+    text, cites = meta_answer([(doc, [card, opening, sign])], frozenset({"addressee"}))  # asked, but no addressee line
+    assert [c.chunk_id for c in cites] == ["c0", "c2", "c3"]  # every fact there is, rather than none
 
 
 def test_the_rate_of_the_year_before_is_the_level_less_its_stated_change():

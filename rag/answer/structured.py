@@ -58,6 +58,8 @@ def meta_answer(docs: list[tuple[Document, list[Passage]]], fields: frozenset[st
             shown = mask_spam(" ".join(sign.text.split()), [sign])
             note = f"(按位置还原为: {doc.issuer})" if sign.flags and doc.issuer else ""
             lines.append(f"- 落款: {shown}{note}[{cite(sign, sign.text)}]")
+    if fields and not citations:  # none of the asked facts is quoted (no signature, no addressee line): all of them
+        return meta_answer(docs)
     return "\n".join(lines), citations
 
 
