@@ -9,7 +9,7 @@ from rag import retrieve, units
 from rag.answer import derive, items
 from rag.answer.cite import RELATIVE_DATE, REFUSAL, years_named
 from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms, party_itself
-from rag.answer.question import Analysis, Derivation, Part, derivation_of, slot_of, split_parts
+from rag.answer.question import Analysis, Derivation, Part, derivation_of, slot_of, split_parts, years_mentioned
 from rag.answer.thresholds import THRESHOLD
 from rag.types import Citation, Passage
 EXTRACTIVE_NOTE = "【抽取式回答】未使用大模型,以下句子摘自报告原文。"
@@ -315,7 +315,7 @@ def _merged(passages: list[Passage], composed: list[Composed]) -> Composed:
 def _yearly(text: str, sentence: str, year: int) -> str:
     """The whole sentence when it gives several years' figures, one of them the asked year's; else the sentence."""
     whole = _whole_sentence(text, sentence)
-    named = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", whole)}
+    named = years_mentioned(whole)
     return whole if len(named) >= 2 and year in named else sentence
 
 
@@ -543,11 +543,12 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
     drop = [a for r in per_region for a in retrieve.aliases(r)]
     lines, citations, picked = [EXTRACTIVE_NOTE + "按地区分别摘录:"], [], {}
     # named items (各获得了哪些称号) or several measures (各办了多少期、培训了多少人) take two quotes per region
-    take = 2 if slot_of(question).kind == "list" or len(split_parts(question)) > 1 else 1
+    asked = slot_of(question)
+    take = 2 if asked.kind == "list" or len(split_parts(question)) > 1 else 1
     for region, passages in per_region.items():
         quotes = [q for q in best_quotes((own or {}).get(region, question), passages, drop, corpus_idf=corpus_idf,
                                          similarity=similarity) if q.holds and q.score >= THRESHOLD]
-        computed = _rate_of_counts(question, passages, corpus_idf, similarity) if not quotes else None
+        computed = _rate_of_counts(question, asked, passages, corpus_idf, similarity) if not quotes else None
         if computed is not None:  # 通过率 not written, 参加412人、通过367人 are: the rate is computed, as for one region
             found = computed.derived[0]
             passage = next(p for p in passages if p.chunk_id == computed.citations[0].chunk_id)
@@ -578,10 +579,9 @@ def comparison(question: str, per_region: dict[str, list[Passage]], corpus_idf=N
     return "\n".join(lines), citations
 
 
-def _rate_of_counts(question: str, passages: list[Passage], corpus_idf, similarity) -> Composed | None:
+def _rate_of_counts(question: str, slot, passages: list[Passage], corpus_idf, similarity) -> Composed | None:
     """A named rate a region's report does not state, computed from its part and whole (通过率 from 参加 and
     通过), as a one-region answer computes it; None for any other question."""
-    slot = slot_of(question)
     if slot.kind != "rate" or not slot.rates:
         return None
     stem = max(slot.rates, key=len).removesuffix("率")

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag import units
-from rag.answer.question import NEWLY_ADDED, Slot, head_kinds, slot_of, stages_of
+from rag.answer.question import NEWLY_ADDED, Slot, head_kinds, slot_of, stages_of, years_mentioned
 from rag.answer.thresholds import MIN_TERM_SHARE, SIM_FLOOR, SIM_SPAN
 from rag.ingest.chunk import POINT_LABEL, sentence_spans
 from rag.types import Passage
@@ -458,8 +458,8 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
     cosines = similarity(part, said) if similarity and candidates else None
     from rag.answer.structured import SECTIONS  # the plans section's heading words (structured imports this module)
     planned_section = SECTIONS["plans"][1] if slot.kind == "list" and not _ASKS_PLANS.search(part) else None
-    named_years = set(re.findall(r"((?:19|20)\d{2})\s*年", part))
-    asked_year = int(named_years.pop()) if len(named_years) == 1 else None
+    named_years = years_mentioned(part)
+    asked_year = named_years.pop() if len(named_years) == 1 else None
     out = []
     for position, (index, text, s, e, clauses, hits, before, headed_only, section) in enumerate(candidates):
         window = _window(text, clauses, hits, slot, max_chars)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from rag import units
 from rag.answer import followup
+from rag.ingest.dates import YEAR
 from rag.textnorm import normalise
 
 _META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的|出的|做的|编的|发出|推送|转发)|落款|署名|(以|用)?(谁|哪个[^,?。]{0,6})的?名义|"
@@ -443,9 +444,14 @@ def _compares_things(text: str) -> bool:
     return bool(re.search(r"(?<![对相占同环无])比(?![例重率较])", rest))  # 比例, 对比, 相比 compare nothing
 
 
+def years_mentioned(text: str) -> set[int]:
+    """Every year a text mentions (2023年, 2021年度; rag.answer.cite.years_named keeps times only, in order)."""
+    return {int(y) for y in YEAR.findall(text)}
+
+
 def derivation_of(text: str) -> Derivation | None:
     found = _derivation(text)
-    years = tuple(sorted({int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", normalise(text))}))
+    years = tuple(sorted(years_mentioned(normalise(text))))
     # the years a computation's figures are of (a base year compared with is the other operand's: not kept)
     keep = found is not None and years and (found.op in ("share", "difference", "sum") or found.op == "levels" and len(years) == 2)
     return replace(found, years=years) if keep else found

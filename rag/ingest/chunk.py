@@ -62,8 +62,6 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
         return [(start, end)]
     sentences: list[tuple[int, int]] = []
     for s, e in sentence_spans(text, start, end):
-        while s < e and text[s] == "\n":  # a table's next row starts its own sentence, not with the line break
-            s += 1
         while e - s > max_chars:  # a run-on sentence: cut at a comma, else hard
             cut = max((m.end() for m in re.finditer(r"[,,、]", text[s: s + max_chars])), default=max_chars)
             sentences.append((s, s + cut))

@@ -77,7 +77,7 @@ def _table(rows: list[str]) -> list[str]:
     if first_value is None:
         return rows
     labels = [i for i in rest if i < first_value]  # 类别 | 指标: a row is named by every label before its figures
-    values = [i for i in rest if i > first_value or i == first_value]
+    values = [i for i in rest if i >= first_value]
     if not labels:
         return rows
     numbered = [row for row in fitting if any(_NUMBER.match(_bare(row[i], _unit(row, i, unit_col, units))) for i in values)]
