@@ -23,7 +23,8 @@ class Report:
     def label(self) -> str:
         """本溪市2022年 — how a question names the report."""
         region = self.doc.region or "地区不详"
-        return f"{region}{self.doc.year}年" if self.doc.year else region
+        years = self.doc.covered()
+        return f"{region}{years[0]}—{years[-1]}年" if len(years) > 1 else f"{region}{years[0]}年" if years else region
 
     @property
     def flags(self) -> list[str]:
@@ -41,7 +42,8 @@ def reports(pipeline) -> list[Report]:
 def quality_flags(doc: Document, chunks: int, facts: int) -> list[str]:
     """What a reader should check before trusting answers from this report."""
     flags = [f"⚠ 可疑文字 {len(doc.flags)} 处"] if doc.flags else []
-    flags += [f"{FIELD_LABELS[f]}不详" for f in ("region", "year") if not getattr(doc, f)]
+    flags += [f"{FIELD_LABELS[f]}不详" for f in ("region", "year") if not getattr(doc, f)
+              and not (f == "year" and doc.covered())]
     unsure = [FIELD_LABELS[f] for f in ("region", "year")
               if getattr(doc, f) and (doc.provenance.get(f) or {}).get("confidence") == "low"]
     if unsure:

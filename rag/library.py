@@ -136,6 +136,8 @@ def origin(doc: Document, field: str) -> str:
 def describe(doc: Document, field: str) -> str:
     """'2021 (标题, 高)': a field's value with where it came from and how sure it is."""
     value = getattr(doc, field)
+    if field == "year" and value is None and doc.span:  # a report of several years: 2019—2023 (多年)
+        value = doc.span.replace("-", "—") + " (多年)"
     shown = DOC_TYPES.get(value, value) if field == "doc_type" else value
     shown = "不详" if shown in (None, "") else shown
     where = origin(doc, field)

@@ -18,30 +18,36 @@ _BASE_YEAR = re.compile(r"(?:(?:比|(?<!比)较)(?:起|上)?|(?:跟|和|与|同)
 
 @dataclass
 class Coverage:
-    """What the index holds: (region, year) pairs of the indexed reports."""
+    """What the index holds: (region, year) pairs of the indexed reports; a report of several years
+    (2019—2023) holds a pair for each of its years."""
 
     pairs: set[tuple[str, int | None]]
     # regions with a report whose covered year is unknown or only inferred (opening sentence,
     # posting date): a year missing from `pairs` is then no ground for refusal
     unsure: set[str] = field(default_factory=set)
     labels: dict[str, list[str]] = field(default_factory=dict)  # region -> titles of its unsure reports
-    docs: list[tuple[str, str, int | None, bool]] = field(default_factory=list)  # (doc_id, region, year, sure)
+    # (doc_id, region, covered years, sure); a report of several years has them all, its chunks no year
+    docs: list[tuple[str, str, tuple[int, ...], bool]] = field(default_factory=list)
+    spans: dict[str, list[str]] = field(default_factory=dict)  # region -> spans of its reports of several years
 
     @classmethod
     def of(cls, documents) -> "Coverage":
         from rag.ingest.meta import STRONG_SOURCES
 
-        pairs, unsure, labels, docs = set(), set(), {}, []
+        coverage = cls(set())
         for doc in documents:
-            pairs.add((doc.region, doc.year))
+            years = doc.covered()
+            coverage.pairs |= {(doc.region, y) for y in years} if years else {(doc.region, None)}
+            if doc.year is None and years:
+                coverage.spans.setdefault(doc.region, []).append(f"{years[0]}—{years[-1]}年")
             evidence = (doc.provenance or {}).get("year", {})
-            sure = doc.year is not None and (not doc.provenance or evidence.get("source") in STRONG_SOURCES
-                                             or evidence.get("confidence") == "high")
+            sure = bool(years) and (not doc.provenance or evidence.get("source") in STRONG_SOURCES
+                                    or evidence.get("confidence") == "high")
             if not sure:
-                unsure.add(doc.region)
-                labels.setdefault(doc.region, []).append(doc.title)
-            docs.append((doc.doc_id, doc.region, doc.year, sure))
-        return cls(pairs, unsure, labels, docs)
+                coverage.unsure.add(doc.region)
+                coverage.labels.setdefault(doc.region, []).append(doc.title)
+            coverage.docs.append((doc.doc_id, doc.region, years, sure))
+        return coverage
 
     @property
     def regions(self) -> list[str]:
@@ -49,6 +55,23 @@ class Coverage:
 
     def years_of(self, region: str) -> list[int]:
         return sorted({y for r, y in self.pairs if r == region and y is not None})
+
+    def held(self, region: str) -> str:
+        """The years a region's reports cover, as a reader says them: 2021年、2019—2023年."""
+        spanned = {y for _, r, years, _ in self.docs if r == region and len(years) > 1 for y in years}
+        singles = [f"{y}年" for y in self.years_of(region) if y not in spanned]
+        return "、".join(singles + self.spans.get(region, []))
+
+    def restrict(self, plan: "QueryPlan", years: list[int]) -> None:
+        """Search only reports of `years`: a year filter on chunks, or, when a report of several years
+        (whose chunks carry no year) covers one of them, a filter on those reports."""
+        plan.year_filter = sorted(years)
+        spanned = [d for d, r, covered, _ in self.docs if len(covered) > 1 and set(covered) & set(years)
+                   and (not plan.regions or r in plan.regions)]
+        if spanned:
+            plan.doc_filter = [d for d, r, covered, _ in self.docs if set(covered) & set(years)
+                               and (not plan.regions or r in plan.regions)]
+            plan.year_filter = []
 
 
 @dataclass
@@ -144,7 +167,7 @@ def _check_coverage(plan: QueryPlan, coverage: Coverage) -> None:
             titles = "、".join(f"《{t}》" for t in coverage.labels.get(region, []))
             plan.notices.append(f"{region}的报告{titles}年度未能从标题或页面信息确定,以下内容按地区检索,请核对出处的年份。")
         elif missing:
-            years = "、".join(f"{y}年" for y in coverage.years_of(region)) or "无年份"
+            years = coverage.held(region) or "无年份"
             plan.notices.append(f"{region}没有{'、'.join(map(str, missing))}年的报告(现有: {years})。")
     if not plan.regions and not have:
         if coverage.unsure:
@@ -152,11 +175,15 @@ def _check_coverage(plan: QueryPlan, coverage: Coverage) -> None:
         else:
             plan.notices.append(f"索引中没有{'、'.join(map(str, plan.years))}年的报告。")
     plan.unsure_year = bool(unsure) and len(have) < len(plan.years)
-    plan.year_filter = have
+    coverage.restrict(plan, have)
     if plan.unsure_year:  # the reports of the asked years, and those whose year is not known for sure
-        plan.doc_filter = [d for d, r, y, sure in coverage.docs if (not plan.regions or r in plan.regions)
-                           and (not sure or y in have)]
+        plan.doc_filter = [d for d, r, years, sure in coverage.docs if (not plan.regions or r in plan.regions)
+                           and (not sure or set(years) & set(have))]
         plan.year_filter = []
+    for region in plan.regions:
+        spans = coverage.spans.get(region, [])
+        if spans and plan.doc_filter and have:
+            plan.notices.append(f"{region}的{'、'.join(spans)}报告是多年总结,以下只取写明{'、'.join(map(str, have))}年的内容。")
 
 
 def where_clause(regions: list[str], years: list[int], docs: list[str] | None = None) -> dict | None:

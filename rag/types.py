@@ -29,6 +29,7 @@ class Document:
     region_level: str = ""  # 省 / 地级市 / 县区
     province: str = ""
     year: int | None = None  # the year the report covers
+    span: str = ""  # a report of several years names them instead: "2019-2023" (year is then None)
     doc_type: str = ""  # annual_report | news | interpretation | plan | yearbook | other
     issuer: str = ""
     publisher: str = ""
@@ -41,6 +42,13 @@ class Document:
     # {"year": {"source": "title", "confidence": "high"}, ...}; sources: title, opening, heading,
     # header, signature, body, sidecar, user; confidence: high | medium | low
     provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def covered(self) -> tuple[int, ...]:
+        """The years the report covers: its year, else every year of its span; () when unknown."""
+        if self.year is not None:
+            return (self.year,)
+        first, _, last = self.span.partition("-")
+        return tuple(range(int(first), int(last) + 1)) if last else ()
 
     def meta(self) -> dict:
         data = asdict(self)

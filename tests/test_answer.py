@@ -7,6 +7,7 @@ import pytest
 
 from rag.answer.cite import REFUSAL, numbers_in, verify
 from rag.answer.respond import answer
+from tests.conftest import sibling
 
 
 def _cited_text(result) -> str:
@@ -120,3 +121,25 @@ def test_verification_flags_wrong_numbers_and_bad_markers():
     assert check.unverified == ["21.5%", "99"] and check.invalid_markers == [7] and check.markers == [1, 2]
     # a number must be in a passage cited by its own claim, not just somewhere
     assert verify("罚没款603.81万[1]。", passages).unverified == ["603.81万"]
+
+
+def test_a_report_of_several_years_answers_its_years_and_refuses_others(seeded, tmp_path):
+    pipeline = sibling(seeded, copy_to=tmp_path / "data")
+    report = tmp_path / "wuxing.txt"
+    report.write_text("湖州市吴兴区2019—2023年法治政府建设工作总结\n"
+                      "2019年以来,吴兴区坚持依法行政,现将五年来工作情况总结如下。\n"
+                      "一、主要成效\n五年来,全区行政复议收案分别为:2019年121件、2020年134件、2021年158件、"
+                      "2022年176件、2023年190件。\n全区法律援助中心五年共办理法律援助案件4120件。\n", encoding="utf-8")
+    pipeline.ingest([report])
+    coverage = pipeline.coverage()
+    assert coverage.held("湖州市吴兴区") == "2019—2023年" and ("湖州市吴兴区", 2021) in coverage.pairs
+    inside = answer("吴兴区2021年行政复议收了多少件?", pipeline, mode="extractive")
+    assert not inside.refused and "158件" in inside.answer and inside.citations
+    assert any("多年总结" in n and "2021" in n for n in inside.notices)
+    outside = answer("吴兴区2024年行政复议收了多少件?", pipeline, mode="extractive")
+    assert outside.refused and outside.citations == []
+    assert "湖州市吴兴区没有2024年的报告(现有: 2019—2023年)" in outside.answer
+    years = answer("吴兴区这份总结覆盖的是哪几年?", pipeline, mode="extractive")
+    assert "2019—2023年" in years.answer and years.citations and "2019—2023年" in years.citations[0].text
+    seeds_year = answer("平遥2021年行政复议收了多少件?", pipeline, mode="extractive")
+    assert seeds_year.refused and "2020年" in seeds_year.answer  # single-year reports are as before

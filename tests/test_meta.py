@@ -8,6 +8,7 @@ import pytest
 
 from rag.ingest import load_document
 from rag.ingest.chunk import chunk_document
+from rag.library import describe
 from rag.retrieve import Coverage, analyse
 from tests import docmaker
 from tests.conftest import FIELD, needs_field
@@ -105,9 +106,16 @@ def test_first_heading_gives_the_year_when_title_and_opening_do_not(tmp_path):
 
 def test_spans_of_years_are_not_one_year(tmp_path):
     plan = _doc(tmp_path, "宜昌市法治政府建设规划(2021—2025年)\n为全面推进依法行政,制定本规划。\n", "plan.txt")
-    assert (plan.year, plan.doc_type) == (None, "plan")
+    assert (plan.year, plan.doc_type, plan.span, plan.covered()) == (None, "plan", "2021-2025", (2021, 2022, 2023, 2024, 2025))
     five = _doc(tmp_path, "五年来法治政府建设情况的报告\n五年来,我市坚持依法行政。\n", "five.txt")
-    assert five.year is None
+    assert (five.year, five.span, five.covered()) == (None, "", ())  # five years, but which ones the title does not say
+    short = _doc(tmp_path, "某某县2019-23年法治政府建设工作总结\n五年来,全县坚持依法行政。\n", "short.txt")
+    assert (short.year, short.span) == (None, "2019-2023")
+    assert describe(short, "year") == "2019—2023 (多年) (标题, 高)" and describe(five, "year").startswith("不详")
+    named = _doc(tmp_path, "某某市“十三五”时期法治政府建设工作总结\n五年来,全市坚持依法行政。\n", "plan13.txt")
+    assert (named.year, named.span) == (None, "2016-2020")
+    since = _doc(tmp_path, "某某市2017年以来法治政府建设情况\n2017年以来,全市坚持依法行政。\n", "since.txt")
+    assert (since.year, since.span) == (None, "")  # no last year: not a closed span
 
 
 def test_masked_region_stays_unknown(tmp_path):

@@ -26,7 +26,7 @@ _META = re.compile(r"(谁(发布|签发|署名|印发|落款|发的|写的|出�
                    r"(什么时候|哪天|何时)(写|成文)|写于|还是(新闻|报道|媒体)|新闻报道吗)")
 # questions about the text itself (its year, kind, source, addressee) name the text: 这份报告, 该文, 这篇报道
 _DOCUMENT = re.compile(r"(这|那|该|本|此)(份|篇|个|则)?(报告|文件|材料|文章|报道|文本|稿子|总结|新闻)|报告|文件|材料|文章|报道|原文|全文")
-_ABOUT_TEXT = re.compile(r"哪一?年的?(工作|情况|事)|是哪一?年|哪一?年度|哪个年度|覆盖(的是)?哪一?年|(讲|说|总结|写)的是哪一?年|"
+_ABOUT_TEXT = re.compile(r"哪一?年的?(工作|情况|事)|是哪一?年|哪一?年度|哪个年度|覆盖(的是)?(哪一?|哪几|哪些)年|(讲|说|总结|写)的是(哪一?|哪几|哪些)年|"
                          r"(是|属于)(什么|哪种|哪一?类)类型|(什么|哪种)性质|性质是|属于哪一?类|文本类型|文体|(新闻|报道)还是|还是.{0,4}报告|正式.{0,6}报告吗|年度报告吗|是不是.{0,6}报告|出自|出处|"
                          r"(哪个|什么)(网站|平台|媒体)|呈报|报送给|报给谁|主送|抬头")
 # which facts about the text a meta question asks for; none named -> all of them
@@ -35,7 +35,7 @@ _ADDRESSEE = re.compile(r"(?:(?:呈报|报送|上报|报|送|交)(?:给|至|到|
                         r"(?:的是)?(?:哪个|哪一?级|哪家|什么|谁)?[^,?。]{0,6}")
 _DATE_ASK = re.compile(r"哪天|哪一天|什么时候|何时|几号|几月|日期|时间")
 META_FIELDS = {
-    "year": re.compile(r"哪一?年(?![^,?。]{0,2}[月日号])|哪个年度|(?<!\d)年度(?!报告)"),
+    "year": re.compile(r"(?:哪一?|哪几|哪些)年(?![^,?。]{0,2}[月日号])|哪个年度|(?<!\d)年度(?!报告)"),
     "published": re.compile(r"挂|上网|网上|网页|网站|发布|发表|公布|刊登|登载|推送|刊发|(?<!签)发的|发出来"),  # with a date word
     "signed": re.compile(r"落款|签发|署名|名义|成文|签署|盖章"),
     "issuer": re.compile(r"谁(?:发|出|写|做|编|报|签|印)|哪个(?:机关|机构|单位|部门|政府)|发布机构|发文机关|来源|出自|出处|"
@@ -651,7 +651,7 @@ def analyse(question: str, history, coverage) -> Analysis:
     out.derivation = derivation_of(resolved)
     out.section = section_of(resolved)
     if _META.search(resolved) or (_DOCUMENT.search(resolved) and _ABOUT_TEXT.search(resolved)
-                                  and not _COUNT.search(resolved) and not _RATE.search(resolved)):
+                                  and not _COUNT.search(resolved.replace("哪几年", "")) and not _RATE.search(resolved)):
         out.intent, out.meta = "meta", meta_fields(resolved)
     elif len(regions) >= 2 or (not regions and _COMPARE.search(resolved)):
         out.intent = "compare"

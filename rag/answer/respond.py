@@ -58,10 +58,11 @@ def _llm_ready(settings) -> bool:
 
 def _coverage_refusal(plan, coverage) -> str:
     """Refuse when the question names only regions/years the index does not hold."""
-    holdings = "、".join(f"{r}{y}年" if y else r for r, y in sorted(coverage.pairs, key=str)) or "无"
+    holdings = "、".join(f"{r}{coverage.held(r)}" for r in coverage.regions) or "无"
     if plan.unknown_regions and not plan.regions:
         return f"{REFUSAL}。{''.join(plan.notices)}现有报告: {holdings}。"
-    if plan.years and not plan.year_filter and not plan.unsure_year and not _plan_year(plan, coverage):
+    if plan.years and not plan.year_filter and not plan.doc_filter and not plan.unsure_year \
+            and not _plan_year(plan, coverage):
         return f"{REFUSAL}。{''.join(plan.notices)}"
     return ""
 
@@ -73,7 +74,7 @@ def _plan_year(plan, coverage) -> bool:
         return False
     covered = {y for r in (plan.regions or coverage.regions) for y in coverage.years_of(r)}
     if all(y - 1 in covered for y in plan.years):
-        plan.year_filter = sorted(y - 1 for y in plan.years)
+        coverage.restrict(plan, [y - 1 for y in plan.years])
         plan.notices = [f"{y}年的安排见{y - 1}年报告中的工作计划。" for y in plan.years]
         return True
     return False

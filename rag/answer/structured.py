@@ -46,9 +46,11 @@ def meta_answer(docs: list[tuple[Document, list[Passage]]], fields: frozenset[st
         lines.append(f"{doc.region}:")
         if card and asked("published", "number", "issuer", "author", "type"):
             lines.append(f"- 标题与页面信息: {' '.join(card.text.split())}[{cite(card, card.text)}]")
-        if doc.year and asked("year"):
-            where = _year_said(doc.year, card, chunks)
-            lines.append(f"- 报告所述年度: {doc.year}年" + (f"[{cite(*where)}]" if where else ""))
+        years = doc.covered()
+        if years and asked("year"):
+            where = _year_said(years[0], card, chunks)
+            said = f"{years[0]}—{years[-1]}年(多年总结)" if len(years) > 1 else f"{years[0]}年"
+            lines.append(f"- 报告所述年度: {said}" + (f"[{cite(*where)}]" if where else ""))
         lines.append(f"- 文本类型: {DOC_TYPES.get(doc.doc_type, doc.doc_type)}")
         salutation = _salutation(chunks)
         if salutation and asked("addressee"):  # "省委依法治省办:" above the body: whom the report is addressed to
@@ -65,8 +67,9 @@ def meta_answer(docs: list[tuple[Document, list[Passage]]], fields: frozenset[st
 
 def _year_said(year: int, card: Passage | None, chunks: list[Passage]) -> tuple[Passage, str] | None:
     """Where the report names the year it covers: its title, else the opening sentence that reports on
-    the year (现将我县2021年度…报告如下), else the first opening sentence naming it."""
-    said = f"{year}年"
+    the year (现将我县2021年度…报告如下), else the first opening sentence naming it. A report of several
+    years is found by its first year (2019—2023年)."""
+    said = str(year)
     if card and said in card.text:
         return card, card.text
     found = []

@@ -136,4 +136,5 @@ class Catalog:
         data["provenance"] = json.loads(data.get("provenance") or "{}")
         data["flags"] = [Span(**s) for s in json.loads(data["flags"] or "[]")]
         data["year"] = int(data["year"]) if data["year"] not in (None, "", "None") else None
+        data["span"] = data.get("span") or ""  # a row written before reports of several years were read
         return Document(**data)

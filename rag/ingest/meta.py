@@ -105,7 +105,7 @@ def _read_year(doc: Document, body: list[str]) -> None:
     bound = min((int(d[:4]) for d in dates if d), default=None)
     strong_title = doc.provenance["title"]["source"] in STRONG_SOURCES
     if strong_title and _SPAN.search(arabic(doc.title)):
-        doc.year = None
+        doc.year, doc.span = None, _span_of(arabic(doc.title))
         _note(doc, "year", "title", "high", "跨年度(多年)报告,不是单一年度")
         return
     for source, confidence, year in _year_evidence(doc, body, strong_title):
@@ -116,6 +116,21 @@ def _read_year(doc: Document, body: list[str]) -> None:
     doc.year = _year_from_dates(doc)
     if doc.year:
         _note(doc, "year", "header" if doc.published else "signature", "low", "由发布或落款日期推断")
+
+
+_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–~～至到]\s*((?:19|20)?\d{2})(?!\d)")
+_FIVE_YEAR_PLAN = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
+
+
+def _span_of(title: str) -> str:
+    """The years a title of several years names: 2019—2023年 -> "2019-2023", 2019-23 -> "2019-2023",
+    十三五 -> "2016-2020"; "" when it names no closed range (2017年以来, 近五年)."""
+    match = _RANGE.search(title)
+    if match:
+        first, last = int(match[1]), int(match[2]) + (int(match[1]) // 100 * 100 if len(match[2]) == 2 else 0)
+        return f"{first}-{last}" if first < last <= first + 20 else ""
+    plan = next((start for name, start in _FIVE_YEAR_PLAN.items() if name in title), None)
+    return f"{plan}-{plan + 4}" if plan else ""
 
 
 def _year_evidence(doc: Document, body: list[str], strong_title: bool):
