@@ -142,13 +142,21 @@ def _unknown_regions(question: str, coverage: Coverage) -> list[str]:
     covered = set(coverage.regions)
     named = gazetteer.mentions(question, min_len=3)
     out = []
+
+    def held(region) -> bool:
+        """Indexed itself, or named as the city of an indexed district the question also names (长沙市芙蓉区);
+        a city whose only indexed reports are its districts' is not held (长沙市全市 is not 芙蓉区)."""
+        if region.full in covered:
+            return True
+        children = [c for c in covered if c.startswith(region.full) or region.name in c]
+        return any(a in question for c in children for a in aliases(c) if region.name not in a)
+
     for region in named:
-        if region.full in covered or any(c.startswith(region.full) or region.name in c for c in covered):
-            continue
-        out.append(region.full)
+        if not held(region):
+            out.append(region.full)
     for short in re.findall(r"([\u4e00-\u9fff]{2,3})(?:市|县|区)", question):
         hit = gazetteer.lookup(short)
-        if hit and hit.full not in covered and hit.full not in out and not any(hit.name in c for c in covered):
+        if hit and hit.full not in out and not held(hit):
             out.append(hit.full)
     return out
 

@@ -206,6 +206,11 @@ def test_passage_order_never_changes_the_quote():
     ("“掌上办”事项比“网上办”事项少几项?", "开通网上办事项960项、“掌上办”事项402项。", "960 − 402 = 558项"),
     ("律师代理的案件占受理的法律援助案件的比例是多少?", "受理法律援助案件640件,其中律师代理512件。", "512 ÷ 640 = 80%"),
     ("建成的镇级工作站和村级工作室一共多少个?", "建成县级中心1个、镇(街道)工作站18个、村(社区)工作室260个。", "18 + 260 = 278个"),
+    # 人民调解组织 names 调解 as a noun: the part is the figure of the specific verb (调解成功)
+    ("排查调处的纠纷里有多少件最后没调解成功?", "全镇人民调解组织共排查调处纠纷820件,调解成功806件。", "820 − 806 = 14件"),
+    ("柏溪镇办的执法案件占各镇总数的百分之几?", "全区9个镇共办理执法案件1250件,其中柏溪镇250件、南岸镇180件。",
+     "250 ÷ 1250 = 20%"),
+    ("受理的复议案件里,被纠错的占几个百分点?", "全年受理行政复议案件200件,直接纠错30件。", "30 ÷ 200 = 15%"),
 ])
 def test_derived_figures_from_one_sentence(question, sentence, shown):
     found = derive.solve(derivation_of(question), slot_of(question), sentence, derive.asked_unit(question))
@@ -1299,3 +1304,48 @@ def test_all_agencies_of_a_region_are_not_its_government_as_a_party():
     count = slot_of("叙州区全区行政机关2021年一共被起诉了多少件?")
     assert not holds_slot("区政府作为被告的一审行政诉讼案件36件。", count)
     assert not slot_of("叙州区2021年行政诉讼败诉率是多少?").every_agency  # no scope asked: any figure answers
+
+
+def test_a_count_of_the_year_before_from_a_change_in_percent_is_an_estimate_given_only_when_invited():
+    from rag.answer.compose import previous_level
+
+    passages = [_passage("全年各级行政复议机构共收到行政复议申请640件,同比增长28%。", 0, year=2023)]
+    plain = "叙州区2022年收到多少件行政复议申请?"
+    refused = previous_level(plain, passages, None, None, analyse(plain, [], COVERAGE))
+    assert refused.refused and "640 ÷ (1 + 28%) ≈ 500件" in refused.text and "估算" in refused.text
+    invited = "叙州区2022年大概收到多少件行政复议申请?"
+    found = previous_level(invited, passages, None, None, analyse(invited, [], COVERAGE))
+    assert not found.refused and "640 ÷ (1 + 28%) ≈ 500件" in found.text
+
+
+def test_a_change_since_last_year_is_of_the_thing_asked_and_in_its_unit():
+    question = "叙州区行政处罚案件比上年少了多少件?"
+    asked = analyse(question, [], COVERAGE)
+    assert asked.derivation.op == "yearchange" and asked.derivation.terms == ("行政处罚案件",)
+    fines = "全区办理行政处罚案件1200件,罚没款900万元,比上年下降10%。"  # the change is of the fines, in 万元
+    other = "全区办理法律援助案件1100件,比上年增长10%。"  # a change, but of another kind of case
+    for sentence in (fines, other):
+        assert derive.solve(asked.derivation, asked.slot, sentence, derive.asked_unit(question)) is None
+    own = derive.solve(asked.derivation, asked.slot, "全区办理行政处罚案件1100件,比上年增长10%。", "件")
+    assert own is not None and own.value == "100"
+
+
+def test_a_town_the_question_names_must_be_named_by_the_quote():
+    question = "叙州区柏溪镇2021年调解了多少件矛盾纠纷?"
+    slot = analyse(question, [], COVERAGE).slot
+    assert slot.place == "柏溪"
+    assert not holds_slot("全区18个镇共调解矛盾纠纷3200件,其中南岸街道860件。", slot)
+    assert holds_slot("全区共调解矛盾纠纷3200件,其中柏溪镇612件。", slot)
+    assert analyse("叙州区乡镇(街道)一共调解多少件纠纷?", [], COVERAGE).slot.place == ""  # a kind of place, no name
+    town = Coverage({("宜宾市叙州区柏溪街道", 2021)})  # the town's own report need not repeat its name
+    assert analyse("柏溪街道调解了多少件纠纷?", [], town).slot.place == ""
+
+
+def test_a_named_whole_is_the_one_its_words_name():
+    question = "叙州区2021年办的行政复议案件,复议后又被诉的占多少比例?"
+    derivation = derivation_of(question)
+    assert derivation.terms == ("复议后又被诉", "办的行政复议案件")
+    other = "行政复议后被诉案件11件,行政机关负责人出庭案件90件。"  # 90 counts hearings attended, no whole of 复议案件
+    assert derive.solve(derivation, slot_of(question), other) is None
+    found = derive.solve(derivation, slot_of(question), "全年办理行政复议案件200件。行政复议后被诉案件11件。")
+    assert found is not None and found.shown == "11 ÷ 200 = 5.5%"

@@ -269,3 +269,13 @@ def test_words_joined_by_slashes_in_the_body_are_not_breadcrumbs(tmp_path):
     doc = _doc(tmp_path, "兰溪市2022年法治政府建设工作报告\n2022年,我市坚持依法行政。\n行政复议/行政诉讼/法律援助\n兰溪市人民政府\n"
                          "2023年2月6日\n")
     assert "行政复议/行政诉讼/法律援助" in doc.text and (doc.region, doc.year) == ("兰溪市", 2022)
+
+
+def test_a_city_is_not_held_by_its_districts_report_alone():
+    coverage = Coverage({("宜宾市叙州区", 2021)})
+    assert analyse("宜宾市全市2021年行政复议纠错率是多少?", coverage).unknown_regions == ["宜宾市"]
+    for question in ("宜宾叙州区2021年行政复议纠错率是多少?", "宜宾市叙州区2021年行政复议纠错率是多少?"):
+        plan = analyse(question, coverage)
+        assert plan.unknown_regions == [] and plan.regions == ["宜宾市叙州区"]
+    both = Coverage({("宜宾市叙州区", 2021), ("宜宾市", 2021)})
+    assert analyse("宜宾市2021年行政复议纠错率是多少?", both).unknown_regions == []

@@ -9,7 +9,8 @@ from rag import retrieve, units
 from rag.answer import derive, items
 from rag.answer.cite import RELATIVE_DATE, REFUSAL, years_named
 from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms, party_itself
-from rag.answer.question import Analysis, Derivation, Part, derivation_of, slot_of, split_parts, years_mentioned
+from rag.answer.question import (Analysis, Derivation, Part, derivation_of, invites_estimate, slot_of, split_parts,
+                                 years_mentioned)
 from rag.answer.thresholds import THRESHOLD
 from rag.types import Citation, Passage
 EXTRACTIVE_NOTE = "【抽取式回答】未使用大模型,以下句子摘自报告原文。"
@@ -237,7 +238,7 @@ def _states_directly(derivation, quote: str, any_unit: bool = False) -> bool:
         if not derivation.verb:
             return False
         return bool(re.search(rf"(?:没有?|未|尚未|不)(?:{derivation.verb})[^,;。]{{0,8}}\d", quote))
-    if derivation.op == "levels" and any_unit and _MOVED_IN_PERCENT.search(quote):
+    if derivation.op in ("levels", "yearchange") and any_unit and _MOVED_IN_PERCENT.search(quote):
         return True
     return bool(_DIRECT[derivation.op].search(quote))
 
@@ -385,6 +386,10 @@ def previous_level(question: str, passages: list[Passage], corpus_idf, similarit
             continue
         numbering = _Numbering(passages)
         n = numbering.cite(quote.passage, sentence)
+        if found.approx and not invites_estimate(question):  # 2023年收了多少件: the written figure, which it lacks
+            return Composed(f"{REFUSAL}。报告没有写明{year}年的数字,只写了{_label(passages[quote.passage])}的水平和"
+                            f"较上年的变化:\n- {sentence}[{n}]\n- 按此推算约为(估算,不是报告中的数字): {found.shown}[{n}]",
+                            numbering.citations(), True, [found])
         lines = [EXTRACTIVE_NOTE, f"{_label(passages[quote.passage])}:", f"- {sentence}[{n}]",
                  f"- 计算得出(上一年{'约' if found.approx else ''}): {found.shown}[{n}]"]
         return Composed("\n".join(lines), numbering.citations(), False, [found])

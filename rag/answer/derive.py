@@ -9,12 +9,12 @@ thing it removes, the things it adds up), never from a fixed sentence shape.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from rag import units
 from rag.answer.extractive import in_report_terms, report_variants
-from rag.answer.question import STAGES, Derivation, Slot, head_kinds
+from rag.answer.question import STAGES, Derivation, Slot, head_kinds, sub_place
 
 MINUS, PLUS = "−", "+"
 
@@ -181,9 +181,9 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
         return members if members is not None or not derivation.verb else \
             _each_named(derivation.verb, units.normalize(sentence), sentence, slot, asked_unit)
     if derivation.op == "yearchange":  # a stated change in % gives it; else the two levels it moved between
-        found = before_change(sentence, "change")
+        found = before_change(sentence, "change", term=derivation.terms[0] if derivation.terms else "")
         if found is not None:
-            return found
+            return found if _unit_fits(asked_unit, found.unit) else None
         derivation = Derivation("levels")
     text = units.normalize(sentence)
     if derivation.op == "share" and (rest := _complement(derivation, text, sentence)) is not None:
@@ -209,6 +209,8 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if found is None:
         return None
     a, others, op = found[0], found[1] if isinstance(found[1], list) else [found[1]], found[2]
+    if op != "share" and not _unit_fits(asked_unit, a.unit):  # 少了多少件: not a difference of 万元
+        return None
     if any(_scale(a) != _scale(b) for b in others):  # 1.2万件 and 300件: shown numbers would not add up as written
         return None
     if op == "share":
@@ -223,6 +225,14 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if percent:  # the operands are rates: the result is in percentage points
         return Derived(_fmt(value), "个百分点", shown, sentence)
     return Derived(_fmt(value), _answer_unit(asked_unit, others[-1]), shown, sentence)
+
+
+def _unit_fits(asked_unit: str, unit: str) -> bool:
+    """Whether a figure in `unit` can answer a question asking in `asked_unit` (件 not 万元; 人 or 人次)."""
+    if asked_unit == "个" or {asked_unit, unit} & {"%", "‰", "个百分点"}:  # rates and points: their own checks
+        return True
+    asked, have = units.kinds_of(asked_unit), units.kinds_of(unit)
+    return not asked or not have or bool(asked & have)
 
 
 _NEGATION = re.compile(r"不是|并非|没有?|未|(?<![一])不(?!同)|(?<![是])非")
@@ -340,6 +350,11 @@ def _difference(derivation: Derivation, text: str, figures):
     """total − part: the part is the figure whose clause carries the (positive) verb or the removed
     thing; the total is the nearest earlier larger figure of the same kind whose clause does not."""
     removed = [_bare(r) for r in re.split(r"[、和及与]|以及", derivation.removed) if len(_bare(r)) >= 2]
+    # the most specific form of the verb any figure's clause carries (调解成功 before 调解: 人民调解组织…4215件
+    # names 调解 as a noun, not as what happened to the part)
+    verb = next((v for v in derivation.verb.split("|") if v and any(
+        re.search(f"(?<!不予)(?<!未)(?<!不){v}", _clause(text, q)) for q in figures)), derivation.verb)
+    derivation = replace(derivation, verb=verb)
 
     def is_part(q, thing: str = "") -> bool:
         clause = _clause(text, q)
@@ -449,6 +464,10 @@ def _pick_as_written(term: str, text: str, figures, taken=(), strict: bool = Fal
         return None  # a part of a sum: 党政机关公职律师 is not named by "其中律师5名", most of its words are not here
     core, whole = scorer(_core(term)), scorer(term)
     quoted = re.findall(r"[“\"]([^”\"]{2,})[”\"]", term)  # a quoted name is a name: only that name counts it
+    town = sub_place(term)  # so is a town's (嘉积镇办的案件: 嘉积镇612件, not the 全市12个镇 total)
+    of_town = [i for i, seg in enumerate(segments) if town and town in seg and i not in taken]
+    if len(of_town) == 1:
+        return of_town[0]
     # a stage the term names decides among the figures that carry it (各级复议机关审结的: 审结920件, not 受理958件)
     stages = [g for g in re.findall(_STAGE_WORDS, term) if any(g in seg for seg in segments)]
     scores = sorted((((core(seg), whole(seg)), i) for i, seg in enumerate(segments)
@@ -607,9 +626,13 @@ def _share(derivation: Derivation, text: str, figures):
         larger = [(q, "".join(_segments(text, figures, i))) for i, q in enumerate(figures) if i != named and i not in parts
                   and _same_family(q, figures[named]) and q.value > figures[named].value]
         # a named whole the words do not pick: the one larger figure there is, never a guess among several,
-        # and only if its words share something with the whole's (调解、和解108件 is no whole of 审结的案件)
+        # and only if its words name the whole (调解、和解108件 is no whole of 审结的案件, 出庭案件90件 none of
+        # 办理的行政复议案件)
+        # (各镇总数 names a total by 总数: the one larger figure is it)
         return (figures[named], larger[0][0], "share") \
-            if len(larger) == 1 and _overlap(derivation.terms[1], larger[0][1]) > 0 else None
+            if len(larger) == 1 and (names(derivation.terms[1], larger[0][1])
+                                     or names(in_report_terms(derivation.terms[1]), larger[0][1])
+                                     or re.search(r"(?:总数|总量|总额|总计|合计)$", derivation.terms[1])) else None
     part_index = named if named is not None else next(
         (i for i, q in enumerate(figures[1:], 1) if _same_family(q, figures[0]) and q.value < figures[0].value), None)
     if part_index is None:
@@ -627,14 +650,15 @@ _SINCE_LAST_YEAR = re.compile(r"(?:同比|(?:较|比)(?:上年|去年|上一年|
 _RISE = ("增长", "增加", "上升", "提高", "提升")
 
 
-def before_change(sentence: str, asked: str, year: int | None = None) -> Derived | None:
+def before_change(sentence: str, asked: str, year: int | None = None, term: str = "") -> Derived | None:
     """The year before, from a figure and its stated change from last year: a rate's level then
     ('败诉率4.8%,同比下降1.5个百分点' -> 4.8% + 1.5 = 6.3%), a count's level then ('收到申请236件,同比增长
     18.6%' -> 236 ÷ (1 + 18.6%) ≈ 199件), or how far a count moved ('新收92件,同比下降8%' -> 92 ÷ (1 − 8%)
     − 92 ≈ 8件). `asked` is rate | count | change. Only when the sentence holds exactly one such pair:
     the figure right before its change, in the same clause run. A change against a named year
     (比2022年增加74件) counts only when that is `year`, the asked one; a change in the figure's own unit
-    gives the count then directly (826件,比2022年增加74件 -> 826 − 74 = 752件)."""
+    gives the count then directly (826件,比2022年增加74件 -> 826 − 74 = 752件). A `term` (what the
+    question says moved) must be named before the figure, as written or in the reports' words."""
     text = units.normalize(sentence)
     found = []
     for change in _SINCE_LAST_YEAR.finditer(text):
@@ -645,6 +669,9 @@ def before_change(sentence: str, asked: str, year: int | None = None) -> Derived
                 change.start() - before[-1].end > 12:
             continue
         level, by, rose = before[-1], Decimal(change["by"]), change["dir"] in _RISE
+        named = text[max(text.rfind(mark, 0, level.start) for mark in "。;") + 1:level.start]
+        if term and not names(term, named) and not names(in_report_terms(term), named):
+            continue  # 法律援助案件2341件,比上年增长12.6% is no change of 行政处罚案件
         if asked == "rate" and level.unit == "%" and change["unit"] == "个百分点":
             value = Decimal(level.number) + (-by if rose else by)
             found.append(Derived(_fmt(value), "%", f"{level.number}% {MINUS if rose else PLUS} {change['by']}", sentence))

@@ -57,6 +57,8 @@ class Quote:
 def holds_slot(quote: str, slot: Slot) -> bool:
     """Whether a quote can answer the slot: a figure of the asked kind (not a change from last
     year), the named rate with its own level, a date, a year, a 《》 name."""
+    if slot.place and slot.place not in quote:  # 潭门镇办了多少件 is not answered by 全市12个镇…其中嘉积镇612件
+        return False
     if slot.kind == "which":  # a name ending in the noun: 新河村 — not 1个村, 各村, nor the honour's 示范村 the question names
         return any(not re.search(r"[\d个各全每该本的一二两三四五六七八九十余多些级有]", quote[max(0, m.start() - 2):m.start()])
                    and re.fullmatch(r"[\u4e00-\u9fff]{2}", quote[max(0, m.start() - 2):m.start()])

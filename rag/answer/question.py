@@ -47,6 +47,15 @@ META_FIELDS = {
 }
 
 
+# the asker accepts a figure estimated from a stated change (大概, 照增幅倒推, 按…算)
+_APPROXIMATE = re.compile(r"大概|大约|约莫|估算|估计|推算|倒推|反推|左右|(?:按|照|依|根据)[^,?。]{0,14}(?:算|推)")
+
+
+def invites_estimate(question: str) -> bool:
+    """Whether a question accepts an estimate (2023年大概收了多少件) rather than asking the written figure."""
+    return bool(_APPROXIMATE.search(normalise(question)))
+
+
 def meta_fields(question: str) -> frozenset[str]:
     """The facts about the text a question asks for (year, published, signed, issuer, number, addressee,
     type, author); empty when it names none of them."""
@@ -126,7 +135,7 @@ _LEVELS_LISTED = re.compile(r"(?P<levels>[省市县区乡镇村](?:[、和与及
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
 # the parts a sum adds up may also be joined by 或 (撤销或确认违法的一共) or a bare 加 between levels (乡镇一级加村一级)
 _SUM_JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上|或者?|(?<=[级的])加")
-_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成)|(比例|占比|比重)(?:算下来|算起来|大概|大约|约)?(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)|"
+_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成|几个百分点)|(比例|占比|比重)(?:算下来|算起来|大概|大约|约)?(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)|"
                     r"(多大|多少|多高)的?(比例|比重)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|(?<!新)增加|提高|提升|增长|上升|延长|"
@@ -187,9 +196,13 @@ class Slot:
     words: str = ""  # count: the question as asked, for what a figure counts together with the asked thing
     own_level: bool = False  # count: asked of one government's own level (市本级), not of all levels (全市三级)
     stock: bool = False  # count: how many there are (总共有多少名), which an increase (新增12名) does not say
+    place: str = ""  # a town or subdistrict the question names (潭门镇 -> 潭门): a quote must name it too
 
     def describe(self) -> str:
         """How the answer names a figure the report does not give: "但没有给出…"."""
+        return (f"{self.place}的" if self.place else "") + self._measure()
+
+    def _measure(self) -> str:
         if self.rates:
             return (self.label or "、".join(sorted(self.rates))) + ("的变化" if self.kind == "change" else "的数值")
         names = {"people": "人数", "cases": "件数", "times": "次数", "documents": "件数", "items": "数量",
@@ -426,7 +439,7 @@ def _share_terms_as_asked(text: str) -> tuple[str, ...]:
     part = _named((inside["rest"] if inside and len(inside["rest"].strip("的")) >= 2 else clauses[-1]).strip("的"))
     whole = ""
     if "占" in text:
-        whole = re.split(r"的?(?:比例|比重|百分比|比率|百分之几|多少|几成)", text[cut + 1:])[0]
+        whole = re.split(r"的?(?:比例|比重|百分比|比率|百分之几|多少|几成|几个百分点)", text[cut + 1:])[0]
         whole = re.sub(r"^(?:了|到|据)|(?:多大|多高|多少|几)$", "", whole)  # 占了多大比例 names no whole
     if len(whole.strip("的 了")) < 2:  # 占几成: the whole is the container before
         container = inside if inside and inside["rest"].strip("的") else (_IN.match(clauses[-2]) if len(clauses) > 1 else None)
@@ -504,8 +517,11 @@ def _derivation(text: str) -> Derivation | None:
                           terms=(_named(population),) if len(population) >= 2 else ())
     if _BEFORE_ASKED.search(text) and _COUNT.search(text):
         return Derivation("before")
-    if _SINCE_LAST_YEAR.search(text) and _MOVED_BY.search(text) and not _POINTS.search(text):
-        return Derivation("yearchange")
+    since = _SINCE_LAST_YEAR.search(text)
+    if since and _MOVED_BY.search(text) and not _POINTS.search(text):
+        # what moved: the words before 比上年 (行政处罚案件数量比上年少了多少件 -> 行政处罚案件)
+        subject = re.sub(r"(?:的)?(?:数量|件数|人数|总数|总量|数)$", "", _named(re.split(r"[,，]", text[:since.start()])[-1]))
+        return Derivation("yearchange", terms=(subject,) if len(subject) >= 3 else ())
     if _REMAINING.search(text):
         return Derivation("difference", verb="办结|审结|结案|完成|化解|整改")
     if _LEVELS.search(text) and not _compares_things(text):  # no stated change: the two levels it moved between
@@ -642,12 +658,32 @@ def _refer_back(text: str) -> str:
     return text[:found.start()] + f"{years[-1]}年" + text[found.end():] if len(set(years)) == 1 else text
 
 
+# a town or subdistrict by its name: the two characters before 镇/街道 (潭门镇, 王家街道), not a kind of place
+# (城镇, 乡镇, 各镇, 12个镇, 特色小镇, 城关镇 is left alone too)
+_SUB_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?:镇|街道)")
+_NOT_A_NAME = set("各全本该每城乡村集小重名古市区县省个的和与及等其余这那些级办在是有了给向对到从为把被将于至往里")
+
+
+def sub_place(text: str) -> str:
+    """The name of the first town or subdistrict a text names ("琼海潭门镇办了多少件" -> 潭门), else ''."""
+    return next((m[1] for m in _SUB_PLACE.finditer(text) if not set(m[1]) & _NOT_A_NAME), "")
+
+
+def _placed(slot: Slot, text: str, regions: list[str]) -> Slot:
+    """The slot with the town the part names, unless that town is an indexed region asked about (琥珀街道's
+    own report need not repeat its name)."""
+    place = sub_place(text)
+    if not place or slot.kind in ("which", "list", "text") or any(place in r for r in regions):
+        return slot
+    return replace(slot, place=place)
+
+
 def analyse(question: str, history, coverage) -> Analysis:
     """One record of everything the answerer needs to know about a question."""
     text = _refer_back(normalise(question.strip()))
     resolved, regions, years = followup.resolve(text, history or [], coverage)
     out = Analysis(question, resolved, regions, years)
-    out.parts = [Part(p, slot_of(p)) for p in split_parts(resolved)]
+    out.parts = [Part(p, _placed(slot_of(p), p, regions)) for p in split_parts(resolved)]
     out.derivation = derivation_of(resolved)
     out.section = section_of(resolved)
     if _META.search(resolved) or (_DOCUMENT.search(resolved) and _ABOUT_TEXT.search(resolved)
