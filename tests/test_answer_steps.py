@@ -1349,3 +1349,24 @@ def test_a_named_whole_is_the_one_its_words_name():
     assert derive.solve(derivation, slot_of(question), other) is None
     found = derive.solve(derivation, slot_of(question), "全年办理行政复议案件200件。行政复议后被诉案件11件。")
     assert found is not None and found.shown == "11 ÷ 200 = 5.5%"
+
+
+def test_a_multi_part_question_computes_only_the_part_that_asks_it_and_a_stated_rate_answers_that_part():
+    question = "叙州区2021年行政复议收了多少件?审结了多少件?调解结案的比例是多少?"
+    asked = analyse(question, [], COVERAGE)
+    assert asked.derivation.op == "share" and asked.derivation.terms == ("调解结案",)  # the third part's own terms
+    passages = [_passage("全年收到行政复议申请120件,审结110件,纠错9件。", 0),
+                _passage("以调解方式结案30件,调解率为27.3%。", 1),
+                _passage("全区政务服务中心进驻事项1600多项,实现“一站式”办结。", 2)]
+    composed = compose.extractive(question, None, passages, analysis=asked)
+    assert not composed.refused and "120件" in composed.text and "27.3%" in composed.text
+    assert "计算得出" not in composed.text and "1600" not in composed.text
+
+
+def test_an_asked_outcome_of_cases_is_answered_only_by_a_figure_of_that_outcome():
+    revoked = analyse("叙州区2021年行政复议撤销了几件?", [], COVERAGE).slot
+    assert not holds_slot("全年受理行政复议案件120件,审结110件,其中直接纠错12件,纠错率10.9%。", revoked)
+    assert holds_slot("审结110件,其中撤销5件、确认违法2件。", revoked)
+    settled = analyse("叙州区2021年人民调解调成功了多少件纠纷?", [], COVERAGE).slot
+    assert not holds_slot("全年调解各类矛盾纠纷1200件,调解成功率98.5%。", settled)  # a rate, and the count of all
+    assert holds_slot("全年调解各类矛盾纠纷1200件,调解成功1182件。", settled)

@@ -217,7 +217,7 @@ def _stated(derivation, quotes: list[Quote], any_unit: bool = False) -> bool:
         return False
     if derivation.op == "share":  # a negated part's share is the rest of the stated one; an unnamed part names no rate
         return bool(derivation.terms) and not derive.affirmed(derivation.terms[0]) and \
-            derive.rate_of(derivation.terms[0], quotes[0].text)
+            any(derive.rate_of(derivation.terms[0], q.text) for q in quotes)  # the quote of its part, in a multi-part question
     return _states_directly(derivation, quotes[0].text, any_unit)  # 缩短了3天 states it; 压缩至0.5个工作日 does not
 
 

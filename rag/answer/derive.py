@@ -172,8 +172,10 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if derivation.op == "fromrate":
         return _from_rate(derivation, units.normalize(sentence), sentence)
     if derivation.op == "sum" and len(slot.head) >= 3 and not slot.head.startswith("个"):  # a named noun, not 个人/单位
-        # 一共多少名法律顾问: only sentences that name 顾问 hold the members (法律明白人200名 are not advisers)
-        sentence = "".join(p for p in re.split(r"(?<=[。;；!?！？])", sentence) if slot.head[-2:] in p)
+        # 一共多少名法律顾问: only sentences that name 顾问 hold the members (法律明白人200名 are not advisers);
+        # a noun any count may carry (案件, 事项) is named with its modifier (仲裁案件, not 上年结转案件)
+        named = slot.head if slot.head[-2:] in _GENERIC_NOUNS else slot.head[-2:]
+        sentence = "".join(p for p in re.split(r"(?<=[。;；!?！？])", sentence) if named in p)
         if not sentence:
             return None
     if derivation.op == "sum" and not derivation.terms:
@@ -225,6 +227,11 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
     if percent:  # the operands are rates: the result is in percentage points
         return Derived(_fmt(value), "个百分点", shown, sentence)
     return Derived(_fmt(value), _answer_unit(asked_unit, others[-1]), shown, sentence)
+
+
+# outcomes of a case a question may ask the figure of: a sentence whose figures carry none of them gives none
+_OUTCOMES = ("调解", "和解", "纠错", "撤销", "维持", "驳回", "败诉", "胜诉", "确认违法", "责令履行", "终止")
+_GENERIC_NOUNS = {"案件", "事项", "人员", "单位", "文件", "问题", "纠纷", "对象", "机构", "项目", "活动", "申请", "案卷"}
 
 
 def _unit_fits(asked_unit: str, unit: str) -> bool:
@@ -459,6 +466,8 @@ def _pick_as_written(term: str, text: str, figures, taken=(), strict: bool = Fal
         total = sum(weights.values())
         return lambda seg: sum(w for g, w in weights.items() if g in seg) / total if total else 0.0
 
+    if any(word in term and not any(re.search(".?".join(word), seg) for seg in segments) for word in _OUTCOMES):
+        return None  # 调解结案的 asks an outcome no figure here is of (审结110件, 纠错9件 are not 调解's; 调(和)解率 is)
     core_grams = [g for g in _grams(_core(term)) if "的" not in g and "级" not in g]
     if strict and core_grams and sum(any(g in seg for seg in segments) for g in core_grams) / len(core_grams) < 1 / 3:
         return None  # a part of a sum: 党政机关公职律师 is not named by "其中律师5名", most of its words are not here
@@ -627,12 +636,11 @@ def _share(derivation: Derivation, text: str, figures):
                   and _same_family(q, figures[named]) and q.value > figures[named].value]
         # a named whole the words do not pick: the one larger figure there is, never a guess among several,
         # and only if its words name the whole (调解、和解108件 is no whole of 审结的案件, 出庭案件90件 none of
-        # 办理的行政复议案件)
-        # (各镇总数 names a total by 总数: the one larger figure is it)
+        # 办理的行政复议案件; 全部事项 is named by 事项) or the whole is a total by name (各镇总数)
+        said = re.sub(r"^(?:全部|所有|全体|整个|总的|各)", "", derivation.terms[1])
         return (figures[named], larger[0][0], "share") \
-            if len(larger) == 1 and (names(derivation.terms[1], larger[0][1])
-                                     or names(in_report_terms(derivation.terms[1]), larger[0][1])
-                                     or re.search(r"(?:总数|总量|总额|总计|合计)$", derivation.terms[1])) else None
+            if len(larger) == 1 and (names(said, larger[0][1]) or names(in_report_terms(said), larger[0][1])
+                                     or re.search(r"(?:总数|总量|总额|总计|合计)$", said)) else None
     part_index = named if named is not None else next(
         (i for i, q in enumerate(figures[1:], 1) if _same_family(q, figures[0]) and q.value < figures[0].value), None)
     if part_index is None:

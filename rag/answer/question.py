@@ -174,6 +174,12 @@ STAGES = {
     "lost": "败诉|输(?!入|出|送)",
     "filing": "备案|报备",
     "review": "审查|审核",
+    # outcomes of a case, each its own count (撤销 is one kind of 纠错: 纠错19件 does not say how many were 撤销)
+    "corrected": "纠错|纠正",
+    "revoked": "撤销",
+    "upheld": "维持",
+    "dismissed": "驳回",
+    "settled": "调解成功|调成|和解",
 }
 
 
@@ -685,6 +691,9 @@ def analyse(question: str, history, coverage) -> Analysis:
     out = Analysis(question, resolved, regions, years)
     out.parts = [Part(p, _placed(slot_of(p), p, regions)) for p in split_parts(resolved)]
     out.derivation = derivation_of(resolved)
+    if len(out.parts) > 1 and out.derivation is not None:  # the one part that asks a computation, read on its own
+        own = [d for p in out.parts if (d := derivation_of(p.text)) is not None]
+        out.derivation = own[0] if len(own) == 1 else out.derivation
     out.section = section_of(resolved)
     if _META.search(resolved) or (_DOCUMENT.search(resolved) and _ABOUT_TEXT.search(resolved)
                                   and not _COUNT.search(resolved.replace("哪几年", "")) and not _RATE.search(resolved)):
