@@ -835,8 +835,10 @@ def test_honours_after_a_colon_are_items_and_an_answer_without_the_asked_kind_do
     sentence = "一年来,工作得到上级肯定:区司法所获评“省级模范司法所”;桂园社区获评“全国民主法治示范社区”。"
     assert items.items_in(sentence, "honours") == ["区司法所获评“省级模范司法所”", "桂园社区获评“全国民主法治示范社区”"]
     quoted = compose.Composed("…", [compose.citation(1, _passage("居民群众法治获得感明显增强。"), ["居民群众法治获得感明显增强。"])])
-    assert not compose.lists_asked_kind("叙州区获得了哪些荣誉?", quoted)
-    assert compose.lists_asked_kind("叙州区有哪些做法?", quoted)  # not a list of honours or titles
+    assert compose.named_items("叙州区获得了哪些荣誉?", quoted) == 0
+    assert compose.named_items("叙州区有哪些做法?", quoted) == 1  # not a list of honours or titles: counts as named
+    both = compose.Composed("…", [compose.citation(1, _passage(sentence), [sentence])])
+    assert compose.named_items("叙州区获得了哪些荣誉?", both) == 2
 
 
 def test_colloquial_fines_and_questions_about_what_a_text_is():
@@ -1370,3 +1372,10 @@ def test_an_asked_outcome_of_cases_is_answered_only_by_a_figure_of_that_outcome(
     settled = analyse("叙州区2021年人民调解调成功了多少件纠纷?", [], COVERAGE).slot
     assert not holds_slot("全年调解各类矛盾纠纷1200件,调解成功率98.5%。", settled)  # a rate, and the count of all
     assert holds_slot("全年调解各类矛盾纠纷1200件,调解成功1182件。", settled)
+
+
+def test_a_weight_is_a_share_and_an_appraisal_by_objectives_sets_no_target():
+    slot = analyse("叙州区依法行政在绩效考核里的权重是多少?", [], COVERAGE).slot
+    assert slot.kind == "rate"
+    assert holds_slot("将依法行政纳入全区目标管理绩效考核,考核权重由4%提高到6%。", slot)
+    assert not holds_slot("力争到2025年考核权重达到8%。", slot)  # a target is no level

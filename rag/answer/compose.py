@@ -457,10 +457,12 @@ def _whole_sentence(text: str, part: str) -> str:
     return text[start:min(ends) + 1 if ends else len(text)].strip()
 
 
-def lists_asked_kind(question: str, composed: Composed) -> bool:
-    """Whether an answer to a question asking for honours or titles names at least one (any other list counts as named)."""
+def named_items(question: str, composed: Composed) -> int:
+    """How many of the honours or titles a question asks for an answer names (a list of other things: 1)."""
     kinds = items.asked_kinds(question)
-    return not kinds or any(items.items_in(c, kind) for kind in kinds for q in composed.citations for c in q.quotes)
+    if not kinds:
+        return 1
+    return len({i for kind in kinds for c in composed.citations for quote in c.quotes for i in items.items_in(quote, kind)})
 
 
 def document_items(question: str, chunks: list[Passage]) -> Composed | None:

@@ -152,7 +152,8 @@ def _kind_before(quote: str, q, head: str) -> bool:
 
 
 _ASKS_PLANS = re.compile(r"计划|打算|安排|下一步|下步|将要|准备|明年|今后|目标|思路|部署")
-_PLAN_WORDS = re.compile(r"力争|争取|确保|拟[于在将]?|预计|目标(?:是|为)?|计划(?=[新再在到于将完实培建开组]|\d)")
+# (目标管理/目标考核/目标责任 name a kind of appraisal, not a target)
+_PLAN_WORDS = re.compile(r"力争|争取|确保|拟[于在将]?|预计|目标(?!管理|考核|责任)(?:是|为)?|计划(?=[新再在到于将完实培建开组]|\d)")
 _DONE = re.compile(r"已|累计|目前|现有|截至|实际|共计")
 
 

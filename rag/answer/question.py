@@ -79,11 +79,11 @@ _COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个
 _LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪两|哪三|分别是什么|分别有|包括什么|包括哪|列举|几个方面|"
                    r"什么荣誉|哪些荣誉|称号)")
 # a rate, or a degree asked as "多少" with no counting word (集中度达到多少, 公开面达到多少): reports give it in %
-_RATE = re.compile(r"(?<!效)率|比例|比重|占比|百分比|百分之几|几成|"
+_RATE = re.compile(r"(?<!效)率|比例|比重|权重|占比|百分比|百分之几|几成|"
                    r"(?<![年制程力尺限角态])度(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])|"
                    r"(?<![方全层局])面(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])")
-_RATE_ASKED = re.compile(r"率[^,?。]{0,6}?(多少|几|多高|多大|怎样|如何)|(多少|多大|多高)[^,?。]{0,4}(比例|比重|占比)|"
-                         r"(比例|比重|占比|百分比)[^,?。]{0,6}(多少|几|多高|多大)|百分之几")
+_RATE_ASKED = re.compile(r"率[^,?。]{0,6}?(多少|几|多高|多大|怎样|如何)|(多少|多大|多高)[^,?。]{0,4}(比例|比重|权重|占比)|"
+                         r"(比例|比重|权重|占比|百分比)[^,?。]{0,6}(多少|几|多高|多大)|百分之几")
 _AMOUNT = re.compile(units.AMOUNT_WORDS)
 _COUNTED = re.compile(r"(?:多少|几)个?(?:人次|人|名|位|件|项|家|次|户|起|宗|份|部|条|场)")
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
@@ -270,7 +270,7 @@ def slot_of(text: str) -> Slot:
         named = re.findall(r"[\u4e00-\u9fff]{2,}率", text)
         label = re.sub(r"^.*(?:年度?|的|中|里|哪边|哪个|哪家|哪里|谁|各地|两地|三地)", "", max(named, key=len)) if named else ""
         # no rate named ("负责人到庭应诉的比例"): the thing whose share it is, for the level's clause to name
-        thing = None if named else re.search(r"([\u4e00-\u9fff]{2,8}?)的?(?:比例|比重|百分比|占比)", text)
+        thing = None if named else re.search(r"([\u4e00-\u9fff]{2,8}?)的?(?:比例|比重|权重|百分比|占比)", text)
         words = re.sub(r"(?:占了?|有|是|为)?(?:多大|多少|多高|几)?$", "", thing[1]) if thing else ""
         return Slot("rate", frozenset({"rate"}), rates, label, words=words[-4:], every_agency=bool(_EVERY_AGENCY.search(text)))
     if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people

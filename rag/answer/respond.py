@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Callable
 
-from rag.answer import compose, structured
+from rag.answer import compose, items, structured
 from rag.answer.question import analyse, slot_of
 from rag.answer.cite import REFUSAL, strip_invalid, verify, vouched
 from rag.types import Answer, Citation, Passage
@@ -159,11 +159,15 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
         composed = compose.extractive(question, plan, passages, pipeline.lexical.idf, pipeline.similarity,
                                       analysis=asked, following=following)
         out.retrieved = out.retrieved + [p for p in following.values() if p not in out.retrieved]
-    if asked.intent == "list" and len(docs) == 1 and (composed.refused or not compose.lists_asked_kind(question, composed)):
-        # honours or titles that the best sentences do not name ("获得了哪些荣誉" vs "获评…"): the whole report's
+    if asked.intent == "list" and len(docs) == 1:
+        # honours or titles that the best sentences do not name ("获得了哪些荣誉" vs "获评…"), or honours the report
+        # names in more places than its best sentences: the whole report's
         chunks = chunks_of(docs[0].doc_id)
-        composed = compose.document_items(question, chunks) or composed
-        out.retrieved = out.retrieved + [c for c in chunks if c.chunk_id in {x.chunk_id for x in composed.citations}]
+        whole = compose.document_items(question, chunks)
+        if whole is not None and (composed.refused or compose.named_items(question, composed) <
+                                  (compose.named_items(question, whole) if items.asked_kinds(question) == ["honours"] else 1)):
+            composed = whole
+            out.retrieved = out.retrieved + [c for c in chunks if c.chunk_id in {x.chunk_id for x in composed.citations}]
     _finish(out, composed, "extractive")
 
 
