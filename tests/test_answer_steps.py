@@ -1379,3 +1379,12 @@ def test_a_weight_is_a_share_and_an_appraisal_by_objectives_sets_no_target():
     assert slot.kind == "rate"
     assert holds_slot("将依法行政纳入全区目标管理绩效考核,考核权重由4%提高到6%。", slot)
     assert not holds_slot("力争到2025年考核权重达到8%。", slot)  # a target is no level
+
+
+def test_a_count_of_two_things_together_or_of_the_whole_region_is_no_count_of_one_or_of_a_body_itself():
+    proposals = analyse("叙州区2021年办理了多少件人大代表建议?", [], COVERAGE).slot
+    assert not holds_slot("认真办理人大代表建议和政协委员提案,全年共办理152件,满意率98%。", proposals)
+    assert holds_slot("认真办理人大代表建议和政协委员提案,其中人大代表建议98件、政协委员提案54件。", proposals)
+    own = analyse("叙州区司法局本单位有多少名持证执法人员?", [], COVERAGE).slot
+    assert not holds_slot("全区持证行政执法人员达到2140人。", own)
+    assert holds_slot("局机关现有持证执法人员36人。", own)

@@ -99,7 +99,7 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                    and not (slot.own_level and _all_levels(quote, q)) and not _planned(quote, q)
                    and not (slot.stock and _added(quote, q)) and _in_population(quote, q, slot.population)
                    and not (slot.new and _stock(quote[_clause_around(quote, q)[0]:q.start]))
-                   and not _attended(quote, q, slot.words)
+                   and not _attended(quote, q, slot.words) and not _joint_total(quote, q, slot.words)
                    and not (slot.every_agency and party_itself(quote, q.start)) for q in found)
     return True
 
@@ -179,6 +179,19 @@ def _targeted(text: str, at: int, clause_start: int) -> bool:
 
 
 _STOCK_BEFORE = re.compile(r"现有|共有|累计|目前|已有|总数|总量|全[县市区旗州]有|拥有")
+
+
+_JOINED = re.compile(r"([\u4e00-\u9fff]{3,10})(?:和|与|及|以及|、)([\u4e00-\u9fff]{3,10})")
+
+
+def _joint_total(quote: str, q, words: str) -> bool:
+    """"人大代表建议和政协委员提案,全年共办理145件" counts both: no answer to how many 人大代表建议 were
+    handled. A figure whose own clause names neither, after a pair of things of which the question names
+    only the first."""
+    start, _ = _clause_around(quote, q)
+    before = quote[max(quote.rfind(m, 0, q.start) for m in "。;!?") + 1:start]
+    return any(a[-4:] in words and b[-4:] not in words and a[-4:] not in quote[start:q.start]
+               for a, b in _JOINED.findall(before))
 
 
 _HOLD, _ATTEND = r"开|召开|举办|举行|主持|组织", r"列席|参加|出席|参与|旁听"

@@ -183,6 +183,10 @@ STAGES = {
 }
 
 
+# asked of one body's own level (市本级, 司法局本单位, 局机关), not of all a region's (全区, 各级)
+_OWN_LEVEL = re.compile(r"本级|本单位|本局|本部门|本机关|局机关")
+
+
 @dataclass(frozen=True)
 class Slot:
     """What one question part asks for, and what a quote must hold to answer it."""
@@ -274,7 +278,7 @@ def slot_of(text: str) -> Slot:
         words = re.sub(r"(?:占了?|有|是|为)?(?:多大|多少|多高|几)?$", "", thing[1]) if thing else ""
         return Slot("rate", frozenset({"rate"}), rates, label, words=words[-4:], every_agency=bool(_EVERY_AGENCY.search(text)))
     if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people
-        return Slot("amount", frozenset({"amount"}), own_level="本级" in text)
+        return Slot("amount", frozenset({"amount"}), own_level=bool(_OWN_LEVEL.search(text)))
     if _YEAR.search(text):
         return Slot("year", words=text)
     if _DURATION.search(text):
@@ -303,7 +307,7 @@ def slot_of(text: str) -> Slot:
             stages |= {"received", "accepted"}  # only a legal procedure accepts (受理) what it received (收到) apart
         return Slot("count", asked, head=head, unit_word=unit_word, stages=stages,
                     part=_part_asked(text), given=frozenset(_GIVEN.findall(text)), words=text,
-                    own_level="本级" in text, stock=bool(_STOCK.search(text) or _THERE_ARE.search(text) and not _EVENT.search(text)),
+                    own_level=bool(_OWN_LEVEL.search(text)), stock=bool(_STOCK.search(text) or _THERE_ARE.search(text) and not _EVENT.search(text)),
                     population=_population_verb(text), new=bool(NEWLY_ADDED.search(text)),
                     every_agency=bool(_EVERY_AGENCY.search(text)))
     if _NAME.search(text):
