@@ -279,3 +279,9 @@ def test_a_city_is_not_held_by_its_districts_report_alone():
         assert plan.unknown_regions == [] and plan.regions == ["宜宾市叙州区"]
     both = Coverage({("宜宾市叙州区", 2021), ("宜宾市", 2021)})
     assert analyse("宜宾市2021年行政复议纠错率是多少?", both).unknown_regions == []
+
+
+def test_a_subtitle_under_the_title_gives_the_year_of_a_story(tmp_path):
+    doc = _doc(tmp_path, "某某日报 > 要闻\n法治护航发展\n——柏溪区2023年法治政府建设工作综述\n发布日期:2024-03-14\n"
+                         "记者从区司法局获悉,去年全区坚持依法行政。\n", "story.txt")
+    assert (doc.year, doc.provenance["year"]["confidence"]) == (2023, "high")

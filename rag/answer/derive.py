@@ -204,6 +204,9 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
         levels = [q for q in figures if not units.is_change(text[:q.start])]
         named = [q for q in levels if any(rate in text[max(0, q.start - 8):q.start] for rate in slot.rates)]
         figures = named if len(named) >= 2 else levels  # 由82%提高到97%: the second level follows its move
+    if derivation.op in ("sum", "difference", "compare") and asked_unit not in ("", "个") and \
+            len(in_unit := [q for q in figures if q.unit.lstrip("余多") == asked_unit]) >= 2:
+        figures = in_unit  # 一共几部: the figures counted in 部 (废止规章2部、修改6部), not the 件 of other documents
     if len(figures) < 2:
         return None
     found = {"difference": _difference, "compare": _compare, "sum": _sum, "points": _points, "share": _share,

@@ -129,24 +129,29 @@ def _counts_head(quote: str, q, head: str) -> bool:
     start = _clause_around(quote, q)[0]
     if len(head) >= 4 and after[0].startswith(head[-2:]) and head[:-2] not in quote[start:q.end + len(after[0])]:
         return False  # 多少名公职律师 is not answered by 5名律师: the figure counts the bare noun, not the asked kind
+    counted = _OTHER_COUNTED.search(re.match(r"[\u4e00-\u9fff]{2,8}", quote[q.end:])[0])
+    if counted and head[-2:] not in after[0][:counted.start()] and not head_kinds(head) & {"organisations"}:
+        return False  # 29个行政执法部门执法信息, 7个方面: the figure counts the departments or aspects, not the 信息
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
     return bool(grams & named) or head in quote[start:q.start] or same_kind
 
 
 _GENERIC_GRAMS = {"行政", "工作", "相关", "各类", "全部", "各项", "有关"}
+# nouns a figure right before them counts, whatever the noun phrase goes on to name
+_OTHER_COUNTED = re.compile(r"部门|单位|机关|方面|领域|环节|行业|批次|类别")
 
 
 def _kind_before(quote: str, q, head: str) -> bool:
     """'多少件行政处罚案件' is not answered by '行政诉讼案件63件' nor by its '审结58件': a figure of the head's
     noun (案件), named in its sentence before it, must be of the head's own kind (处罚), named before that noun."""
     noun, modifier = head[-2:], head[:-2]
-    if len(modifier) < 2 or not head_kinds(noun):
+    if len(modifier) < 2 or not (head_kinds(noun) or noun in ("决定", "文书")):  # 减轻处罚决定 vs 不予处罚决定161件
         return True
     sentence = quote[max(quote.rfind(m, 0, q.start) for m in "。;;") + 1:q.start]
     named = sentence.rfind(noun)  # the noun this figure counts, in its clause or carried from an earlier one (…案件63件,审结58件)
     if named < 0:
         return True
-    near = sentence[:named]
+    near = sentence[max(sentence.rfind(m, 0, named) for m in ",、") + 1:named]  # the noun's own phrase
     grams = [g for g in (modifier[i:i + 2] for i in range(len(modifier) - 1)) if g not in _GENERIC_GRAMS]
     return not grams or sum(_in(g, near) for g in grams) * 2 >= len(grams)
 

@@ -146,6 +146,10 @@ def _year_evidence(doc: Document, body: list[str], strong_title: bool):
             if match:  # "现将…2021年度…报告如下" is the report saying which year it reports: sure
                 sure = match.re is _REPORTING_YEAR and match[1] and "报告" in sentence[match.end():]
                 yield "opening", "high" if sure else "medium", int(next(g for g in match.groups() if g))
+    for line in map(arabic, body[:3]):  # a subtitle under the title (——某区2023年法治政府建设工作综述) says it as surely
+        match = YEAR.search(line[:40]) if re.match(r"^\s*[—─-]{1,2}", line) else None
+        if match and not _SPAN.search(line[:40]):
+            yield "opening", "high", int(match[1])
     for line in map(arabic, body[:2]):  # a story about a report names it: 审议通过了《某市2023年度法治政府建设情况报告》
         match = _QUOTED_REPORT.search(line[:300])
         if match:  # the report a story's lead names is what the story is about: as sure as a title
