@@ -1388,3 +1388,13 @@ def test_a_count_of_two_things_together_or_of_the_whole_region_is_no_count_of_on
     own = analyse("叙州区司法局本单位有多少名持证执法人员?", [], COVERAGE).slot
     assert not holds_slot("全区持证行政执法人员达到2140人。", own)
     assert holds_slot("局机关现有持证执法人员36人。", own)
+
+
+def test_a_figure_of_another_area_of_work_is_no_answer_nor_an_operand():
+    question = "叙州区2021年行政复议一共受理了多少件?"
+    permits = [_passage("公布行政许可事项清单,共涉及28个部门301项事项,其中区直部门事项276项、乡镇事项25项。", 0)]
+    composed = compose.extractive(question, None, permits, analysis=analyse(question, [], COVERAGE))
+    assert composed.refused and "计算得出" not in composed.text
+    review = [_passage("全年行政复议机构受理行政复议案件96件,审结90件。", 0)]
+    composed = compose.extractive(question, None, review, analysis=analyse(question, [], COVERAGE))
+    assert not composed.refused and "96件" in composed.text

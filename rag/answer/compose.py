@@ -8,7 +8,7 @@ from decimal import Decimal
 from rag import retrieve, units
 from rag.answer import derive, items
 from rag.answer.cite import RELATIVE_DATE, REFUSAL, years_named
-from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms, party_itself
+from rag.answer.extractive import Quote, best_quotes, content_terms, in_report_terms, on_topic, party_itself
 from rag.answer.question import (Analysis, Derivation, Part, derivation_of, invites_estimate, slot_of, split_parts,
                                  years_mentioned)
 from rag.answer.thresholds import THRESHOLD
@@ -326,7 +326,7 @@ def _derived_one(question, derivation, slot, unit, passages, corpus_idf, similar
     sentences of the same report."""
     drop = _drop_words(passages)
     ranked = [q for q in best_quotes(question, passages, drop, corpus_idf=corpus_idf, similarity=similarity, slot=slot)
-              if q.about >= THRESHOLD * 0.8 and _contains(q.text, must_contain)][:6]
+              if q.about >= THRESHOLD * 0.8 and _contains(q.text, must_contain) and on_topic(question, passages[q.passage])][:6]
     sentences = list(dict.fromkeys((q.passage, _sentence_of(passages[q.passage].text, q.text)) for q in ranked))
     if derivation.op in ("points", "levels"):  # a level and the year it is of may be clauses apart (2023年,…;…11.71%。)
         sentences = list(dict.fromkeys((i, _whole_sentence(passages[i].text, s)) for i, s in sentences))

@@ -130,10 +130,22 @@ def _counts_head(quote: str, q, head: str) -> bool:
     if len(head) >= 4 and after[0].startswith(head[-2:]) and head[:-2] not in quote[start:q.end + len(after[0])]:
         return False  # 多少名公职律师 is not answered by 5名律师: the figure counts the bare noun, not the asked kind
     counted = _OTHER_COUNTED.search(re.match(r"[\u4e00-\u9fff]{2,8}", quote[q.end:])[0])
-    if counted and head[-2:] not in after[0][:counted.start()] and not head_kinds(head) & {"organisations"}:
+    if counted and counted[0] not in head and head[-2:] not in after[0][:counted.start()] \
+            and not head_kinds(head) & {"organisations"}:
         return False  # 29个行政执法部门执法信息, 7个方面: the figure counts the departments or aspects, not the 信息
     same_kind = bool(head_kinds(head) & head_kinds(after[0][:2]))  # 几起案子 is answered by 6起案例
     return bool(grams & named) or head in quote[start:q.start] or same_kind
+
+
+# areas of work a figure belongs to, as questions and reports name them: a question about one is not answered
+# by a paragraph that names none of its words (行政复议 is not 行政许可事项)
+_AREAS = ("复议", "诉讼|应诉|被诉|败诉|胜诉|出庭|官司|被告", "法律援助|法援", "仲裁", "公证", "信访", "矫正", "许可")
+
+
+def on_topic(question: str, passage) -> bool:
+    """Whether a passage (its paragraph and heading) names every area of work the question names."""
+    said = passage.heading + " " + passage.text
+    return all(re.search(area, said) for area in _AREAS if re.search(area, question))
 
 
 _GENERIC_GRAMS = {"行政", "工作", "相关", "各类", "全部", "各项", "有关"}
@@ -495,7 +507,8 @@ def best_quotes(part: str, passages: list[Passage], drop: list[str], context_ter
             continue  # similar in meaning but not about the asked-for thing: never an answer
         if cosines is not None:
             covered = 0.5 * covered + 0.5 * min(1.0, max(0.0, (cosines[position] - SIM_FLOOR) / SIM_SPAN))
-        holds = holds_slot(quote, slot) and _of_year(quote, asked_year, passages[index].year) and _same_scope(part, quote)
+        holds = holds_slot(quote, slot) and _of_year(quote, asked_year, passages[index].year) and _same_scope(part, quote) \
+            and on_topic(part, passages[index])
         score = covered * (1.0 if holds else 0.4)
         if planned_section and planned_section.search(passages[index].heading.split(" > ")[0]):
             score *= 0.8  # "做了哪几件事": next year's plans are not what was done

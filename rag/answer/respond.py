@@ -30,6 +30,14 @@ def answer(question: str, pipeline, mode: str = "auto", regions: list[str] | Non
     result = pipeline.search(resolved, k=10, regions=regions or asked.regions or None,
                              years=years or asked.years or None)
     plan = result.plan
+    if len(asked.parts) >= 2 and asked.intent not in ("compare", "meta", "section"):
+        # each part of a multi-part question searched on its own too: one query's top ten may serve one part
+        seen = {p.chunk_id for p in result.passages}
+        for part in asked.parts:
+            found = pipeline.search(part.text, k=5, regions=regions or asked.regions or None,
+                                    years=years or asked.years or None).passages
+            result.passages += [p for p in found if p.chunk_id not in seen]
+            seen |= {p.chunk_id for p in found}
     refusal = _coverage_refusal(plan, coverage)
     out = Answer(question=question, answer="", mode="extractive", refused=False, retrieved=result.passages,
                  notices=list(plan.notices), resolved_question=resolved, regions=plan.regions, years=plan.years)
