@@ -1398,3 +1398,18 @@ def test_a_figure_of_another_area_of_work_is_no_answer_nor_an_operand():
     review = [_passage("全年行政复议机构受理行政复议案件96件,审结90件。", 0)]
     composed = compose.extractive(question, None, review, analysis=analyse(question, [], COVERAGE))
     assert not composed.refused and "96件" in composed.text
+
+
+@pytest.mark.parametrize("question,sentence,shown", [
+    # the year that opens a sentence labels its figure; 2022年这一数字为 labels the other
+    ("叙州区法律援助案件2021年比2020年多办了多少件?", "2021年全区办理法律援助案件812件,2020年为760件。", "812 − 760 = 52件"),
+    ("叙州区2021年的行政复议申请比2020年多了多少件?", "2021年,区政府共收到行政复议申请203件,2020年这一数字为188件。", "203 − 188 = 15件"),
+    # a rate's change between two years is in points, from its two levels
+    ("叙州区行政机关败诉率2021年比2020年降了多少?", "行政机关败诉率由2020年的8.4%降至6.1%。", "8.4% − 6.1% = 2.3个百分点"),
+    # the population the question names is the total a remainder is taken from
+    ("叙州区2021年行政复议受理的案子里,到年底还有多少件没审结?", "全年收到行政复议申请120件,依法受理104件,审结97件。", "104 − 97 = 7件"),
+])
+def test_changes_between_years_and_remainders_of_a_named_population(question, sentence, shown):
+    asked = analyse(question, [], COVERAGE)
+    found = derive.solve(asked.derivation, asked.slot, sentence, derive.asked_unit(question))
+    assert found is not None and found.shown == shown

@@ -186,7 +186,7 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
         found = before_change(sentence, "change", term=derivation.terms[0] if derivation.terms else "")
         if found is not None:
             return found if _unit_fits(asked_unit, found.unit) else None
-        derivation = Derivation("levels")
+        derivation = Derivation("points" if slot.rates else "levels")  # a rate's two levels differ in points
     text = units.normalize(sentence)
     if derivation.op == "share" and (rest := _complement(derivation, text, sentence)) is not None:
         return rest
@@ -395,6 +395,10 @@ def _difference(derivation: Derivation, text: str, figures):
             named = _pick(term, text, figures, {i for i, f in enumerate(figures) if f not in totals})
             if named is not None:
                 return figures[named], part, MINUS
+        if totals and not derivation.removed and derivation.terms:  # the population the question names (受理的案子里)
+            named = _pick(derivation.terms[0], text, figures, {i for i, f in enumerate(figures) if f not in totals})
+            if named is not None:
+                return figures[named], part, MINUS
         if totals and not derivation.removed:
             # 调解纠纷3275件,调解成功3251件: a total whose clause shares the part's verb stem is the one it was taken from
             stem = re.search(f"(?<!不予)(?<!未)(?<!不)({derivation.verb})", _clause(text, part))[0][:2]
@@ -581,14 +585,26 @@ def _before(derivation: Derivation, text: str, figures):
     return None
 
 
-_YEAR_LABEL = re.compile(r"((?:19|20)\d{2})年度?(?:为|是|的|共|达到?)?$")
+_YEAR_LABEL = re.compile(r"((?:19|20)\d{2})年度?(?:这一数字|该数字|这个数字|同期)?(?:为|是|的|共|达到?)?$")
+_OPENING_YEAR = re.compile(r"^\s*(?:在)?((?:19|20)\d{2})年度?")
+
+
+def _labelled_year(text: str, q: units.Quantity) -> int | None:
+    """The year a figure is of: written right before it (2022年为3905件), or opening its sentence with no other
+    year between (2023年全市办理法律援助案件4268件)."""
+    label = _YEAR_LABEL.search(text[max(0, q.start - 12):q.start])
+    if label:
+        return int(label[1])
+    opened = text[max(text.rfind(mark, 0, q.start) for mark in "。;") + 1:q.start]
+    first = _OPENING_YEAR.match(opened)
+    return int(first[1]) if first and len(re.findall(r"(?:19|20)\d{2}年", opened)) == 1 else None
 
 
 def _levels(derivation: Derivation, text: str, figures):
     """'由a简化为b' / '从a压缩至b': two levels of one measure in one clause, 由/从 before the first and
     a verb of moving right before the second; the larger minus the smaller. Or two years' levels,
     each labelled with its year ("2023年4132件,2022年3687件"): the later less the earlier."""
-    labelled = [(int(m[1]), q) for q in figures if (m := _YEAR_LABEL.search(text[max(0, q.start - 8):q.start]))]
+    labelled = [(year, q) for q in figures if (year := _labelled_year(text, q))]
     if len(labelled) > 2 and len(derivation.years) == 2:  # 2019年286件、…、2023年603件: the two years asked
         labelled = [(y, q) for y, q in labelled if y in derivation.years]
     if len(labelled) == 2 and labelled[0][0] != labelled[1][0] and _same_family(labelled[0][1], labelled[1][1]):

@@ -123,7 +123,7 @@ TIME_BASE = r"(?:上年度|上年|去年|前一年|上一年|同期|往年|以�
 _TIME_BASE = re.compile(rf"^{TIME_BASE}")
 # "比上年少了几件", "同比净增多少件": how far a count moved since last year (a stated % change gives it)
 _SINCE_LAST_YEAR = re.compile(r"(?:比|较|跟|和|与)(?:上年|去年|上一年|前一年|\d{4}年)(?:相比|比)?|同比")
-_MOVED_BY = re.compile(r"(?<![占])(?:多|少|增加|减少|增长|下降|净增|净减|上升)(?:掉|出来?|办)?了?(?:多少|几)(?!个百分点|成)")
+_MOVED_BY = re.compile(r"(?<![占])(?:多|少|增加|减少|增长|下降|净增|净减|上升|降|升|涨|跌)(?:掉|出来?|办|收)?了?(?:多少|几)(?!个百分点|成)")
 _PLACEHOLDER = re.compile(r"(?:这|那)?[两二三四五六七八九几]+(?:者|类|项|种|个|部分|方面)(?:加起来|的?事项)?")
 # a count estimated from a stated rate: "按合格率算,不合格的大约有多少卷", "被纠错的大概有多少件"
 # the whole a stated count is the stated rate of: "按结案数和结案率倒推,应结案的总量大概多少件"
@@ -460,6 +460,14 @@ def _share_terms_as_asked(text: str) -> tuple[str, ...]:
     return (part, whole) if whole else (part,)
 
 
+def _population_named(text: str) -> tuple[str, ...]:
+    """"受理的案子里,还有多少件没审结": the population named before 里/中 and a comma, which is the total a
+    remainder is taken from (受理164件, not 收到187件); () when none is named."""
+    clause = next((c for c in re.split(r"[,，]", text)[:-1] if re.search(r"(?:里面|当中|之中|里|中)$", c)), "")
+    population = _named(re.sub(r"的?(?:案子|案件|申请|事项)?(?:里面|当中|之中|里|中)$", "", clause))
+    return (population,) if len(population) >= 2 else ()
+
+
 def _compares_things(text: str) -> bool:
     """'A比B多多少' compares two things; '比去年多了多少' / '同比增长' asks for a change over time."""
     rest = re.sub(rf"同比|环比|[比较](?:{TIME_BASE}|\d{{4}}年度?)|[跟和与同较](?:{TIME_BASE}|\d{{4}}年度?)(?:相)?比较?", "",
@@ -518,7 +526,7 @@ def _derivation(text: str) -> Derivation | None:
         return Derivation("difference", removed="、".join(things))
     negated = _NEGATED.search(text)
     if negated and _COUNT.search(text) and not _LEXICAL_NEGATION.match(negated[1]):
-        return Derivation("difference", verb=_verb_forms(negated[1]))
+        return Derivation("difference", verb=_verb_forms(negated[1]), terms=_population_named(text))
     removed = _REMOVED.search(text)
     if removed and _COUNT.search(text):
         # the population taken from ("那批复议申请,刨去…"): names the total when several figures are larger
@@ -530,10 +538,11 @@ def _derivation(text: str) -> Derivation | None:
     since = _SINCE_LAST_YEAR.search(text)
     if since and _MOVED_BY.search(text) and not _POINTS.search(text):
         # what moved: the words before 比上年 (行政处罚案件数量比上年少了多少件 -> 行政处罚案件)
-        subject = re.sub(r"(?:的)?(?:数量|件数|人数|总数|总量|数)$", "", _named(re.split(r"[,，]", text[:since.start()])[-1]))
+        subject = re.sub(r"(?:的)?(?:数量|件数|人数|总数|总量|数)$", "",
+                         re.sub(r"\d{4}年度?", "", _named(re.split(r"[,，]", text[:since.start()])[-1])))
         return Derivation("yearchange", terms=(subject,) if len(subject) >= 3 else ())
     if _REMAINING.search(text):
-        return Derivation("difference", verb="办结|审结|结案|完成|化解|整改")
+        return Derivation("difference", verb="办结|审结|结案|完成|化解|整改", terms=_population_named(text))
     if _LEVELS.search(text) and not _compares_things(text):  # no stated change: the two levels it moved between
         return Derivation("levels")
     if _SHARE.search(text):
