@@ -1413,3 +1413,16 @@ def test_changes_between_years_and_remainders_of_a_named_population(question, se
     asked = analyse(question, [], COVERAGE)
     found = derive.solve(asked.derivation, asked.slot, sentence, derive.asked_unit(question))
     assert found is not None and found.shown == shown
+
+
+def test_a_sum_over_a_yearly_series_adds_every_year_and_a_count_of_people_composed_is_no_noun():
+    question = "叙州区这五年一审行政诉讼案件加起来一共多少件?"
+    asked = analyse(question, [], COVERAGE)
+    series = "一审行政诉讼案件由2017年的210件增至2021年的260件,其中2018年221件、2019年236件、2020年249件。"
+    found = derive.solve(asked.derivation, asked.slot, series, "件")
+    assert found is not None and found.value == "1176"
+    one = analyse("叙州区2019年一审行政诉讼案件一共多少件?", [], COVERAGE)
+    assert derive.solve(one.derivation, one.slot, series, "件") is None or \
+        derive.solve(one.derivation, one.slot, series, "件").value != "1176"
+    team = analyse("叙州区政府法律顾问团由多少人组成?", [], COVERAGE).slot
+    assert team.head == "" and holds_slot("区政府组建由9名律师和专家组成的法律顾问团。", team)

@@ -179,6 +179,10 @@ def solve(derivation: Derivation, slot: Slot, sentence: str, asked_unit: str = "
         if not sentence:
             return None
     if derivation.op == "sum" and not derivation.terms:
+        # 2019年402件…2023年566件: the years' figures add up (one asked year's figure is no sum of the series)
+        series = _yearly_series(units.normalize(sentence)) if len(derivation.years) != 1 else []
+        if series:
+            return _sum_of(series, sentence, asked_unit)
         members = _members(units.normalize(sentence), sentence, asked_unit)
         return members if members is not None or not derivation.verb else \
             _each_named(derivation.verb, units.normalize(sentence), sentence, slot, asked_unit)
@@ -587,6 +591,19 @@ def _before(derivation: Derivation, text: str, figures):
 
 _YEAR_LABEL = re.compile(r"((?:19|20)\d{2})年度?(?:这一数字|该数字|这个数字|同期)?(?:为|是|的|共|达到?)?$")
 _OPENING_YEAR = re.compile(r"^\s*(?:在)?((?:19|20)\d{2})年度?")
+
+
+def _yearly_series(text: str) -> list[units.Quantity]:
+    """Three or more figures of one kind, each labelled with its own year ("由2019年的402件增至2023年的566件,其中
+    2020年437件、2021年495件、2022年522件"), in the text's order; [] when the text holds no such series."""
+    figures = [q for q in units.find_quantities(text) if q.unit not in ("%", "‰", "个百分点")
+               and not units.is_change(text[:q.start])]
+    labelled = [(y, q) for q in figures if (y := _labelled_year(text, q))]
+    years = [y for y, _ in labelled]
+    if len(labelled) < 3 or len(set(years)) < len(years) or \
+            not all(_same_family(labelled[0][1], q) for _, q in labelled):
+        return []
+    return [q for _, q in labelled]
 
 
 def _labelled_year(text: str, q: units.Quantity) -> int | None:

@@ -417,7 +417,8 @@ def _head_noun(text: str) -> str:
     if not match or _NOT_HEAD.match(match[1]) or re.match(r"个人(?!员)", text[match.start(1) - 1:]):
         return ""  # 几个人参加了: the noun is 人 (people), not 人参加
     noun = re.split(r"[了过是被在呢吗的和与]", match[1])[0]
-    return noun if len(noun) >= 2 and not re.match(r"^(参加|参与|获得|通过|没有|还有|受理|办理|开展|完成|出台|发现)", noun) else ""
+    return noun if len(noun) >= 2 and not re.match(r"^(参加|参与|获得|通过|没有|还有|受理|办理|开展|完成|出台|发现|组成|构成|"
+                                                  r"组建|担任|出席|列席)", noun) else ""
 
 
 _IN = re.compile(r"^(?P<container>[^,，]{2,}?)(?:里头|里面|当中|之中|中|里)(?P<rest>[^,，]*)$")
