@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from rag import units
 from rag.answer.extractive import in_report_terms, report_variants
-from rag.answer.question import STAGES, Derivation, Slot, head_kinds, sub_place
+from rag.answer.question import STAGES, Derivation, Slot, head_kinds, stages_of, sub_place
 
 MINUS, PLUS = "−", "+"
 
@@ -399,7 +399,8 @@ def _difference(derivation: Derivation, text: str, figures):
             named = _pick(term, text, figures, {i for i, f in enumerate(figures) if f not in totals})
             if named is not None:
                 return figures[named], part, MINUS
-        if totals and not derivation.removed and derivation.terms:  # the population the question names (受理的案子里)
+        if totals and not derivation.removed and derivation.terms and stages_of(derivation.terms[0]):
+            # the population the question names by its stage (受理的案子里: 受理164件, not 收到187件)
             named = _pick(derivation.terms[0], text, figures, {i for i, f in enumerate(figures) if f not in totals})
             if named is not None:
                 return figures[named], part, MINUS

@@ -465,7 +465,7 @@ def _population_named(text: str) -> tuple[str, ...]:
     """"受理的案子里,还有多少件没审结": the population named before 里/中 and a comma, which is the total a
     remainder is taken from (受理164件, not 收到187件); () when none is named."""
     clause = next((c for c in re.split(r"[,，]", text)[:-1] if re.search(r"(?:里面|当中|之中|里|中)$", c)), "")
-    population = _named(re.sub(r"的?(?:案子|案件|申请|事项)?(?:里面|当中|之中|里|中)$", "", clause))
+    population = _named(re.sub(r"^.*?\d{4}年度?|的?(?:案子|案件|申请|事项)?(?:里面|当中|之中|里|中)$", "", clause))
     return (population,) if len(population) >= 2 else ()
 
 
