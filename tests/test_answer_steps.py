@@ -1426,3 +1426,13 @@ def test_a_sum_over_a_yearly_series_adds_every_year_and_a_count_of_people_compos
         derive.solve(one.derivation, one.slot, series, "件").value != "1176"
     team = analyse("叙州区政府法律顾问团由多少人组成?", [], COVERAGE).slot
     assert team.head == "" and holds_slot("区政府组建由9名律师和专家组成的法律顾问团。", team)
+
+
+def test_one_fields_figure_is_no_answer_about_the_whole_and_percent_and_plans_are_asked_in_more_words():
+    whole = analyse("叙州区2021年全区行政处罚一共罚没了多少钱?", [], COVERAGE).slot
+    assert not holds_slot("深入推进生态环境领域执法,全年办理环境违法案件96件,罚没款412万元。", whole)
+    assert holds_slot("全区行政执法机关办理行政处罚案件2310件,罚没款3120万元。", whole)
+    field = analyse("叙州区生态环境领域一共罚没了多少钱?", [], COVERAGE).slot
+    assert holds_slot("深入推进生态环境领域执法,全年办理环境违法案件96件,罚没款412万元。", field)
+    assert derivation_of("法律援助案件里,民事案件占了百分之多少?").op == "share"
+    assert analyse("叙州区说2022年要重点抓哪几方面工作?", [], COVERAGE).intent == "list"

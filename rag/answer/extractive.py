@@ -100,6 +100,7 @@ def holds_slot(quote: str, slot: Slot) -> bool:
                    and not (slot.stock and _added(quote, q)) and _in_population(quote, q, slot.population)
                    and not (slot.new and _stock(quote[_clause_around(quote, q)[0]:q.start]))
                    and not _attended(quote, q, slot.words) and not _joint_total(quote, q, slot.words)
+                   and not _of_one_field(quote, q, slot.words)
                    and not (slot.every_agency and party_itself(quote, q.start)) for q in found)
     return True
 
@@ -209,6 +210,19 @@ def _joint_total(quote: str, q, words: str) -> bool:
     before = quote[max(quote.rfind(m, 0, q.start) for m in "。;!?") + 1:start]
     return any(a[-4:] in words and b[-4:] not in words and a[-4:] not in quote[start:q.start]
                for a, b in _JOINED.findall(before))
+
+
+_FIELD = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:领域|系统|行业)")
+_WHOLE_ASKED = re.compile(r"全[市县区旗州省]|一共|总共|合计|全部|总额|总数")
+
+
+def _of_one_field(quote: str, q, words: str) -> bool:
+    """"深入推进生态环境领域执法,…罚没款1386万元" is one field's: no answer to what the whole region fined
+    (全市行政处罚一共罚没了多少钱), unless the question names that field."""
+    if not _WHOLE_ASKED.search(words):
+        return False
+    before = quote[max(quote.rfind(m, 0, q.start) for m in "。;!?") + 1:q.start]
+    return any(f[1][-4:] not in words and f[1][-2:] not in words for f in _FIELD.finditer(before))
 
 
 _HOLD, _ATTEND = r"开|召开|举办|举行|主持|组织", r"列席|参加|出席|参与|旁听"

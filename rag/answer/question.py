@@ -76,14 +76,14 @@ SECTIONS = {
 _SECTION_ASK = re.compile(r"(哪些|什么|有何|主要|列出|列举|概括|总结|说说|哪几|简述|简要|归纳|梳理|讲讲|谈谈|介绍)")
 _COMPARE = re.compile(r"(哪个地区|哪个地方|哪个城市|哪里|哪一个|各地|各地区|对比|比较|相比|谁的|谁更|最高|最低|排名|"
                       r"几个地区|各个|分别是多少)")
-_LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪两|哪三|分别是什么|分别有|包括什么|包括哪|列举|几个方面|"
+_LIST = re.compile(r"(哪些|有哪几|哪几[个部项件条类种]|哪几(?:方面|点|块|条线)|哪两|哪三|分别是什么|分别有|包括什么|包括哪|列举|几个方面|"
                    r"什么荣誉|哪些荣誉|称号)")
 # a rate, or a degree asked as "多少" with no counting word (集中度达到多少, 公开面达到多少): reports give it in %
-_RATE = re.compile(r"(?<!效)率|比例|比重|权重|占比|百分比|百分之几|几成|"
+_RATE = re.compile(r"(?<!效)率|比例|比重|权重|占比|百分比|百分之(?:几|多少)|几成|"
                    r"(?<![年制程力尺限角态])度(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])|"
                    r"(?<![方全层局])面(?:达到|达|是|为|有)?了?多少(?![个项件人名位家次条部份起宗场期户元])")
 _RATE_ASKED = re.compile(r"率[^,?。]{0,6}?(多少|几|多高|多大|怎样|如何)|(多少|多大|多高)[^,?。]{0,4}(比例|比重|权重|占比)|"
-                         r"(比例|比重|权重|占比|百分比)[^,?。]{0,6}(多少|几|多高|多大)|百分之几")
+                         r"(比例|比重|权重|占比|百分比)[^,?。]{0,6}(多少|几|多高|多大)|百分之(?:几|多少)")
 _AMOUNT = re.compile(units.AMOUNT_WORDS)
 _COUNTED = re.compile(r"(?:多少|几)个?(?:人次|人|名|位|件|项|家|次|户|起|宗|份|部|条|场)")
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|日期|几月|时间)")
@@ -135,7 +135,7 @@ _LEVELS_LISTED = re.compile(r"(?P<levels>[省市县区乡镇村](?:[、和与及
 _JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上")
 # the parts a sum adds up may also be joined by 或 (撤销或确认违法的一共) or a bare 加 between levels (乡镇一级加村一级)
 _SUM_JOIN = re.compile(r"(?:[与及、跟]|和(?![解谐]))|加上|或者?|(?<=[级的])加")
-_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成|几个百分点)|(比例|占比|比重)(?:算下来|算起来|大概|大约|约)?(有|是|为)?(多少|多大|多高)|(几成|百分之几)(?!的)|"
+_SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成|几个百分点)|(比例|占比|比重)(?:算下来|算起来|大概|大约|约)?(有|是|为)?(多少|多大|多高)|(几成|百分之几|百分之多少)(?!的)|"
                     r"(多大|多少|多高)的?(比例|比重)")
 # "少了几种", "缩短了多少天", "多了几项": how far a figure moved between two stated levels (由16种简化为3种)
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|(?<!新)增加|提高|提升|增长|上升|延长|"
@@ -165,7 +165,7 @@ HEAD_KINDS = {
 STAGES = {
     # received (收到申请) and accepted (依法受理) are two stages of a legal procedure (复议, 诉讼, 仲裁) that reports
     # count apart; elsewhere (政府信息公开申请) 受理 is how a report says received. 收案/新收 may mean either
-    "received": "收到|收案|新收|接收|接到|接手",
+    "received": "收到|收案|新收|接收|接到|接手|收了",
     "accepted": "受理|立案|收案|新收",
     "closing": "办结|审结|结案|办理完毕|作出决定",
     "taking": "参加|参考|参与",
@@ -278,7 +278,7 @@ def slot_of(text: str) -> Slot:
         words = re.sub(r"(?:占了?|有|是|为)?(?:多大|多少|多高|几)?$", "", thing[1]) if thing else ""
         return Slot("rate", frozenset({"rate"}), rates, label, words=words[-4:], every_agency=bool(_EVERY_AGENCY.search(text)))
     if _AMOUNT.search(text) and not _COUNTED.search(text):  # 多少人获得补贴 counts people
-        return Slot("amount", frozenset({"amount"}), own_level=bool(_OWN_LEVEL.search(text)))
+        return Slot("amount", frozenset({"amount"}), own_level=bool(_OWN_LEVEL.search(text)), words=text)
     if _YEAR.search(text):
         return Slot("year", words=text)
     if _DURATION.search(text):
@@ -450,7 +450,7 @@ def _share_terms_as_asked(text: str) -> tuple[str, ...]:
     part = _named((inside["rest"] if inside and len(inside["rest"].strip("的")) >= 2 else clauses[-1]).strip("的"))
     whole = ""
     if "占" in text:
-        whole = re.split(r"的?(?:比例|比重|百分比|比率|百分之几|多少|几成|几个百分点)", text[cut + 1:])[0]
+        whole = re.split(r"的?(?:比例|比重|百分比|比率|百分之几|百分之多少|多少|几成|几个百分点)", text[cut + 1:])[0]
         whole = re.sub(r"^(?:了|到|据)|(?:多大|多高|多少|几)$", "", whole)  # 占了多大比例 names no whole
     if len(whole.strip("的 了")) < 2:  # 占几成: the whole is the container before
         container = inside if inside and inside["rest"].strip("的") else (_IN.match(clauses[-2]) if len(clauses) > 1 else None)
@@ -591,8 +591,8 @@ def _derivation(text: str) -> Derivation | None:
     return None
 
 
-_PLACE_TIME = re.compile(r"^(?:\d{4}年度?|[\u4e00-\u9fff]{1,8}?(?<![社小园景辖片街山矿营城都超])(?:省|市|区|县|旗)"
-                         r"(?!政府|人民政府|委|局|院|直|属|级)(?:本级)?|"
+_PLACE_TIME = re.compile(r"^(?:\d{4}年度?|[\u4e00-\u9fff]{1,8}?(?<![社小园景辖片街山矿营城都超])(?:省|市|区|县|旗|州|盟)"
+                         r"(?!政府|人民政府|委|局|院|直|属|级|[区县市旗])(?:本级)?|"
                          r"本级|全市|全县|全区)+")
 
 

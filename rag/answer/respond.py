@@ -15,7 +15,7 @@ from rag.answer.question import analyse, slot_of
 from rag.answer.cite import REFUSAL, strip_invalid, verify, vouched
 from rag.types import Answer, Citation, Passage
 
-_PLAN_WORDS = re.compile(r"(计划|安排|打算|下一步|思路|部署|目标)")
+_PLAN_WORDS = re.compile(r"(计划|安排|打算|下一步|思路|部署|目标|(?:\d{4}年|明年)(?:要|将|准备|拟)|重点(?:抓|做|推进))")
 _ASKS_GAP = re.compile(r"相差|差[了几多]|差距|高出|低出|多出|[多少]多少|[多少]了?几")
 
 
