@@ -73,8 +73,9 @@ def select(question: str, passages: list[Passage], corpus_idf=None, similarity=N
                                          similarity=similarity, slot=part.slot)
                   if _contains(q.text, must_contain)]
         good = [q for q in ranked if q.holds and q.score >= THRESHOLD]
-        if not good:
-            missing.append((part, next((q for q in ranked if q.about >= THRESHOLD), None)))
+        if not good:  # the sentence that speaks about it, one of its area of work first
+            near = [q for q in ranked if q.about >= THRESHOLD]
+            missing.append((part, next((q for q in near if on_topic(part.text, passages[q.passage])), near[0] if near else None)))
             continue
         for quote in good[:take]:
             if any(_overlaps(quote, c) for c in chosen):

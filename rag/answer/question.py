@@ -166,7 +166,7 @@ STAGES = {
     # received (收到申请) and accepted (依法受理) are two stages of a legal procedure (复议, 诉讼, 仲裁) that reports
     # count apart; elsewhere (政府信息公开申请) 受理 is how a report says received. 收案/新收 may mean either
     "received": "收到|收案|新收|接收|接到|接手|收了",
-    "accepted": "受理|立案|收案|新收",
+    "accepted": "受理|立案|收案|新收|收了",  # 收了多少件: received or accepted, as the report counts it
     "closing": "办结|审结|结案|办理完毕|作出决定",
     "taking": "参加|参考|参与",
     "passing": "合格|及格|考过|过关|通过(?=考试|测试|率|的|了|\\d|人|$)",  # 通过网上平台 is "via", not "passed"
