@@ -141,5 +141,6 @@ def test_a_report_of_several_years_answers_its_years_and_refuses_others(seeded, 
     assert "湖州市吴兴区没有2024年的报告(现有: 2019—2023年)" in outside.answer
     years = answer("吴兴区这份总结覆盖的是哪几年?", pipeline, mode="extractive")
     assert "2019—2023年" in years.answer and years.citations and "2019—2023年" in years.citations[0].text
+    assert "文本类型: 年度工作报告(多年总结)" in years.answer
     seeds_year = answer("平遥2021年行政复议收了多少件?", pipeline, mode="extractive")
     assert seeds_year.refused and "2020年" in seeds_year.answer  # single-year reports are as before
