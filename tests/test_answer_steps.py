@@ -1436,3 +1436,9 @@ def test_one_fields_figure_is_no_answer_about_the_whole_and_percent_and_plans_ar
     assert holds_slot("深入推进生态环境领域执法,全年办理环境违法案件96件,罚没款412万元。", field)
     assert derivation_of("法律援助案件里,民事案件占了百分之多少?").op == "share"
     assert analyse("叙州区说2022年要重点抓哪几方面工作?", [], COVERAGE).intent == "list"
+
+
+def test_a_demonstrative_few_asks_nothing_so_the_population_it_names_stays_with_the_part():
+    asked = analyse("叙州区纠正的那几件规范性文件里,区本级的有几件?", [], COVERAGE)
+    assert len(asked.parts) == 1 and asked.slot.population == "纠正"
+    assert not holds_slot("全年审查规范性文件56件,其中区本级审查21件,纠正违法违规文件4件。", asked.slot)

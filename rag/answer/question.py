@@ -141,7 +141,7 @@ _SHARE = re.compile(r"占.{0,12}(比例|比重|百分之几|多少|几成|几个
 _LEVELS = re.compile(r"(?:(?<![减增多])少|减少|缩短|压缩|精简|简化|降低|下降|(?<![有多])多|(?<!新)增加|提高|提升|增长|上升|延长|"
                      r"快|慢|变化|变)了?(?:多少|几)(?!个百分点|成)")
 _POINTS = re.compile(r"(提高|增加|上升|下降|降低|减少|高出?|低出?|多出?|少|相差|差距有?|差距是|差|快|慢|降|升|涨|跌)了?(几|多少)个?百分点")
-_PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|几|哪|什么|是否))|、(?=[^、]*(?:多少|几|哪|什么))")
+_PART_SPLIT = re.compile(r"[?;]|,(?=[^,]*(?:多少|(?<![那这])几|哪|什么|是否))|、(?=[^、]*(?:多少|(?<![那这])几|哪|什么))")
 # synonyms of the verbs a question negates, as reports write the positive side
 VERB_FORMS = {"考过": "合格|通过|考试合格|取得", "考试合格": "合格|通过", "合格": "合格|通过", "通过": "通过|合格",
               "审结": "审结|办结|结案", "办结": "办结|审结|结案", "受理": "受理|立案",
@@ -626,7 +626,8 @@ def _verb_forms(word: str) -> str:
     return "|".join(dict.fromkeys(forms))
 
 
-_ASKS = re.compile(r"(多少|几|哪|什么|是否|如何|怎样|怎么|吗|呢|谁|何|有没有|分别)")
+# (那几件, 这几个 point back at things already named: they ask nothing)
+_ASKS = re.compile(r"(多少|(?<![那这])几|哪|什么|是否|如何|怎样|怎么|吗|呢|谁|何|有没有|分别)")
 
 
 def split_parts(question: str) -> list[str]:
