@@ -1385,6 +1385,9 @@ def test_a_count_of_two_things_together_or_of_the_whole_region_is_no_count_of_on
     proposals = analyse("叙州区2021年办理了多少件人大代表建议?", [], COVERAGE).slot
     assert not holds_slot("认真办理人大代表建议和政协委员提案,全年共办理152件,满意率98%。", proposals)
     assert holds_slot("认真办理人大代表建议和政协委员提案,其中人大代表建议98件、政协委员提案54件。", proposals)
+    contracts = analyse("叙州区审查的重大合同一共涉及多少钱?", [], COVERAGE).slot  # named alone again after the pair
+    assert holds_slot("对重大合同、重要文件开展合法性审查120件,其中重大合同审查41件,涉及金额12.6亿元。", contracts)
+    assert not holds_slot("对重大合同、重要文件开展合法性审查120件,涉及金额12.6亿元。", contracts)
     own = analyse("叙州区司法局本单位有多少名持证执法人员?", [], COVERAGE).slot
     assert not holds_slot("全区持证行政执法人员达到2140人。", own)
     assert holds_slot("局机关现有持证执法人员36人。", own)

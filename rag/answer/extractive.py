@@ -207,9 +207,11 @@ def _joint_total(quote: str, q, words: str) -> bool:
     handled. A figure whose own clause names neither, after a pair of things of which the question names
     only the first."""
     start, _ = _clause_around(quote, q)
-    before = quote[max(quote.rfind(m, 0, q.start) for m in "。;!?") + 1:start]
-    return any(a[-4:] in words and b[-4:] not in words and a[-4:] not in quote[start:q.start]
-               for a, b in _JOINED.findall(before))
+    opened = max(quote.rfind(m, 0, q.start) for m in "。;!?") + 1
+    # the first of the pair named alone again after it (…重大合同、重要文件…166件,其中重大合同审查59件,涉及金额
+    # 48.7亿元) is what the figure goes with
+    return any(m[1][-4:] in words and m[2][-4:] not in words and m[1][-4:] not in quote[opened + m.end():q.start]
+               for m in _JOINED.finditer(quote[opened:start]))
 
 
 _FIELD = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:领域|系统|行业)")
