@@ -22,9 +22,7 @@ class Report:
     @property
     def label(self) -> str:
         """本溪市2022年 — how a question names the report."""
-        region = self.doc.region or "地区不详"
-        years = self.doc.covered()
-        return f"{region}{years[0]}—{years[-1]}年" if len(years) > 1 else f"{region}{years[0]}年" if years else region
+        return (self.doc.region or "地区不详") + self.doc.years_said()
 
     @property
     def flags(self) -> list[str]:

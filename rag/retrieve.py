@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rag.ingest import gazetteer
-from rag.types import Passage
+from rag.types import Passage, years_said
 
 # a year that names a report ("2021年"), not a span ("2017年以来", "2016年—2019年")
 _YEAR = re.compile(r"(?<![-—~至到])((?:19|20)\d{2})\s*(?:年度|年)(?!\s*(?:以来|至今|起|之前|前|底|初|末|[-—~至到]))")
@@ -28,7 +28,6 @@ class Coverage:
     labels: dict[str, list[str]] = field(default_factory=dict)  # region -> titles of its unsure reports
     # (doc_id, region, covered years, sure); a report of several years has them all, its chunks no year
     docs: list[tuple[str, str, tuple[int, ...], bool]] = field(default_factory=list)
-    spans: dict[str, list[str]] = field(default_factory=dict)  # region -> spans of its reports of several years
 
     @classmethod
     def of(cls, documents) -> "Coverage":
@@ -38,8 +37,6 @@ class Coverage:
         for doc in documents:
             years = doc.covered()
             coverage.pairs |= {(doc.region, y) for y in years} if years else {(doc.region, None)}
-            if doc.year is None and years:
-                coverage.spans.setdefault(doc.region, []).append(f"{years[0]}—{years[-1]}年")
             evidence = (doc.provenance or {}).get("year", {})
             sure = bool(years) and (not doc.provenance or evidence.get("source") in STRONG_SOURCES
                                     or evidence.get("confidence") == "high")
@@ -56,11 +53,15 @@ class Coverage:
     def years_of(self, region: str) -> list[int]:
         return sorted({y for r, y in self.pairs if r == region and y is not None})
 
+    def spans(self, region: str) -> list[str]:
+        """The spans of a region's reports of several years: ["2019—2023年"]."""
+        return [years_said(years) for _, r, years, _ in self.docs if r == region and len(years) > 1]
+
     def held(self, region: str) -> str:
         """The years a region's reports cover, as a reader says them: 2021年、2019—2023年."""
         spanned = {y for _, r, years, _ in self.docs if r == region and len(years) > 1 for y in years}
         singles = [f"{y}年" for y in self.years_of(region) if y not in spanned]
-        return "、".join(singles + self.spans.get(region, []))
+        return "、".join(singles + self.spans(region))
 
     def restrict(self, plan: "QueryPlan", years: list[int]) -> None:
         """Search only reports of `years`: a year filter on chunks, or, when a report of several years
@@ -189,7 +190,7 @@ def _check_coverage(plan: QueryPlan, coverage: Coverage) -> None:
                            and (not sure or set(years) & set(have))]
         plan.year_filter = []
     for region in plan.regions:
-        spans = coverage.spans.get(region, [])
+        spans = coverage.spans(region)
         if spans and plan.doc_filter and have:
             plan.notices.append(f"{region}的{'、'.join(spans)}报告是多年总结,以下只取写明{'、'.join(map(str, have))}年的内容。")
 

@@ -15,6 +15,11 @@ class Span:
     replacement: str | None = None  # what probably stood there, when the position tells
 
 
+def years_said(years: tuple[int, ...]) -> str:
+    """Covered years as a reader says them: (2022,) -> 2022年, (2019, …, 2023) -> 2019—2023年, () -> ''."""
+    return f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年" if years else ""
+
+
 @dataclass
 class Document:
     """One report after loading and cleaning, with its metadata."""
@@ -42,6 +47,10 @@ class Document:
     # {"year": {"source": "title", "confidence": "high"}, ...}; sources: title, opening, heading,
     # header, signature, body, sidecar, user; confidence: high | medium | low
     provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def years_said(self) -> str:
+        """The years it covers as a reader says them: 2022年, 2019—2023年; '' when unknown."""
+        return years_said(self.covered())
 
     def covered(self) -> tuple[int, ...]:
         """The years the report covers: its year, else every year of its span; () when unknown."""

@@ -392,16 +392,13 @@ def _difference(derivation: Derivation, text: str, figures):
         if not is_part(part):
             continue
         totals = [t for t in figures[:index] if _same_family(t, part) and t.value > part.value and not is_part(t)]
-        if totals and derivation.removed and derivation.terms:  # the population the question names, if one does
+        if totals and derivation.terms and (derivation.removed or stages_of(derivation.terms[0])):
+            # the population the question names, when something is taken from it or it is named by its stage
+            # (受理的案子里…没审结: 受理164件, not 收到187件)
             term = derivation.terms[0]  # in "审结的行政复议案件" the modifier tells the totals apart, the noun is shared
             modifier = term.rpartition("的")[0]
-            term = modifier if len(modifier) >= 2 else term
+            term = modifier if len(modifier) >= 2 and derivation.removed else term
             named = _pick(term, text, figures, {i for i, f in enumerate(figures) if f not in totals})
-            if named is not None:
-                return figures[named], part, MINUS
-        if totals and not derivation.removed and derivation.terms and stages_of(derivation.terms[0]):
-            # the population the question names by its stage (受理的案子里: 受理164件, not 收到187件)
-            named = _pick(derivation.terms[0], text, figures, {i for i, f in enumerate(figures) if f not in totals})
             if named is not None:
                 return figures[named], part, MINUS
         if totals and not derivation.removed:

@@ -189,11 +189,15 @@ def _planned(quote: str, q) -> bool:
     return _targeted(quote, q.start, _clause_around(quote, q)[0])
 
 
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding position `at` begins (after the last 。;!? before it)."""
+    return max(text.rfind(m, 0, at) for m in "。;!?") + 1
+
+
 def _targeted(text: str, at: int, clause_start: int) -> bool:
     if _PLAN_WORDS.search(text[clause_start:at]):
         return True
-    sentence_start = max(text.rfind(m, 0, at) for m in "。;!?") + 1
-    return bool(_PLAN_WORDS.search(text[sentence_start:clause_start])) and not _DONE.search(text[clause_start:at])
+    return bool(_PLAN_WORDS.search(text[_sentence_start(text, at):clause_start])) and not _DONE.search(text[clause_start:at])
 
 
 _STOCK_BEFORE = re.compile(r"现有|共有|累计|目前|已有|总数|总量|全[县市区旗州]有|拥有")
@@ -207,7 +211,7 @@ def _joint_total(quote: str, q, words: str) -> bool:
     handled. A figure whose own clause names neither, after a pair of things of which the question names
     only the first."""
     start, _ = _clause_around(quote, q)
-    opened = max(quote.rfind(m, 0, q.start) for m in "。;!?") + 1
+    opened = _sentence_start(quote, q.start)
     # the first of the pair named alone again after it (…重大合同、重要文件…166件,其中重大合同审查59件,涉及金额
     # 48.7亿元) is what the figure goes with
     return any(m[1][-4:] in words and m[2][-4:] not in words and m[1][-4:] not in quote[opened + m.end():q.start]
@@ -223,7 +227,7 @@ def _of_one_field(quote: str, q, words: str) -> bool:
     (全市行政处罚一共罚没了多少钱), unless the question names that field."""
     if not _WHOLE_ASKED.search(words):
         return False
-    before = quote[max(quote.rfind(m, 0, q.start) for m in "。;!?") + 1:q.start]
+    before = quote[_sentence_start(quote, q.start):q.start]
     return any(f[1][-4:] not in words and f[1][-2:] not in words for f in _FIELD.finditer(before))
 
 
@@ -261,8 +265,7 @@ def _in_population(quote: str, q, verb: str) -> bool:
     population's verb (纠正违规措施5件,其中市级2件) — 其中市级层面审查43件 is a part of what was reviewed."""
     if not verb:
         return True
-    sentence_start = max(quote.rfind(m, 0, q.start) for m in "。;;!?") + 1
-    return _in(verb, quote[sentence_start:q.start])
+    return _in(verb, quote[_sentence_start(quote, q.start):q.start])
 
 
 def _added(quote: str, q) -> bool:

@@ -27,15 +27,14 @@ def answer(question: str, pipeline, mode: str = "auto", regions: list[str] | Non
     coverage = pipeline.coverage()
     asked = analyse(question, history or [], coverage)
     resolved = asked.resolved
-    result = pipeline.search(resolved, k=10, regions=regions or asked.regions or None,
-                             years=years or asked.years or None)
+    scope = {"regions": regions or asked.regions or None, "years": years or asked.years or None}
+    result = pipeline.search(resolved, k=10, **scope)
     plan = result.plan
     if len(asked.parts) >= 2 and asked.intent not in ("compare", "meta", "section"):
         # each part of a multi-part question searched on its own too: one query's top ten may serve one part
         seen = {p.chunk_id for p in result.passages}
         for part in asked.parts:
-            found = pipeline.search(part.text, k=5, regions=regions or asked.regions or None,
-                                    years=years or asked.years or None).passages
+            found = pipeline.search(part.text, k=5, **scope).passages
             result.passages += [p for p in found if p.chunk_id not in seen]
             seen |= {p.chunk_id for p in found}
     refusal = _coverage_refusal(plan, coverage)
@@ -172,8 +171,8 @@ def _extractive(out: Answer, pipeline, question: str, plan, passages: list[Passa
         # names in more places than its best sentences: the whole report's
         chunks = chunks_of(docs[0].doc_id)
         whole = compose.document_items(question, chunks)
-        if whole is not None and (composed.refused or compose.named_items(question, composed) <
-                                  (compose.named_items(question, whole) if items.asked_kinds(question) == ["honours"] else 1)):
+        wanted = 1 if whole is None or items.asked_kinds(question) != ["honours"] else compose.named_items(question, whole)
+        if whole is not None and (composed.refused or compose.named_items(question, composed) < wanted):
             composed = whole
             out.retrieved = out.retrieved + [c for c in chunks if c.chunk_id in {x.chunk_id for x in composed.citations}]
     _finish(out, composed, "extractive")

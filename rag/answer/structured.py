@@ -49,8 +49,8 @@ def meta_answer(docs: list[tuple[Document, list[Passage]]], fields: frozenset[st
         years = doc.covered()
         if years and asked("year"):
             where = _year_said(years[0], card, chunks)
-            said = f"{years[0]}—{years[-1]}年(多年总结)" if len(years) > 1 else f"{years[0]}年"
-            lines.append(f"- 报告所述年度: {said}" + (f"[{cite(*where)}]" if where else ""))
+            lines.append(f"- 报告所述年度: {doc.years_said()}{'(多年总结)' if len(years) > 1 else ''}"
+                         + (f"[{cite(*where)}]" if where else ""))
         kind = DOC_TYPES.get(doc.doc_type, doc.doc_type)
         lines.append(f"- 文本类型: {kind}(多年总结)" if len(years) > 1 else f"- 文本类型: {kind}")
         salutation = _salutation(chunks)
